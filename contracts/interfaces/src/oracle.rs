@@ -1,0 +1,34 @@
+use soroban_sdk::{contractclient, Address, BytesN, Env, Symbol};
+
+use crate::types::{EpochReport, PoolConfig};
+
+/// pool-oracle: reporters attest a pool's hashrate and reward per epoch.
+#[contractclient(name = "PoolOracleClient")]
+pub trait PoolOracle {
+    /// Registers a new pool. Admin only. Errors: `PoolExists`, `InvalidConfig`.
+    fn register_pool(env: Env, pool: Symbol, config: PoolConfig);
+    /// Replaces a pool's reporters, quorum, operator, dispute window or staleness bound; its
+    /// epoch schedule (`genesis`, `epoch_seconds`) is immutable. Admin only.
+    fn update_pool(env: Env, pool: Symbol, config: PoolConfig);
+    fn pool(env: Env, pool: Symbol) -> PoolConfig;
+    fn current_epoch(env: Env, pool: Symbol) -> u64;
+    /// One reporter's attestation of an ended epoch; finalizes the epoch at quorum.
+    fn submit(env: Env, reporter: Address, pool: Symbol, epoch: u64, hashrate: i128, reward: i128);
+    /// Removes a finalized report still inside its dispute window and reopens the epoch.
+    /// Admin only.
+    fn dispute(env: Env, pool: Symbol, epoch: u64);
+    /// The epoch's report once it is effective (finalized and past its dispute window).
+    fn report(env: Env, pool: Symbol, epoch: u64) -> Option<EpochReport>;
+    /// The effective report of the highest epoch.
+    fn latest(env: Env, pool: Symbol) -> Option<EpochReport>;
+    /// The latest effective hashrate, or 0 when there is none or it is stale.
+    fn capacity(env: Env, pool: Symbol) -> i128;
+
+    fn admin(env: Env) -> Address;
+    /// Step one of an admin transfer. Admin only.
+    fn propose_admin(env: Env, new_admin: Address);
+    /// Step two: the proposed admin accepts. Proposed admin only.
+    fn accept_admin(env: Env);
+    /// Replaces the contract's code, keeping its storage. Admin only.
+    fn upgrade(env: Env, wasm_hash: BytesN<32>);
+}

@@ -1,0 +1,296 @@
+use hashshare_common::{admin, ttl};
+use hashshare_interfaces::{EpochReport, PoolConfig, PoolOracle, MAX_REPORTERS};
+use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env, Symbol, Vec};
+
+use crate::{
+    aggregation::lower_median,
+    errors::OracleError,
+    events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted},
+    schedule, storage,
+};
+
+#[contract]
+pub struct PoolOracleContract;
+
+#[contractimpl]
+impl PoolOracleContract {
+    /// Creates the oracle with its admin, who registers pools and may dispute reports.
+    pub fn __constructor(env: Env, admin: Address) {
+        admin::init(&env, &admin);
+        ttl::bump_instance(&env);
+    }
+}
+
+#[contractimpl]
+impl PoolOracle for PoolOracleContract {
+    /// Registers `pool` with its reporters, quorum and schedule.
+    ///
+    /// # Auth
+    /// The admin.
+    /// # Errors
+    /// `PoolExists`, `InvalidConfig`.
+    /// # Events
+    /// `pool_registered`.
+    fn register_pool(env: Env, pool: Symbol, config: PoolConfig) {
+        admin::require_admin(&env);
+        ttl::bump_instance(&env);
+        validate(&env, &config);
+        if storage::pool(&env, &pool).is_some() {
+            panic_with_error!(&env, OracleError::PoolExists);
+        }
+        storage::set_pool(&env, &pool, &config);
+        PoolRegistered {
+            pool,
+            operator: config.operator,
+        }
+        .publish(&env);
+    }
+
+    /// Rotates reporters, changes quorum, operator or staleness bound. Submissions already in
+    /// for an open epoch by a reporter no longer listed stop counting.
+    ///
+    /// # Auth
+    /// The admin.
+    /// # Errors
+    /// `PoolNotFound`, `InvalidConfig`, `ScheduleImmutable` (genesis, epoch length and
+    /// dispute window are fixed at registration).
+    /// # Events
+    /// `pool_updated`.
+    fn update_pool(env: Env, pool: Symbol, config: PoolConfig) {
+        admin::require_admin(&env);
+        ttl::bump_instance(&env);
+        validate(&env, &config);
+        let current = pool_config(&env, &pool);
+        if (
+            current.genesis,
+            current.epoch_seconds,
+            current.dispute_seconds,
+        ) != (config.genesis, config.epoch_seconds, config.dispute_seconds)
+        {
+            panic_with_error!(&env, OracleError::ScheduleImmutable);
+        }
+        storage::set_pool(&env, &pool, &config);
+        PoolUpdated {
+            pool,
+            operator: config.operator,
+        }
+        .publish(&env);
+    }
+
+    /// The pool's configuration. Errors: `PoolNotFound`.
+    fn pool(env: Env, pool: Symbol) -> PoolConfig {
+        ttl::bump_instance(&env);
+        pool_config(&env, &pool)
+    }
+
+    /// The epoch the ledger clock is in (0 before genesis). Errors: `PoolNotFound`.
+    fn current_epoch(env: Env, pool: Symbol) -> u64 {
+        ttl::bump_instance(&env);
+        let config = pool_config(&env, &pool);
+        schedule::current_epoch(config.genesis, config.epoch_seconds, now(&env))
+    }
+
+    /// Attests `epoch`'s average hashrate (H/s) and net reward (reward-asset base units). The
+    /// `quorum`-th submission finalizes the epoch with the lower median of each field.
+    ///
+    /// # Auth
+    /// `reporter`, who must be listed for the pool.
+    /// # Errors
+    /// `PoolNotFound`, `NotReporter`, `NegativeValue`, `EpochNotEnded`, `EpochFinalized`,
+    /// `AlreadySubmitted`, `TooManyPending`.
+    /// # Events
+    /// `submitted`; `finalized` when quorum is reached.
+    fn submit(env: Env, reporter: Address, pool: Symbol, epoch: u64, hashrate: i128, reward: i128) {
+        reporter.require_auth();
+        ttl::bump_instance(&env);
+        let config = pool_config(&env, &pool);
+        if !config.reporters.contains(&reporter) {
+            panic_with_error!(&env, OracleError::NotReporter);
+        }
+        if hashrate < 0 || reward < 0 {
+            panic_with_error!(&env, OracleError::NegativeValue);
+        }
+        let now = now(&env);
+        if !schedule::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
+            panic_with_error!(&env, OracleError::EpochNotEnded);
+        }
+        if storage::has_report(&env, &pool, epoch) {
+            panic_with_error!(&env, OracleError::EpochFinalized);
+        }
+
+        // Only submissions of currently listed reporters count towards quorum.
+        let mut submissions = Vec::new(&env);
+        for submission in storage::submissions(&env, &pool, epoch).iter() {
+            if submission.0 == reporter {
+                panic_with_error!(&env, OracleError::AlreadySubmitted);
+            }
+            if config.reporters.contains(&submission.0) {
+                submissions.push_back(submission);
+            }
+        }
+        submissions.push_back((reporter.clone(), hashrate, reward));
+        Submitted {
+            pool: pool.clone(),
+            epoch,
+            reporter,
+            hashrate,
+            reward,
+        }
+        .publish(&env);
+
+        if submissions.len() < config.quorum {
+            storage::set_submissions(&env, &pool, epoch, &submissions);
+            return;
+        }
+        let report = finalize(epoch, &submissions, now);
+        let mut head = storage::head(&env, &pool);
+        head.settle(now);
+        if !head.add(epoch, now.saturating_add(config.dispute_seconds)) {
+            panic_with_error!(&env, OracleError::TooManyPending);
+        }
+        storage::set_head(&env, &pool, &head);
+        storage::set_report(&env, &pool, &report);
+        storage::remove_submissions(&env, &pool, epoch);
+        Finalized {
+            pool,
+            epoch,
+            hashrate: report.hashrate,
+            reward: report.reward,
+            submissions: report.submissions,
+        }
+        .publish(&env);
+    }
+
+    /// Removes a finalized report that is still inside its dispute window; the epoch reopens
+    /// for a fresh round of submissions.
+    ///
+    /// # Auth
+    /// The admin.
+    /// # Errors
+    /// `PoolNotFound`, `ReportNotFound`, `DisputeWindowClosed`.
+    /// # Events
+    /// `disputed`.
+    fn dispute(env: Env, pool: Symbol, epoch: u64) {
+        admin::require_admin(&env);
+        ttl::bump_instance(&env);
+        let config = pool_config(&env, &pool);
+        let Some(report) = storage::report(&env, &pool, epoch) else {
+            panic_with_error!(&env, OracleError::ReportNotFound);
+        };
+        let now = now(&env);
+        if is_effective(&config, &report, now) {
+            panic_with_error!(&env, OracleError::DisputeWindowClosed);
+        }
+        let mut head = storage::head(&env, &pool);
+        head.settle(now);
+        head.remove(epoch);
+        storage::set_head(&env, &pool, &head);
+        storage::remove_report(&env, &pool, epoch);
+        Disputed { pool, epoch }.publish(&env);
+    }
+
+    /// `epoch`'s report if it is effective, else `None`. Errors: `PoolNotFound`.
+    fn report(env: Env, pool: Symbol, epoch: u64) -> Option<EpochReport> {
+        ttl::bump_instance(&env);
+        let config = pool_config(&env, &pool);
+        storage::report(&env, &pool, epoch).filter(|r| is_effective(&config, r, now(&env)))
+    }
+
+    /// The effective report of the highest epoch, if any. Errors: `PoolNotFound`.
+    fn latest(env: Env, pool: Symbol) -> Option<EpochReport> {
+        ttl::bump_instance(&env);
+        pool_config(&env, &pool);
+        latest_effective(&env, &pool)
+    }
+
+    /// The hashrate shares may be minted against: the latest effective report's hashrate, or 0
+    /// when there is none or it is more than `max_age_epochs` behind the current epoch.
+    /// Errors: `PoolNotFound`.
+    fn capacity(env: Env, pool: Symbol) -> i128 {
+        ttl::bump_instance(&env);
+        let config = pool_config(&env, &pool);
+        let current = schedule::current_epoch(config.genesis, config.epoch_seconds, now(&env));
+        match latest_effective(&env, &pool) {
+            Some(r) if !schedule::is_stale(r.epoch, current, config.max_age_epochs) => r.hashrate,
+            _ => 0,
+        }
+    }
+
+    fn admin(env: Env) -> Address {
+        ttl::bump_instance(&env);
+        admin::admin(&env)
+    }
+
+    /// Proposes `new_admin`; it becomes admin when it calls `accept_admin`. Auth: the admin.
+    fn propose_admin(env: Env, new_admin: Address) {
+        ttl::bump_instance(&env);
+        admin::propose(&env, &new_admin);
+    }
+
+    /// Completes an admin transfer. Auth: the proposed admin. Errors: `NoPendingAdmin`.
+    fn accept_admin(env: Env) {
+        ttl::bump_instance(&env);
+        if !admin::accept(&env) {
+            panic_with_error!(&env, OracleError::NoPendingAdmin);
+        }
+    }
+
+    /// Replaces the contract's WASM, keeping all pools and reports. Auth: the admin.
+    fn upgrade(env: Env, wasm_hash: BytesN<32>) {
+        ttl::bump_instance(&env);
+        admin::upgrade(&env, &wasm_hash);
+    }
+}
+
+fn now(env: &Env) -> u64 {
+    env.ledger().timestamp()
+}
+
+fn pool_config(env: &Env, pool: &Symbol) -> PoolConfig {
+    storage::pool(env, pool).unwrap_or_else(|| panic_with_error!(env, OracleError::PoolNotFound))
+}
+
+fn validate(env: &Env, config: &PoolConfig) {
+    let reporters = config.reporters.len();
+    let mut valid = reporters > 0
+        && reporters <= MAX_REPORTERS
+        && config.quorum >= 1
+        && config.quorum <= reporters
+        && config.epoch_seconds > 0;
+    for i in 0..reporters {
+        if let Some(reporter) = config.reporters.get(i) {
+            valid &= config.reporters.last_index_of(&reporter) == Some(i);
+        }
+    }
+    if !valid {
+        panic_with_error!(env, OracleError::InvalidConfig);
+    }
+}
+
+fn is_effective(config: &PoolConfig, report: &EpochReport, now: u64) -> bool {
+    report.finalized_at.saturating_add(config.dispute_seconds) <= now
+}
+
+fn latest_effective(env: &Env, pool: &Symbol) -> Option<EpochReport> {
+    let epoch = storage::head(env, pool).latest_effective(now(env))?;
+    storage::report(env, pool, epoch)
+}
+
+/// The report of a quorum of submissions: the lower median of each field.
+fn finalize(epoch: u64, submissions: &Vec<storage::Submission>, now: u64) -> EpochReport {
+    let mut hashrates = [0i128; MAX_REPORTERS as usize];
+    let mut rewards = [0i128; MAX_REPORTERS as usize];
+    let mut n = 0;
+    for (_, hashrate, reward) in submissions.iter().take(MAX_REPORTERS as usize) {
+        hashrates[n] = hashrate;
+        rewards[n] = reward;
+        n += 1;
+    }
+    EpochReport {
+        epoch,
+        hashrate: lower_median(&hashrates[..n]),
+        reward: lower_median(&rewards[..n]),
+        submissions: n as u32,
+        finalized_at: now,
+    }
+}

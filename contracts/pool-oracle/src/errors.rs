@@ -1,0 +1,35 @@
+use soroban_sdk::contracterror;
+
+/// pool-oracle errors, codes 100–199.
+#[contracterror]
+#[derive(Copy, Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]
+#[repr(u32)]
+pub enum OracleError {
+    /// `register_pool` with an id already in use.
+    PoolExists = 100,
+    /// No pool with that id.
+    PoolNotFound = 101,
+    /// Reporters empty, over 16 or duplicated; quorum outside `1..=reporters`; zero epoch length.
+    InvalidConfig = 102,
+    /// The submitter is not in the pool's reporter set.
+    NotReporter = 103,
+    /// The epoch has not ended yet.
+    EpochNotEnded = 104,
+    /// This reporter already submitted for this epoch.
+    AlreadySubmitted = 105,
+    /// Hashrate and reward must be >= 0.
+    NegativeValue = 106,
+    /// The epoch is finalized; its report is immutable.
+    EpochFinalized = 107,
+    /// `dispute` of an epoch that has no finalized report.
+    ReportNotFound = 108,
+    /// `dispute` after the dispute window closed.
+    DisputeWindowClosed = 109,
+    /// `update_pool` may not change `genesis`, `epoch_seconds` or `dispute_seconds`: that would
+    /// move epochs or make already-effective reports disputable again.
+    ScheduleImmutable = 110,
+    /// More than `MAX_PENDING` reports of one pool are inside their dispute window.
+    TooManyPending = 111,
+    /// `accept_admin` with no admin transfer proposed.
+    NoPendingAdmin = 112,
+}

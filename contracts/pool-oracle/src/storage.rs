@@ -1,0 +1,74 @@
+//! Every storage key of the oracle, and how long each kind of entry lives.
+//!
+//! Instance: the admin (via `hashshare_common::admin`). Persistent, extended on access: pool
+//! configs, pool heads, finalized reports, and the submissions of epochs not yet finalized
+//! (bounded by 16 reporters). Nothing lives in temporary storage: all of it is attested data.
+use hashshare_common::ttl::{read_persistent, write_persistent};
+use hashshare_interfaces::{EpochReport, PoolConfig};
+use soroban_sdk::{contracttype, Address, Env, Symbol, Vec};
+
+use crate::finality::PoolHead;
+
+/// One reporter's attestation: `(reporter, hashrate, reward)`. A tuple serializes smaller than
+/// a struct.
+pub type Submission = (Address, i128, i128);
+
+#[contracttype]
+pub(crate) enum DataKey {
+    Pool(Symbol),
+    Head(Symbol),
+    Submissions(Symbol, u64),
+    Report(Symbol, u64),
+}
+
+pub fn pool(env: &Env, pool: &Symbol) -> Option<PoolConfig> {
+    read_persistent(env, &DataKey::Pool(pool.clone()))
+}
+
+pub fn set_pool(env: &Env, pool: &Symbol, config: &PoolConfig) {
+    write_persistent(env, &DataKey::Pool(pool.clone()), config);
+}
+
+pub fn head(env: &Env, pool: &Symbol) -> PoolHead {
+    read_persistent(env, &DataKey::Head(pool.clone())).unwrap_or_else(|| PoolHead::new(env))
+}
+
+pub fn set_head(env: &Env, pool: &Symbol, head: &PoolHead) {
+    write_persistent(env, &DataKey::Head(pool.clone()), head);
+}
+
+pub fn submissions(env: &Env, pool: &Symbol, epoch: u64) -> Vec<Submission> {
+    read_persistent(env, &DataKey::Submissions(pool.clone(), epoch))
+        .unwrap_or_else(|| Vec::new(env))
+}
+
+pub fn set_submissions(env: &Env, pool: &Symbol, epoch: u64, submissions: &Vec<Submission>) {
+    write_persistent(env, &DataKey::Submissions(pool.clone(), epoch), submissions);
+}
+
+pub fn remove_submissions(env: &Env, pool: &Symbol, epoch: u64) {
+    env.storage()
+        .persistent()
+        .remove(&DataKey::Submissions(pool.clone(), epoch));
+}
+
+/// A finalized report, effective or not.
+pub fn report(env: &Env, pool: &Symbol, epoch: u64) -> Option<EpochReport> {
+    read_persistent(env, &DataKey::Report(pool.clone(), epoch))
+}
+
+pub fn has_report(env: &Env, pool: &Symbol, epoch: u64) -> bool {
+    env.storage()
+        .persistent()
+        .has(&DataKey::Report(pool.clone(), epoch))
+}
+
+pub fn set_report(env: &Env, pool: &Symbol, report: &EpochReport) {
+    write_persistent(env, &DataKey::Report(pool.clone(), report.epoch), report);
+}
+
+pub fn remove_report(env: &Env, pool: &Symbol, epoch: u64) {
+    env.storage()
+        .persistent()
+        .remove(&DataKey::Report(pool.clone(), epoch));
+}

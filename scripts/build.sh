@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds every hashshare contract for wasm32v1-none in release and writes the artifacts the
+# tests, the benchmark and deployment use to target/wasm/<crate>.wasm: optimized with
+# `wasm-opt -Oz` when binaryen is installed, the plain release build otherwise. Prints each
+# artifact's size and sha256 (the hash Soroban gives uploaded code).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONTRACTS=(pool-oracle share-token payout-distributor)
+target_dir="${CARGO_TARGET_DIR:-target}"
+out="$target_dir/wasm"
+mkdir -p "$out"
+
+packages=()
+for c in "${CONTRACTS[@]}"; do
+  [ -d "contracts/$c" ] && packages+=(-p "$c")
+done
+cargo build --quiet --target wasm32v1-none --release "${packages[@]}"
+
+if command -v wasm-opt >/dev/null; then optimizer="wasm-opt -Oz"; else optimizer="none (install binaryen for wasm-opt)"; fi
+printf '%-22s %10s  %s\n' contract bytes sha256
+for c in "${CONTRACTS[@]}"; do
+  [ -d "contracts/$c" ] || continue
+  name="${c//-/_}"
+  built="$target_dir/wasm32v1-none/release/$name.wasm"
+  if command -v wasm-opt >/dev/null; then
+    wasm-opt -Oz --strip-debug --strip-producers "$built" -o "$out/$name.wasm"
+  else
+    cp "$built" "$out/$name.wasm"
+  fi
+  printf '%-22s %10s  %s\n' "$name" "$(wc -c <"$out/$name.wasm")" "$(sha256sum "$out/$name.wasm" | cut -d' ' -f1)"
+done
+echo "optimizer: $optimizer; artifacts in $out/"
