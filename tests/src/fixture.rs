@@ -1,10 +1,11 @@
 use std::{fmt::Debug, path::PathBuf};
 
-use hashshare_interfaces::{PoolConfig, PoolOracleClient};
+use hashshare_interfaces::{PoolConfig, PoolOracleClient, ShareTokenClient};
 use soroban_sdk::{
     testutils::{Address as _, EnvTestConfig, Ledger, Logs, MockAuth, MockAuthInvoke},
+    token::TokenClient,
     xdr::{ScErrorCode, ScErrorType},
-    Address, Env, Error, InvokeError, Symbol, Val, Vec as SorobanVec,
+    Address, Env, Error, InvokeError, String, Symbol, Val, Vec as SorobanVec,
 };
 
 /// Ledger time at the start of every test: 2026-01-01T00:00:00Z.
@@ -136,4 +137,87 @@ pub fn assert_unchanged<R>(env: &Env, call: impl FnOnce() -> R) -> R {
 /// A pool id.
 pub fn symbol(env: &Env, name: &str) -> Symbol {
     Symbol::new(env, name)
+}
+
+/// One hashrate offering on the compiled WASM: an oracle with a registered pool (daily epochs,
+/// 3 reporters, quorum 2, one-hour dispute window, capacity fresh for two epochs) and a share
+/// token selling it. The distributor is a plain account here, so tests can drive
+/// `notify_reward`/`take_accrued` directly; every authorization is mocked.
+pub struct TokenSuite {
+    pub env: Env,
+    pub admin: Address,
+    pub operator: Address,
+    pub distributor: Address,
+    pub oracle: PoolOracleClient<'static>,
+    pub pool: Symbol,
+    pub pool_config: PoolConfig,
+    pub token: ShareTokenClient<'static>,
+    /// The same token through the SEP-41 client wallets and AMMs use.
+    pub sep41: TokenClient<'static>,
+}
+
+/// 1 TH/s per whole share.
+pub const TH_PER_SHARE: i128 = 1_000_000_000_000;
+
+impl TokenSuite {
+    /// A suite whose token matures `term` seconds from now, with the distributor wired.
+    pub fn new(term: u64) -> TokenSuite {
+        let suite = TokenSuite::unwired(term);
+        suite.token.set_distributor(&suite.distributor);
+        suite
+    }
+
+    /// As [`TokenSuite::new`], but `set_distributor` not yet called.
+    pub fn unwired(term: u64) -> TokenSuite {
+        let env = new_env();
+        env.mock_all_auths();
+        let admin = Address::generate(&env);
+        let operator = Address::generate(&env);
+        let oracle = deploy_oracle(&env, &admin);
+        let pool = symbol(&env, "antpool_s19");
+        let mut pool_config = pool_config(&env, 3, 2);
+        pool_config.operator = operator.clone();
+        oracle.register_pool(&pool, &pool_config);
+        let maturity = env.ledger().timestamp() + term;
+        let token_id = env.register(
+            wasm("share_token").as_slice(),
+            (
+                admin.clone(),
+                operator.clone(),
+                oracle.address.clone(),
+                pool.clone(),
+                String::from_str(&env, "Antpool S19 hashrate 2026"),
+                String::from_str(&env, "HASH26"),
+                TH_PER_SHARE,
+                maturity,
+            ),
+        );
+        TokenSuite {
+            distributor: Address::generate(&env),
+            token: ShareTokenClient::new(&env, &token_id),
+            sep41: TokenClient::new(&env, &token_id),
+            env,
+            admin,
+            operator,
+            oracle,
+            pool,
+            pool_config,
+        }
+    }
+
+    /// Makes `hashrate` the oracle's capacity: the current epoch is let run out, attested by a
+    /// quorum, and its dispute window passed. Returns the attested epoch.
+    pub fn attest(&self, hashrate: i128, reward: i128) -> u64 {
+        let c = &self.pool_config;
+        let epoch = self.oracle.current_epoch(&self.pool);
+        let end = c.genesis + (epoch + 1) * c.epoch_seconds;
+        advance(&self.env, end - self.env.ledger().timestamp());
+        for i in 0..c.quorum {
+            let reporter = c.reporters.get(i).expect("listed reporter");
+            self.oracle
+                .submit(&reporter, &self.pool, &epoch, &hashrate, &reward);
+        }
+        advance(&self.env, c.dispute_seconds);
+        epoch
+    }
 }

@@ -3,6 +3,7 @@
 #![no_std]
 
 pub mod admin;
+pub mod math;
 pub mod pause;
 pub mod ttl;
 

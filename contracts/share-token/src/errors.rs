@@ -1,0 +1,32 @@
+use soroban_sdk::contracterror;
+
+/// share-token errors, codes 200–299.
+#[contracterror]
+#[derive(Copy, Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]
+#[repr(u32)]
+pub enum ShareTokenError {
+    /// Amounts must be positive (allowances: not negative).
+    InvalidAmount = 200,
+    InsufficientBalance = 201,
+    InsufficientAllowance = 202,
+    /// `from` and `to` are the same account.
+    SelfTransfer = 203,
+    /// A non-zero allowance must live until the current ledger or later.
+    InvalidExpiration = 204,
+    /// Transfers, mints and burns are paused.
+    Paused = 205,
+    /// `mint` or the reward calls before `set_distributor`.
+    DistributorNotSet = 206,
+    /// `set_distributor` may be called once.
+    DistributorAlreadySet = 207,
+    /// No mint at or after maturity.
+    Matured = 208,
+    /// The mint would sell more hashrate than the oracle attests.
+    CapacityExceeded = 209,
+    /// Arithmetic beyond what any real asset can hold.
+    Overflow = 210,
+    /// `accept_admin` with no admin transfer proposed.
+    NoPendingAdmin = 211,
+    /// `hashrate_per_share` must be positive.
+    InvalidConfig = 212,
+}
