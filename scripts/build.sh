@@ -7,20 +7,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONTRACTS=(pool-oracle share-token payout-distributor)
+# Not part of hashshare: the plain SEP-41 token the benchmark compares transfers against.
+BASELINES=(plain-token)
+
 target_dir="${CARGO_TARGET_DIR:-target}"
 out="$target_dir/wasm"
 mkdir -p "$out"
 
 packages=()
-for c in "${CONTRACTS[@]}"; do
-  [ -d "contracts/$c" ] && packages+=(-p "$c")
-done
+for c in "${CONTRACTS[@]}" "${BASELINES[@]}"; do packages+=(-p "$c"); done
 cargo build --quiet --target wasm32v1-none --release "${packages[@]}"
 
 if command -v wasm-opt >/dev/null; then optimizer="wasm-opt -Oz"; else optimizer="none (install binaryen for wasm-opt)"; fi
 printf '%-22s %10s  %s\n' contract bytes sha256
-for c in "${CONTRACTS[@]}"; do
-  [ -d "contracts/$c" ] || continue
+for c in "${CONTRACTS[@]}" "${BASELINES[@]}"; do
   name="${c//-/_}"
   built="$target_dir/wasm32v1-none/release/$name.wasm"
   if command -v wasm-opt >/dev/null; then

@@ -1,9 +1,13 @@
 //! Honest cost measurement (see shared/measuring.md): every call is measured in a fresh `Env`
 //! loaded from the grown ledger's snapshot, so it pays only for the entries it touches, as on
 //! the network, and never for the test ledger's size.
-use std::fmt;
+use std::{collections::BTreeMap, fmt};
 
-use soroban_sdk::{xdr::ScAddress, Address, Env, TryFromVal};
+use soroban_sdk::{
+    testutils::EnvTestConfig,
+    xdr::{LedgerEntry, LedgerKey, ScAddress},
+    Address, Env, TryFromVal,
+};
 
 /// The same address in another `Env` (host objects belong to one `Env`).
 pub fn port(to: &Env, address: &Address) -> Address {
@@ -14,9 +18,23 @@ pub fn port(to: &Env, address: &Address) -> Address {
 /// A fresh `Env` holding `env`'s ledger, all authorizations mocked, resource limits off (the
 /// measurement reports them instead).
 pub fn fresh(env: &Env) -> Env {
-    let fresh = Env::from_ledger_snapshot(env.to_ledger_snapshot());
+    let mut fresh = Env::from_ledger_snapshot(env.to_ledger_snapshot());
+    fresh.set_config(EnvTestConfig {
+        capture_snapshot_at_drop: false,
+    });
     fresh.mock_all_auths();
     fresh
+}
+
+/// Runs `call` in a fresh `Env` holding `grown`'s ledger and returns what it cost. With
+/// `HASHSHARE_BUDGET` set, also prints the breakdown by cost type.
+pub fn measure(grown: &Env, call: impl FnOnce(&Env)) -> Cost {
+    let env = fresh(grown);
+    call(&env);
+    if std::env::var_os("HASHSHARE_BUDGET").is_some() {
+        env.cost_estimate().budget().print();
+    }
+    Cost::last(&env)
 }
 
 /// What one top-level invocation cost.
@@ -87,4 +105,28 @@ impl fmt::Display for Cost {
             self.fee_stroops
         )
     }
+}
+
+/// The ledger keys whose entries `call` created, changed or removed (TTL extensions alone do
+/// not count), sorted.
+pub fn written_keys<R>(env: &Env, call: impl FnOnce() -> R) -> std::vec::Vec<LedgerKey> {
+    let entries = |env: &Env| -> BTreeMap<LedgerKey, LedgerEntry> {
+        env.to_ledger_snapshot()
+            .ledger_entries
+            .into_iter()
+            .map(|(key, (entry, _ttl))| (*key, *entry))
+            .collect()
+    };
+    let before = entries(env);
+    call();
+    let after = entries(env);
+    let mut keys: std::vec::Vec<LedgerKey> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
 }

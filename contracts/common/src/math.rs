@@ -1,31 +1,91 @@
-//! Multiply-then-divide that never overflows silently: `floor(a * b / d)` with the product in
-//! 256 bits. The common case (the product fits in 128 bits) stays in plain integer arithmetic;
-//! only a product beyond `u128::MAX` goes through the host's `U256`, which is exact.
-use soroban_sdk::{Env, U256};
+//! Multiply-then-divide that never overflows silently, in plain integer arithmetic (no host
+//! calls, so no imports that every call of a contract would pay to instantiate).
+//!
+//! Products are formed from 64-bit halves: Rust's overflow-checked `u128` multiply compiles to
+//! a generic routine that costs thousands of WASM instructions, the widening product a few
+//! dozen. A product that fits in 128 bits is then divided directly; a wider one is divided by
+//! long division: slow, but only reached by amounts far beyond any real asset's.
 
 /// `floor(a * b / d)`, or `None` when `d == 0` or the quotient exceeds `u128::MAX`.
-pub fn mul_div_floor(env: &Env, a: u128, b: u128, d: u128) -> Option<u128> {
+pub fn mul_div_floor(a: u128, b: u128, d: u128) -> Option<u128> {
     if d == 0 {
         return None;
     }
-    match a.checked_mul(b) {
-        Some(product) => Some(product / d),
-        None => U256::from_u128(env, a)
-            .mul(&U256::from_u128(env, b))
-            .div(&U256::from_u128(env, d))
-            .to_u128(),
+    match mul_wide(a, b) {
+        (0, product) => Some(product / d),
+        wide => div_wide(wide, d),
+    }
+}
+
+/// `a * b`, or `None` past `u128::MAX`.
+pub fn checked_mul(a: u128, b: u128) -> Option<u128> {
+    match mul_wide(a, b) {
+        (0, product) => Some(product),
+        _ => None,
     }
 }
 
 /// `floor(a * b / d)` for non-negative `i128`s; `None` for a negative input, `d == 0`, or a
 /// quotient beyond `i128::MAX`.
-pub fn mul_div_floor_i128(env: &Env, a: i128, b: i128, d: i128) -> Option<i128> {
+pub fn mul_div_floor_i128(a: i128, b: i128, d: i128) -> Option<i128> {
     let (a, b, d) = (
         u128::try_from(a).ok()?,
         u128::try_from(b).ok()?,
         u128::try_from(d).ok()?,
     );
-    mul_div_floor(env, a, b, d).and_then(|q| i128::try_from(q).ok())
+    mul_div_floor(a, b, d).and_then(|q| i128::try_from(q).ok())
+}
+
+/// `floor(x / d)` for a divisor below 2^32, as four native 64-bit divisions of 32-bit digits:
+/// in WASM far cheaper than the general 128-bit division routine.
+pub fn div_small(x: u128, d: u32) -> u128 {
+    let d = u64::from(d.max(1));
+    let mut quotient = 0u128;
+    let mut remainder = 0u64;
+    for shift in [96, 64, 32, 0] {
+        let current = (remainder << 32) | ((x >> shift) as u64 & 0xFFFF_FFFF);
+        quotient |= u128::from(current / d) << shift;
+        remainder = current % d;
+    }
+    quotient
+}
+
+/// The full 256-bit product `a * b` as `(high, low)` 128-bit halves.
+fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a_hi, a_lo) = (a >> 64, a & MASK);
+    let (b_hi, b_lo) = (b >> 64, b & MASK);
+    if a_hi == 0 && b_hi == 0 {
+        return (0, a_lo * b_lo); // the usual case: one 64 × 64-bit multiply
+    }
+    let lo_lo = a_lo * b_lo;
+    let hi_lo = a_hi * b_lo;
+    let lo_hi = a_lo * b_hi;
+    let hi_hi = a_hi * b_hi;
+    // Middle column: at most 3 * (2^64 - 1), which fits in 128 bits.
+    let middle = (lo_lo >> 64) + (hi_lo & MASK) + (lo_hi & MASK);
+    let low = (middle << 64) | (lo_lo & MASK);
+    let high = hi_hi + (hi_lo >> 64) + (lo_hi >> 64) + (middle >> 64);
+    (high, low)
+}
+
+/// `floor((high * 2^128 + low) / d)` by restoring long division, `None` past `u128::MAX`.
+fn div_wide((high, low): (u128, u128), d: u128) -> Option<u128> {
+    if high >= d {
+        return None; // the quotient would need more than 128 bits
+    }
+    let mut remainder = high;
+    let mut quotient = 0u128;
+    for bit in (0..128).rev() {
+        // remainder < d, so remainder * 2 + 1 may carry out of 128 bits: track the carry.
+        let carry = remainder >> 127;
+        remainder = (remainder << 1) | ((low >> bit) & 1);
+        if carry == 1 || remainder >= d {
+            remainder = remainder.wrapping_sub(d);
+            quotient |= 1 << bit;
+        }
+    }
+    Some(quotient)
 }
 
 #[cfg(test)]
@@ -33,36 +93,93 @@ mod test {
     use super::*;
 
     #[test]
-    fn exact_in_both_paths() {
-        let env = Env::default();
-        assert_eq!(mul_div_floor(&env, 7, 3, 2), Some(10));
-        assert_eq!(mul_div_floor(&env, 7, 3, 0), None);
-        // Product of 2^127 * 2^64 needs 192 bits; the quotient fits again.
+    fn narrow_products_divide_directly() {
+        assert_eq!(mul_div_floor(7, 3, 2), Some(10));
+        assert_eq!(mul_div_floor(7, 3, 0), None);
+    }
+
+    #[test]
+    fn checked_mul_matches_the_builtin() {
+        for (a, b) in [
+            (0, u128::MAX),
+            (u128::MAX, 1),
+            (1 << 64, 1 << 63),
+            (1 << 64, 1 << 64),
+            (3 << 100, 5),
+            (u64::MAX as u128, u64::MAX as u128 + 2),
+        ] {
+            assert_eq!(checked_mul(a, b), a.checked_mul(b), "{a} * {b}");
+        }
+    }
+
+    #[test]
+    fn small_divisors_divide_by_digits() {
+        for x in [
+            0,
+            1,
+            999_999_999,
+            u128::MAX,
+            u128::MAX / 3,
+            1 << 100,
+            123_456_789_012_345_678_901_234_567,
+        ] {
+            for d in [1, 3, 10, 1_000_000_000, u32::MAX] {
+                assert_eq!(div_small(x, d), x / u128::from(d), "{x} / {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn wide_products_are_exact() {
         let big = 1u128 << 127;
-        assert_eq!(mul_div_floor(&env, big, 1 << 64, 1 << 64), Some(big));
+        assert_eq!(mul_div_floor(big, 1 << 64, 1 << 64), Some(big));
         assert_eq!(
-            mul_div_floor(&env, u128::MAX, u128::MAX, u128::MAX),
+            mul_div_floor(u128::MAX, u128::MAX, u128::MAX),
             Some(u128::MAX)
         );
-        assert_eq!(mul_div_floor(&env, u128::MAX, 3, 2), None);
-        // (2^128 - 1) * (10^18 + 1) / (10^18 + 7), checked against the identity q*d + r = a*b.
-        let (a, b, d) = (
+        assert_eq!(mul_div_floor(u128::MAX, 3, 2), None);
+        // (2^128 - 1)(2^128 - 1) = 2^256 - 2^129 + 1
+        assert_eq!(mul_wide(u128::MAX, u128::MAX), (u128::MAX - 1, 1));
+    }
+
+    /// Checks q = floor(a * b / d) through q * d <= a * b < (q + 1) * d, in 256 bits.
+    fn check(a: u128, b: u128, d: u128) {
+        let q = mul_div_floor(a, b, d).expect("quotient fits");
+        let product = mul_wide(a, b);
+        let below = mul_wide(q, d);
+        assert!(below <= product, "{a} * {b} / {d}: q too big");
+        let (hi, lo) = below;
+        let (lo, carry) = lo.overflowing_add(d);
+        let above = (hi + u128::from(carry), lo);
+        assert!(product < above, "{a} * {b} / {d}: q too small");
+    }
+
+    #[test]
+    fn long_division_matches_the_definition() {
+        let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
+        for _ in 0..2_000 {
+            // xorshift: a spread of magnitudes for a, b and d
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let a = x >> (x % 64);
+            let b = x.rotate_left(41) >> (x % 71);
+            let d = (x.rotate_left(83) >> (x % 127)).max(1);
+            if mul_div_floor(a, b, d).is_some() {
+                check(a, b, d);
+            }
+        }
+        check(
             u128::MAX,
             1_000_000_000_000_000_001,
             1_000_000_000_000_000_007,
         );
-        let q = mul_div_floor(&env, a, b, d).unwrap();
-        let lhs = U256::from_u128(&env, q).mul(&U256::from_u128(&env, d));
-        let rhs = U256::from_u128(&env, a).mul(&U256::from_u128(&env, b));
-        let r = rhs.sub(&lhs).to_u128().unwrap();
-        assert!(r < d);
     }
 
     #[test]
     fn signed_wrapper_refuses_negative_and_oversized() {
-        let env = Env::default();
-        assert_eq!(mul_div_floor_i128(&env, -1, 1, 1), None);
-        assert_eq!(mul_div_floor_i128(&env, i128::MAX, 2, 1), None);
-        assert_eq!(mul_div_floor_i128(&env, i128::MAX, 2, 2), Some(i128::MAX));
+        assert_eq!(mul_div_floor_i128(-1, 1, 1), None);
+        assert_eq!(mul_div_floor_i128(i128::MAX, 2, 1), None);
+        assert_eq!(mul_div_floor_i128(i128::MAX, 2, 2), Some(i128::MAX));
     }
 }

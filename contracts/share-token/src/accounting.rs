@@ -19,13 +19,13 @@ fn now(env: &Env) -> u64 {
 
 /// The reward index right now. Pure: reads the reward state, writes nothing.
 pub fn current_index(env: &Env, rewards: &Rewards) -> u128 {
-    checked(env, rewards.index_at(env, now(env)))
+    checked(env, rewards.index_at(now(env)))
 }
 
 /// The holder's position settled at `index`, or a fresh one for a new holder.
 pub fn settled_holder(env: &Env, id: &Address, index: u128) -> Holder {
     let mut holder = storage::holder(env, id).unwrap_or_else(|| Holder::new(index));
-    checked(env, holder.settle(env, index));
+    checked(env, holder.settle(index));
     holder
 }
 
@@ -50,7 +50,7 @@ pub fn transfer(env: &Env, from: &Address, to: &Address, amount: i128) {
 /// Creates `amount` shares for `to`, provided the supply stays within `max_supply`.
 pub fn mint(env: &Env, to: &Address, amount: i128, max_supply: i128) {
     let mut rewards = storage::rewards(env);
-    checked(env, rewards.checkpoint(env, now(env)));
+    checked(env, rewards.checkpoint(now(env)));
     let supply = rewards
         .supply
         .checked_add(amount)
@@ -63,7 +63,7 @@ pub fn mint(env: &Env, to: &Address, amount: i128, max_supply: i128) {
         .balance
         .checked_add(amount)
         .unwrap_or_else(|| panic_with_error!(env, ShareTokenError::Overflow));
-    rewards.supply = supply;
+    checked(env, rewards.set_supply(supply));
     storage::set_rewards(env, &rewards);
     storage::set_holder(env, to, &holder);
 }
@@ -71,13 +71,13 @@ pub fn mint(env: &Env, to: &Address, amount: i128, max_supply: i128) {
 /// Destroys `amount` of `from`'s shares.
 pub fn burn(env: &Env, from: &Address, amount: i128) {
     let mut rewards = storage::rewards(env);
-    checked(env, rewards.checkpoint(env, now(env)));
+    checked(env, rewards.checkpoint(now(env)));
     let mut holder = settled_holder(env, from, rewards.index);
     if holder.balance < amount {
         panic_with_error!(env, ShareTokenError::InsufficientBalance);
     }
     holder.balance -= amount;
-    rewards.supply -= amount;
+    checked(env, rewards.set_supply(rewards.supply - amount));
     storage::set_rewards(env, &rewards);
     storage::set_holder(env, from, &holder);
 }
@@ -85,10 +85,7 @@ pub fn burn(env: &Env, from: &Address, amount: i128) {
 /// Adds `amount` to the reward stream (see [`Rewards::notify`]). Returns the new state.
 pub fn notify(env: &Env, amount: i128, duration: u64, maturity: u64) -> Rewards {
     let mut rewards = storage::rewards(env);
-    checked(
-        env,
-        rewards.notify(env, amount, duration, maturity, now(env)),
-    );
+    checked(env, rewards.notify(amount, duration, maturity, now(env)));
     storage::set_rewards(env, &rewards);
     rewards
 }
@@ -99,7 +96,7 @@ pub fn take_accrued(env: &Env, id: &Address) -> i128 {
     let Some(mut holder) = storage::holder(env, id) else {
         return 0;
     };
-    checked(env, holder.settle(env, index));
+    checked(env, holder.settle(index));
     let amount = holder.accrued;
     holder.accrued = 0;
     storage::set_holder(env, id, &holder);
@@ -110,7 +107,7 @@ pub fn take_accrued(env: &Env, id: &Address) -> i128 {
 pub fn accrued(env: &Env, id: &Address) -> i128 {
     let index = current_index(env, &storage::rewards(env));
     storage::holder(env, id).map_or(0, |mut holder| {
-        checked(env, holder.settle(env, index));
+        checked(env, holder.settle(index));
         holder.accrued
     })
 }

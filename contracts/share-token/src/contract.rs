@@ -196,9 +196,8 @@ impl ShareToken for ShareTokenContract {
         }
         let capacity = PoolOracleClient::new(&env, &config.oracle).capacity(&config.pool);
         // (supply) * h <= C * 10^7  ⟺  supply <= floor(C * 10^7 / h), for integers, h > 0.
-        let max_supply =
-            mul_div_floor_i128(&env, capacity.max(0), SHARE_UNIT, config.hashrate_per_share)
-                .unwrap_or(i128::MAX);
+        let max_supply = mul_div_floor_i128(capacity.max(0), SHARE_UNIT, config.hashrate_per_share)
+            .unwrap_or(i128::MAX);
         accounting::mint(&env, &to, amount, max_supply);
         MintWithAmountOnly { to, amount }.publish(&env);
     }

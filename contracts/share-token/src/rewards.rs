@@ -1,18 +1,23 @@
 //! Reward accounting: a reward-per-share index streamed linearly over time (the
 //! Funds-Distribution-Token pattern), with each holder's position kept beside its balance.
 //!
-//! The global index is a pure function of the stream and the clock while the supply does not
-//! change, so transfers read it without writing global state; only mint, burn and a new stream
-//! checkpoint it. Holders are rounded down everywhere; what rounding leaves stays in the
-//! distributor's books as dust, never owed and never over-paid.
+//! A stream is a *rate*: index units per second, fixed whenever the stream or the supply
+//! changes (a checkpoint: mint, burn, a new stream). Between checkpoints the index at any moment
+//! is `index + rate * elapsed`, one multiplication, so transfers and claims read it without
+//! dividing and without writing global state.
+//!
+//! Rounding is always down, for holders: the rate is floored, so the index never pays more than
+//! was streamed; what the floor leaves unpaid stays in `unstreamed` and joins the next stream.
+//! Each holder's accrual is floored again; that dust stays in the distributor's books, never
+//! owed and never over-paid.
 //!
 //! The index is a wrapping `u128` scaled by [`SCALE`]: only differences between two readings
-//! matter, and a difference is exact as long as a holder's unsettled rewards per base unit of
-//! supply stay below `2^128 / SCALE` (3.4 × 10^20 reward units per base share unit).
-use hashshare_common::math::mul_div_floor;
-use soroban_sdk::Env;
+//! matter, and a difference is exact while a holder's unsettled rewards per base unit of
+//! supply stay below `2^128 / SCALE` (3.4 × 10^20) reward units.
+use hashshare_common::math::{checked_mul, div_small, mul_div_floor};
 
-/// Fixed-point scale of the reward-per-share index.
+/// Fixed-point scale of the reward-per-share index. Decimal, so that decimal amounts (the
+/// usual case) divide exactly.
 pub const SCALE: u128 = 1_000_000_000_000_000_000;
 
 /// The token-wide reward state.
@@ -21,14 +26,21 @@ pub struct Rewards {
     pub supply: i128,
     /// Reward per base unit of supply, × [`SCALE`], as of `updated`.
     pub index: u128,
-    /// When the index was last checkpointed.
+    /// Index units per second from `updated` until `end`.
+    pub rate: u128,
+    /// The last checkpoint.
     pub updated: u64,
-    /// When the current stream has fully paid out.
+    /// When the current stream ends.
     pub end: u64,
-    /// What the current stream still has to pay out after `updated`.
+    /// Reward not yet credited to the index (the stream's rest, and rounding leftovers).
     pub unstreamed: i128,
     /// Streamed while the supply was zero; joins the next stream.
     pub carried: i128,
+}
+
+/// `floor(x / SCALE)` as two divisions by 10^9, which [`div_small`] does natively.
+fn unscale(x: u128) -> u128 {
+    div_small(div_small(x, 1_000_000_000), 1_000_000_000)
 }
 
 /// A holder's position: its balance, the index it was last settled at, and the rewards it has
@@ -44,46 +56,66 @@ pub struct Holder {
 #[derive(Debug, Eq, PartialEq)]
 pub struct Overflow;
 
+fn to_i128(value: u128) -> Result<i128, Overflow> {
+    i128::try_from(value).map_err(|_| Overflow)
+}
+
 impl Rewards {
-    /// Reward streamed between the checkpoint and `now`.
-    fn streamed(&self, env: &Env, now: u64) -> Result<i128, Overflow> {
-        if self.unstreamed <= 0 || now <= self.updated {
-            return Ok(0);
-        }
-        if now >= self.end {
-            return Ok(self.unstreamed);
-        }
-        let elapsed = u128::from(now - self.updated);
-        let span = u128::from(self.end - self.updated);
-        let part = mul_div_floor(env, self.unstreamed as u128, elapsed, span).ok_or(Overflow)?;
-        i128::try_from(part).map_err(|_| Overflow)
+    /// Seconds of the stream that have run since the checkpoint, as of `now`.
+    fn elapsed(&self, now: u64) -> u64 {
+        now.min(self.end).saturating_sub(self.updated)
     }
 
-    /// Index increment that pays `amount` across the current supply.
-    fn per_share(&self, env: &Env, amount: i128) -> Result<u128, Overflow> {
-        if amount <= 0 || self.supply <= 0 {
-            return Ok(0);
-        }
-        mul_div_floor(env, amount as u128, SCALE, self.supply as u128).ok_or(Overflow)
+    /// The index at `now`, without checkpointing: one multiplication.
+    pub fn index_at(&self, now: u64) -> Result<u128, Overflow> {
+        let increase = checked_mul(self.rate, u128::from(self.elapsed(now))).ok_or(Overflow)?;
+        Ok(self.index.wrapping_add(increase))
     }
 
-    /// The index at `now`, without checkpointing.
-    pub fn index_at(&self, env: &Env, now: u64) -> Result<u128, Overflow> {
-        let streamed = self.streamed(env, now)?;
-        Ok(self.index.wrapping_add(self.per_share(env, streamed)?))
-    }
-
-    /// Moves the checkpoint to `now`: what streamed since is credited to the index, or carried
-    /// when there was no supply to credit it to. Required before the supply changes.
-    pub fn checkpoint(&mut self, env: &Env, now: u64) -> Result<(), Overflow> {
-        let streamed = self.streamed(env, now)?;
-        if self.supply > 0 {
-            self.index = self.index.wrapping_add(self.per_share(env, streamed)?);
-        } else {
-            self.carried = self.carried.checked_add(streamed).ok_or(Overflow)?;
+    /// Moves the checkpoint to `now`, crediting what streamed since to the index, or to
+    /// `carried` if there was no supply to credit it to. Required before the supply changes.
+    pub fn checkpoint(&mut self, now: u64) -> Result<(), Overflow> {
+        let elapsed = self.elapsed(now);
+        if elapsed > 0 && self.unstreamed > 0 {
+            if self.supply > 0 {
+                let increase = self.index_at(now)?.wrapping_sub(self.index);
+                let credited =
+                    mul_div_floor(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
+                self.index = self.index.wrapping_add(increase);
+                self.unstreamed -= to_i128(credited)?;
+            } else {
+                let span = u128::from(self.end - self.updated);
+                let streamed = mul_div_floor(self.unstreamed as u128, u128::from(elapsed), span)
+                    .ok_or(Overflow)?;
+                self.carried = self
+                    .carried
+                    .checked_add(to_i128(streamed)?)
+                    .ok_or(Overflow)?;
+                self.unstreamed -= to_i128(streamed)?;
+            }
         }
-        self.unstreamed -= streamed;
         self.updated = self.updated.max(now);
+        self.reset_rate()
+    }
+
+    /// Changes the supply at the checkpoint (call [`Rewards::checkpoint`] first) and re-fixes
+    /// the rate for the new supply.
+    pub fn set_supply(&mut self, supply: i128) -> Result<(), Overflow> {
+        self.supply = supply;
+        self.reset_rate()
+    }
+
+    /// The rate that pays `unstreamed` over what is left of the stream to the current supply,
+    /// rounded down: `floor(floor(unstreamed * SCALE / supply) / seconds)`, which equals
+    /// `floor(unstreamed * SCALE / (supply * seconds))` without forming the product.
+    fn reset_rate(&mut self) -> Result<(), Overflow> {
+        let seconds = self.end.saturating_sub(self.updated);
+        self.rate = if self.supply > 0 && self.unstreamed > 0 && seconds > 0 {
+            mul_div_floor(self.unstreamed as u128, SCALE, self.supply as u128).ok_or(Overflow)?
+                / u128::from(seconds)
+        } else {
+            0
+        };
         Ok(())
     }
 
@@ -92,30 +124,37 @@ impl Rewards {
     /// at or after maturity) everything is credited at once to the holders of this moment.
     pub fn notify(
         &mut self,
-        env: &Env,
         amount: i128,
         duration: u64,
         maturity: u64,
         now: u64,
     ) -> Result<(), Overflow> {
-        self.checkpoint(env, now)?;
+        self.checkpoint(now)?;
         let total = self
             .unstreamed
             .checked_add(self.carried)
             .and_then(|t| t.checked_add(amount))
             .ok_or(Overflow)?;
-        let end = now.saturating_add(duration).min(maturity);
         self.carried = 0;
-        if end > now {
-            self.unstreamed = total;
-            self.end = end;
-        } else if self.supply > 0 {
-            self.index = self.index.wrapping_add(self.per_share(env, total)?);
-            self.unstreamed = 0;
-        } else {
-            self.carried = total;
-            self.unstreamed = 0;
+        self.unstreamed = total;
+        self.end = now.saturating_add(duration).min(maturity).max(now);
+        if self.end == now {
+            self.credit_at_once()?;
         }
+        self.reset_rate()
+    }
+
+    fn credit_at_once(&mut self) -> Result<(), Overflow> {
+        if self.supply <= 0 {
+            self.carried = self.unstreamed;
+            self.unstreamed = 0;
+            return Ok(());
+        }
+        let increase =
+            mul_div_floor(self.unstreamed as u128, SCALE, self.supply as u128).ok_or(Overflow)?;
+        let credited = mul_div_floor(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
+        self.index = self.index.wrapping_add(increase);
+        self.unstreamed -= to_i128(credited)?;
         Ok(())
     }
 }
@@ -131,12 +170,14 @@ impl Holder {
     }
 
     /// Credits what the balance earned since the holder's last settlement (rounded down).
-    pub fn settle(&mut self, env: &Env, index: u128) -> Result<(), Overflow> {
+    pub fn settle(&mut self, index: u128) -> Result<(), Overflow> {
         let delta = index.wrapping_sub(self.index);
         if delta != 0 && self.balance > 0 {
-            let earned = mul_div_floor(env, self.balance as u128, delta, SCALE).ok_or(Overflow)?;
-            let earned = i128::try_from(earned).map_err(|_| Overflow)?;
-            self.accrued = self.accrued.checked_add(earned).ok_or(Overflow)?;
+            let earned = match checked_mul(self.balance as u128, delta) {
+                Some(product) => unscale(product),
+                None => mul_div_floor(self.balance as u128, delta, SCALE).ok_or(Overflow)?,
+            };
+            self.accrued = self.accrued.checked_add(to_i128(earned)?).ok_or(Overflow)?;
         }
         self.index = index;
         Ok(())
@@ -147,64 +188,72 @@ impl Holder {
 mod test {
     use super::*;
 
-    fn env() -> Env {
-        Env::default()
+    fn holder(balance: i128, index: u128) -> Holder {
+        Holder {
+            balance,
+            index,
+            accrued: 0,
+        }
     }
 
     #[test]
     fn a_stream_pays_linearly_and_completely() {
-        let env = env();
-        let mut r = Rewards {
-            supply: 100,
-            ..Default::default()
-        };
-        r.notify(&env, 1_000, 100, u64::MAX, 0).unwrap();
-        let mut h = Holder::new(r.index);
-        h.balance = 100;
-        h.settle(&env, r.index_at(&env, 25).unwrap()).unwrap();
+        let mut r = Rewards::default();
+        r.set_supply(100).unwrap();
+        r.notify(1_000, 100, u64::MAX, 0).unwrap();
+        let mut h = holder(100, r.index);
+        h.settle(r.index_at(25).unwrap()).unwrap();
         assert_eq!(h.accrued, 250);
-        h.settle(&env, r.index_at(&env, 1_000).unwrap()).unwrap();
+        h.settle(r.index_at(1_000).unwrap()).unwrap();
         assert_eq!(h.accrued, 1_000);
     }
 
     #[test]
     fn zero_supply_carries_the_stream_into_the_next_one() {
-        let env = env();
         let mut r = Rewards::default();
-        r.notify(&env, 600, 60, u64::MAX, 0).unwrap();
-        r.checkpoint(&env, 30).unwrap();
+        r.notify(600, 60, u64::MAX, 0).unwrap();
+        r.checkpoint(30).unwrap();
         assert_eq!((r.carried, r.unstreamed), (300, 300));
-        r.notify(&env, 100, 10, u64::MAX, 30).unwrap();
+        r.notify(100, 10, u64::MAX, 30).unwrap();
         assert_eq!((r.carried, r.unstreamed, r.end), (0, 700, 40));
     }
 
     #[test]
+    fn rounding_leftovers_join_the_next_stream() {
+        let mut r = Rewards::default();
+        r.set_supply(3).unwrap();
+        r.notify(10, 7, u64::MAX, 0).unwrap(); // 10 / 3 / 7: the rate rounds down
+        r.checkpoint(7).unwrap();
+        assert!(
+            r.unstreamed > 0 && r.unstreamed < 3,
+            "left {}",
+            r.unstreamed
+        );
+        let left = r.unstreamed;
+        r.notify(5, 5, u64::MAX, 7).unwrap();
+        assert_eq!(r.unstreamed, left + 5);
+    }
+
+    #[test]
     fn maturity_clamps_the_stream_and_credits_late_deposits_at_once() {
-        let env = env();
-        let mut r = Rewards {
-            supply: 4,
-            ..Default::default()
-        };
-        r.notify(&env, 80, 100, 40, 0).unwrap();
+        let mut r = Rewards::default();
+        r.set_supply(4).unwrap();
+        r.notify(80, 100, 40, 0).unwrap();
         assert_eq!(r.end, 40);
-        assert_eq!(r.index_at(&env, 20).unwrap(), 10 * SCALE);
-        assert_eq!(r.index_at(&env, 1_000).unwrap(), 20 * SCALE);
-        r.notify(&env, 8, 100, 40, 50).unwrap();
+        assert_eq!(r.index_at(20).unwrap(), 10 * SCALE);
+        assert_eq!(r.index_at(1_000).unwrap(), 20 * SCALE);
+        r.notify(8, 100, 40, 50).unwrap();
         assert_eq!(r.unstreamed, 0);
         assert_eq!(r.index, 22 * SCALE);
     }
 
     #[test]
     fn holders_round_down() {
-        let env = env();
-        let mut r = Rewards {
-            supply: 3,
-            ..Default::default()
-        };
-        r.notify(&env, 10, 0, u64::MAX, 0).unwrap();
-        let mut h = Holder::new(0);
-        h.balance = 1;
-        h.settle(&env, r.index).unwrap();
+        let mut r = Rewards::default();
+        r.set_supply(3).unwrap();
+        r.notify(10, 0, u64::MAX, 0).unwrap();
+        let mut h = holder(1, 0);
+        h.settle(r.index).unwrap();
         assert_eq!(h.accrued, 3); // 10/3 rounded down
     }
 }

@@ -1,15 +1,15 @@
 //! Every storage key of the share token, and where each lives.
 //!
-//! Instance (loaded on every call, so kept small): the configuration, the metadata, the
-//! distributor and the token-wide reward state. Persistent, extended on access: one entry per
-//! holder with its balance *and* its reward position, so a transfer touches exactly the two
-//! entries a plain token does. Temporary: allowances, which expire by design.
+//! Instance (loaded, and its size paid for, on every call): only the hot state — the token-wide
+//! reward state, the distributor, the admin and the pause flag. Persistent, extended on
+//! access: the offering's configuration and metadata (read by mint and the views only), and
+//! one entry per holder with its balance *and* its reward position, so a transfer touches
+//! exactly the two entries a plain token does. Temporary: allowances, which expire by design.
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use soroban_sdk::{contracttype, Address, Env, String, Symbol};
 
 use crate::rewards::{Holder, Rewards};
 
-#[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct TokenConfig {
     pub operator: Address,
@@ -29,26 +29,43 @@ pub(crate) enum DataKey {
     Allowance(Address, Address),
 }
 
-/// Stored forms: tuples serialize smaller than structs (no field names).
-type RewardsEntry = (i128, u128, u64, u64, i128, i128);
-type HolderEntry = (i128, u128, i128);
+/// Stored forms: tuples serialize smaller than structs (no field names). The `u128` index and
+/// rate are stored as the `i128`s with the same bits, sparing the contract the host's `u128`
+/// conversions (every imported host function makes every call dearer).
+type RewardsEntry = (i128, i128, i128, u64, u64, i128, i128);
+type HolderEntry = (i128, i128, i128);
+type ConfigEntry = (Address, Address, Symbol, i128, u64);
 
 pub fn config(env: &Env) -> Option<TokenConfig> {
-    env.storage().instance().get(&DataKey::Config)
+    let entry: Option<ConfigEntry> = read_persistent(env, &DataKey::Config);
+    entry.map(
+        |(operator, oracle, pool, hashrate_per_share, maturity)| TokenConfig {
+            operator,
+            oracle,
+            pool,
+            hashrate_per_share,
+            maturity,
+        },
+    )
 }
 
-pub fn set_config(env: &Env, config: &TokenConfig) {
-    env.storage().instance().set(&DataKey::Config, config);
+pub fn set_config(env: &Env, c: &TokenConfig) {
+    let entry: ConfigEntry = (
+        c.operator.clone(),
+        c.oracle.clone(),
+        c.pool.clone(),
+        c.hashrate_per_share,
+        c.maturity,
+    );
+    write_persistent(env, &DataKey::Config, &entry);
 }
 
 pub fn metadata(env: &Env) -> Option<(String, String)> {
-    env.storage().instance().get(&DataKey::Metadata)
+    read_persistent(env, &DataKey::Metadata)
 }
 
 pub fn set_metadata(env: &Env, name: &String, symbol: &String) {
-    env.storage()
-        .instance()
-        .set(&DataKey::Metadata, &(name.clone(), symbol.clone()));
+    write_persistent(env, &DataKey::Metadata, &(name.clone(), symbol.clone()));
 }
 
 pub fn distributor(env: &Env) -> Option<Address> {
@@ -65,9 +82,10 @@ pub fn rewards(env: &Env) -> Rewards {
     let entry: Option<RewardsEntry> = env.storage().instance().get(&DataKey::Rewards);
     entry
         .map(
-            |(supply, index, updated, end, unstreamed, carried)| Rewards {
+            |(supply, index, rate, updated, end, unstreamed, carried)| Rewards {
                 supply,
-                index,
+                index: index as u128,
+                rate: rate as u128,
                 updated,
                 end,
                 unstreamed,
@@ -78,7 +96,15 @@ pub fn rewards(env: &Env) -> Rewards {
 }
 
 pub fn set_rewards(env: &Env, r: &Rewards) {
-    let entry: RewardsEntry = (r.supply, r.index, r.updated, r.end, r.unstreamed, r.carried);
+    let entry: RewardsEntry = (
+        r.supply,
+        r.index as i128,
+        r.rate as i128,
+        r.updated,
+        r.end,
+        r.unstreamed,
+        r.carried,
+    );
     env.storage().instance().set(&DataKey::Rewards, &entry);
 }
 
@@ -86,13 +112,13 @@ pub fn holder(env: &Env, id: &Address) -> Option<Holder> {
     let entry: Option<HolderEntry> = read_persistent(env, &DataKey::Holder(id.clone()));
     entry.map(|(balance, index, accrued)| Holder {
         balance,
-        index,
+        index: index as u128,
         accrued,
     })
 }
 
 pub fn set_holder(env: &Env, id: &Address, h: &Holder) {
-    let entry: HolderEntry = (h.balance, h.index, h.accrued);
+    let entry: HolderEntry = (h.balance, h.index as i128, h.accrued);
     write_persistent(env, &DataKey::Holder(id.clone()), &entry);
 }
 
