@@ -1,0 +1,27 @@
+use soroban_sdk::contracterror;
+
+/// payout-distributor errors, codes 300–399.
+#[contracterror]
+#[derive(Copy, Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]
+#[repr(u32)]
+pub enum DistributorError {
+    /// A deposit must be positive.
+    InvalidAmount = 300,
+    /// A deposit may not exceed what the epoch still owes (`owed - paid`).
+    Overpayment = 301,
+    /// The oracle has no effective report for the epoch (none, not finalized, or still inside
+    /// its dispute window).
+    ReportNotEffective = 302,
+    /// The epoch starts at or after the share token's maturity: the shares do not cover it.
+    EpochAfterMaturity = 303,
+    /// The fee is above `MAX_FEE_BPS` (20%).
+    InvalidFee = 304,
+    /// Deposits and claims are paused.
+    Paused = 305,
+    /// `accept_admin` with no admin transfer proposed.
+    NoPendingAdmin = 306,
+    /// Arithmetic beyond what any real asset can hold.
+    Overflow = 307,
+    /// The instance lacks its configuration (never set by the constructor: a broken instance).
+    InvalidConfig = 308,
+}
