@@ -1,9 +1,11 @@
 use std::{fmt::Debug, path::PathBuf};
 
-use hashshare_interfaces::{PoolConfig, PoolOracleClient, ShareTokenClient};
+use hashshare_interfaces::{
+    PayoutDistributorClient, PoolConfig, PoolOracleClient, ShareTokenClient,
+};
 use soroban_sdk::{
     testutils::{Address as _, EnvTestConfig, Ledger, Logs, MockAuth, MockAuthInvoke},
-    token::TokenClient,
+    token::{StellarAssetClient, TokenClient},
     xdr::{ScErrorCode, ScErrorType},
     Address, Env, Error, InvokeError, String, Symbol, Val, Vec as SorobanVec,
 };
@@ -169,8 +171,16 @@ impl TokenSuite {
 
     /// As [`TokenSuite::new`], but `set_distributor` not yet called.
     pub fn unwired(term: u64) -> TokenSuite {
+        TokenSuite::offering(term, TH_PER_SHARE)
+    }
+
+    /// An unwired suite whose token sells `hashrate_per_share` H/s per whole share.
+    pub fn offering(term: u64, hashrate_per_share: i128) -> TokenSuite {
         let env = new_env();
-        env.mock_all_auths();
+        // Non-root: the share token's constructor binds the pool on the oracle, which the
+        // pool's operator authorizes inside the deployment (rooted at the create-contract
+        // call on the network, but not a contract invocation the test recorder roots at).
+        env.mock_all_auths_allowing_non_root_auth();
         let admin = Address::generate(&env);
         let operator = Address::generate(&env);
         let oracle = deploy_oracle(&env, &admin);
@@ -188,7 +198,7 @@ impl TokenSuite {
                 pool.clone(),
                 String::from_str(&env, "Antpool S19 hashrate 2026"),
                 String::from_str(&env, "HASH26"),
-                TH_PER_SHARE,
+                hashrate_per_share,
                 maturity,
             ),
         );
@@ -219,5 +229,60 @@ impl TokenSuite {
         }
         advance(&self.env, c.dispute_seconds);
         epoch
+    }
+}
+
+/// The whole suite on the compiled WASM: a [`TokenSuite`] whose distributor is the real
+/// payout-distributor, paying in a real Stellar Asset Contract (the reward asset), with the
+/// operator funded to pay its debts. Every authorization is mocked.
+pub struct Suite {
+    pub base: TokenSuite,
+    pub distributor: PayoutDistributorClient<'static>,
+    /// The reward asset (e.g. a wrapped BTC), through SEP-41.
+    pub reward: TokenClient<'static>,
+    /// The reward asset's issuer interface, to fund accounts.
+    pub reward_issuer: StellarAssetClient<'static>,
+    pub fee_recipient: Address,
+}
+
+impl std::ops::Deref for Suite {
+    type Target = TokenSuite;
+    fn deref(&self) -> &TokenSuite {
+        &self.base
+    }
+}
+
+impl Suite {
+    /// Token maturing `term` seconds from now, distributor taking `fee_bps`, operator funded
+    /// with `funds` of the reward asset.
+    pub fn new(term: u64, fee_bps: u32, funds: i128) -> Suite {
+        let base = TokenSuite::unwired(term);
+        let env = &base.env;
+        let reward_asset = env.register_stellar_asset_contract_v2(Address::generate(env));
+        let fee_recipient = Address::generate(env);
+        let distributor_id = env.register(
+            wasm("payout_distributor").as_slice(),
+            (
+                base.admin.clone(),
+                base.token.address.clone(),
+                reward_asset.address(),
+                base.oracle.address.clone(),
+                base.pool.clone(),
+                fee_bps,
+                fee_recipient.clone(),
+            ),
+        );
+        base.token.set_distributor(&distributor_id);
+        let reward_issuer = StellarAssetClient::new(env, &reward_asset.address());
+        if funds > 0 {
+            reward_issuer.mint(&base.operator, &funds);
+        }
+        Suite {
+            distributor: PayoutDistributorClient::new(env, &distributor_id),
+            reward: TokenClient::new(env, &reward_asset.address()),
+            reward_issuer,
+            fee_recipient,
+            base,
+        }
     }
 }

@@ -7,7 +7,7 @@ use hashshare_tests::{
     },
     measure::{fresh, port, Cost},
 };
-use pool_oracle::{Disputed, Finalized, OracleError, Submitted, MAX_PENDING};
+use pool_oracle::{Disputed, Finalized, OracleError, Submitted, TokenBound, MAX_PENDING};
 use soroban_sdk::{
     testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
     Address, Env, Event, IntoVal, Symbol, Vec,
@@ -613,4 +613,92 @@ fn finalizing_submit_with_16_reporters_costs_well_under_one_percent_of_a_transac
     assert_eq!(cost.write_entries, 4);
     advance(&env, HOUR);
     assert_eq!(oracle.report(&pool, &0).map(|r| r.submissions), Some(16));
+}
+
+/// One pool's hashrate backs one share token, ever: the token binds itself (normally from its
+/// constructor) with the pool operator's consent, and a second binding is refused.
+#[test]
+fn a_pool_is_bound_to_one_share_token_with_its_operators_consent() {
+    let s = Setup::new(3, 2);
+    let (token, other) = (Address::generate(&s.env), Address::generate(&s.env));
+    assert_eq!(s.oracle.token(&s.pool), None);
+    s.oracle.bind_token(&s.pool, &token);
+    assert_eq!(
+        s.env.auths(),
+        std::vec![
+            (
+                token.clone(),
+                AuthorizedInvocation {
+                    function: AuthorizedFunction::Contract((
+                        s.oracle.address.clone(),
+                        Symbol::new(&s.env, "bind_token"),
+                        (s.pool.clone(), token.clone()).into_val(&s.env),
+                    )),
+                    sub_invocations: std::vec![],
+                }
+            ),
+            (
+                s.config.operator.clone(),
+                AuthorizedInvocation {
+                    function: AuthorizedFunction::Contract((
+                        s.oracle.address.clone(),
+                        Symbol::new(&s.env, "bind_token"),
+                        (s.pool.clone(), token.clone()).into_val(&s.env),
+                    )),
+                    sub_invocations: std::vec![],
+                }
+            ),
+        ]
+    );
+    assert_eq!(
+        s.env.events().all().filter_by_contract(&s.oracle.address),
+        [TokenBound {
+            pool: s.pool.clone(),
+            token: token.clone()
+        }
+        .to_xdr(&s.env, &s.oracle.address)]
+    );
+    assert_eq!(s.oracle.token(&s.pool), Some(token));
+    assert_unchanged(&s.env, || {
+        assert_error(
+            s.oracle.try_bind_token(&s.pool, &other),
+            OracleError::PoolAlreadyBound,
+        )
+    });
+    assert_error(
+        s.oracle.try_bind_token(&symbol(&s.env, "nopool"), &other),
+        OracleError::PoolNotFound,
+    );
+    assert_error(
+        s.oracle.try_token(&symbol(&s.env, "nopool")),
+        OracleError::PoolNotFound,
+    );
+}
+
+#[test]
+fn binding_a_pool_needs_both_the_token_and_the_pool_operator() {
+    let env = new_env();
+    let admin = Address::generate(&env);
+    let oracle = deploy_oracle(&env, &admin);
+    let pool = symbol(&env, "pool");
+    let config = pool_config(&env, 3, 2);
+    env.mock_all_auths();
+    oracle.register_pool(&pool, &config);
+    let token = Address::generate(&env);
+    let args = || (pool.clone(), token.clone()).into_val(&env);
+    // The token alone, or the operator alone, is not enough.
+    authorize(&env, &token, &oracle.address, "bind_token", args());
+    assert_auth_error(&env, oracle.try_bind_token(&pool, &token));
+    authorize(
+        &env,
+        &config.operator,
+        &oracle.address,
+        "bind_token",
+        args(),
+    );
+    assert_auth_error(&env, oracle.try_bind_token(&pool, &token));
+    assert_eq!(oracle.token(&pool), None);
+    env.mock_all_auths();
+    oracle.bind_token(&pool, &token);
+    assert_eq!(oracle.token(&pool), Some(token));
 }

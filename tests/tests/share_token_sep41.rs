@@ -27,7 +27,7 @@
 //! the SDK's `mock_auths` cannot sign for a Stellar account. Muxed recipients are accounts.
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use hashshare_interfaces::{ShareTokenClient, SHARE_UNIT};
+use hashshare_interfaces::SHARE_UNIT;
 use hashshare_tests::fixture::{
     advance, assert_auth_error, assert_error, assert_unchanged, authorize, wasm, TokenSuite, START,
     TH_PER_SHARE,
@@ -844,11 +844,10 @@ fn the_cap_rounds_a_fractional_base_unit_of_capacity_down() {
 
 #[test]
 fn the_cap_floors_with_a_hashrate_per_share_that_does_not_divide() {
-    let s = TokenSuite::new(TERM);
+    let s = TokenSuite::offering(TERM, 7);
     let alice = account(&s.env);
     // 7 H/s per whole share, 100 H/s attested: floor(100 * 10^7 / 7) = 142_857_142 base units.
-    let id = register_token(&s, 7);
-    let odd = ShareTokenClient::new(&s.env, &id);
+    let odd = &s.token;
     odd.set_distributor(&s.distributor);
     s.attest(100, 0);
     assert_unchanged(&s.env, || {
@@ -1089,8 +1088,16 @@ fn constructor_refuses_a_non_positive_hashrate_per_share() {
         );
     }
     // The smallest positive value is accepted.
-    let id = register_token(&s, 1);
-    assert_eq!(ShareTokenClient::new(&s.env, &id).hashrate_per_share(), 1);
+    let s = TokenSuite::offering(TERM, 1);
+    assert_eq!(s.token.hashrate_per_share(), 1);
+    // And the pool, now bound to that token, backs no second one.
+    let message = panic_message(|| {
+        register_token(&s, 1);
+    });
+    assert!(
+        message.contains("Error(Contract, #113)"),
+        "expected the oracle's PoolAlreadyBound (113), got: {message}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env
 use crate::{
     aggregation::lower_median,
     errors::OracleError,
-    events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted},
+    events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted, TokenBound},
     schedule, storage,
 };
 
@@ -214,6 +214,34 @@ impl PoolOracle for PoolOracleContract {
             Some(r) if !schedule::is_stale(r.epoch, current, config.max_age_epochs) => r.hashrate,
             _ => 0,
         }
+    }
+
+    /// Binds `pool` to the share token selling its hashrate; at most one, ever, so the same
+    /// attested hashrate can never back two offerings (a new term is a new pool id).
+    ///
+    /// # Auth
+    /// `token` (a share token binds itself from its constructor) and the pool's operator, so
+    /// nobody can attach an offering to a miner's pool without the miner.
+    /// # Errors
+    /// `PoolNotFound`, `PoolAlreadyBound`.
+    /// # Events
+    /// `token_bound`.
+    fn bind_token(env: Env, pool: Symbol, token: Address) {
+        token.require_auth();
+        ttl::bump_instance(&env);
+        pool_config(&env, &pool).operator.require_auth();
+        if storage::token(&env, &pool).is_some() {
+            panic_with_error!(&env, OracleError::PoolAlreadyBound);
+        }
+        storage::set_token(&env, &pool, &token);
+        TokenBound { pool, token }.publish(&env);
+    }
+
+    /// The share token bound to `pool`, if any. Errors: `PoolNotFound`.
+    fn token(env: Env, pool: Symbol) -> Option<Address> {
+        ttl::bump_instance(&env);
+        pool_config(&env, &pool);
+        storage::token(&env, &pool)
     }
 
     fn admin(env: Env) -> Address {

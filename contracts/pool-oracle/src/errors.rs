@@ -32,4 +32,6 @@ pub enum OracleError {
     TooManyPending = 111,
     /// `accept_admin` with no admin transfer proposed.
     NoPendingAdmin = 112,
+    /// The pool already backs a share token: its hashrate cannot be sold twice.
+    PoolAlreadyBound = 113,
 }

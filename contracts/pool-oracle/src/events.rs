@@ -48,3 +48,11 @@ pub struct Disputed {
     #[topic]
     pub epoch: u64,
 }
+
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct TokenBound {
+    #[topic]
+    pub pool: Symbol,
+    pub token: Address,
+}

@@ -12,7 +12,7 @@ mod storage;
 
 pub use contract::{PoolOracleContract, PoolOracleContractClient};
 pub use errors::OracleError;
-pub use events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted};
+pub use events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted, TokenBound};
 pub use finality::MAX_PENDING;
 
 #[cfg(test)]

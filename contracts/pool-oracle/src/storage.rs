@@ -1,8 +1,8 @@
 //! Every storage key of the oracle, and how long each kind of entry lives.
 //!
 //! Instance: the admin (via `hashshare_common::admin`). Persistent, extended on access: pool
-//! configs, pool heads, finalized reports, and the submissions of epochs not yet finalized
-//! (bounded by 16 reporters). Nothing lives in temporary storage: all of it is attested data.
+//! configs, pool heads, finalized reports, the submissions of epochs not yet finalized
+//! (bounded by 16 reporters), and the share token each pool is bound to. Nothing lives in temporary storage: all of it is attested data.
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use hashshare_interfaces::{EpochReport, PoolConfig};
 use soroban_sdk::{contracttype, Address, Env, Symbol, Vec};
@@ -19,6 +19,7 @@ pub(crate) enum DataKey {
     Head(Symbol),
     Submissions(Symbol, u64),
     Report(Symbol, u64),
+    Token(Symbol),
 }
 
 pub fn pool(env: &Env, pool: &Symbol) -> Option<PoolConfig> {
@@ -71,4 +72,12 @@ pub fn remove_report(env: &Env, pool: &Symbol, epoch: u64) {
     env.storage()
         .persistent()
         .remove(&DataKey::Report(pool.clone(), epoch));
+}
+
+pub fn token(env: &Env, pool: &Symbol) -> Option<Address> {
+    read_persistent(env, &DataKey::Token(pool.clone()))
+}
+
+pub fn set_token(env: &Env, pool: &Symbol, token: &Address) {
+    write_persistent(env, &DataKey::Token(pool.clone()), token);
 }

@@ -21,10 +21,13 @@ pub struct ShareTokenContract;
 #[contractimpl]
 impl ShareTokenContract {
     /// Creates one offering: shares of `pool`'s hashrate, each whole share (10^7 base units)
-    /// standing for `hashrate_per_share` H/s, mintable by `operator` until `maturity`.
+    /// standing for `hashrate_per_share` H/s, mintable by `operator` until `maturity`. Binds
+    /// the pool to this token on the oracle, which the pool's operator must authorize: one
+    /// pool's hashrate is never sold by two tokens.
     ///
     /// # Errors
-    /// `InvalidConfig` if `hashrate_per_share <= 0`.
+    /// `InvalidConfig` if `hashrate_per_share <= 0`; the oracle's `PoolNotFound` and
+    /// `PoolAlreadyBound`.
     #[allow(clippy::too_many_arguments)]
     pub fn __constructor(
         env: Env,
@@ -40,6 +43,7 @@ impl ShareTokenContract {
         if hashrate_per_share <= 0 {
             panic_with_error!(&env, ShareTokenError::InvalidConfig);
         }
+        PoolOracleClient::new(&env, &oracle).bind_token(&pool, &env.current_contract_address());
         admin::init(&env, &admin);
         storage::set_config(
             &env,
