@@ -30,4 +30,13 @@ for c in "${CONTRACTS[@]}" "${BASELINES[@]}"; do
   fi
   printf '%-22s %10s  %s\n' "$name" "$(wc -c <"$out/$name.wasm")" "$(sha256sum "$out/$name.wasm" | cut -d' ' -f1)"
 done
-echo "optimizer: $optimizer; artifacts in $out/"
+# The upgrade tests' "next versions" (`--features next-version`: one more function, so a new
+# WASM hash), written as <name>_next.wasm. Not part of any deployment.
+cargo build --quiet --target wasm32v1-none --release \
+  --target-dir "$target_dir/next-version" --features next-version \
+  -p pool-oracle -p share-token -p payout-distributor
+for c in "${CONTRACTS[@]}"; do
+  name="${c//-/_}"
+  cp "$target_dir/next-version/wasm32v1-none/release/$name.wasm" "$out/${name}_next.wasm"
+done
+echo "optimizer: $optimizer; artifacts in $out/ (upgrade-test builds: *_next.wasm)"

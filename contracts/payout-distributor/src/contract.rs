@@ -321,3 +321,12 @@ fn pay_claim(env: &Env, holder: Address, to: Address) -> i128 {
     }
     amount
 }
+
+/// The upgrade tests' "next version": everything above plus this function.
+#[cfg(feature = "next-version")]
+#[contractimpl]
+impl PayoutDistributorContract {
+    pub fn version(_env: Env) -> u32 {
+        2
+    }
+}

@@ -365,3 +365,12 @@ fn check_movable(env: &Env, from: &Address, to: &Address, amount: i128) {
         panic_with_error!(env, ShareTokenError::SelfTransfer);
     }
 }
+
+/// The upgrade tests' "next version": everything above plus this function.
+#[cfg(feature = "next-version")]
+#[contractimpl]
+impl ShareTokenContract {
+    pub fn version(_env: Env) -> u32 {
+        2
+    }
+}
