@@ -158,6 +158,9 @@ pub struct TokenSuite {
     pub sep41: TokenClient<'static>,
 }
 
+/// The id of the suite's pool.
+pub const POOL: &str = "antpool_s19";
+
 /// 1 TH/s per whole share.
 pub const TH_PER_SHARE: i128 = 1_000_000_000_000;
 
@@ -184,7 +187,7 @@ impl TokenSuite {
         let admin = Address::generate(&env);
         let operator = Address::generate(&env);
         let oracle = deploy_oracle(&env, &admin);
-        let pool = symbol(&env, "antpool_s19");
+        let pool = symbol(&env, POOL);
         let mut pool_config = pool_config(&env, 3, 2);
         pool_config.operator = operator.clone();
         oracle.register_pool(&pool, &pool_config);

@@ -38,7 +38,7 @@ pub fn measure(grown: &Env, call: impl FnOnce(&Env)) -> Cost {
 }
 
 /// What one top-level invocation cost.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Cost {
     pub instructions: i64,
     pub mem_bytes: i64,

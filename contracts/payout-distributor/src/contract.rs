@@ -1,7 +1,5 @@
 use hashshare_common::{admin, pause, ttl};
-use hashshare_interfaces::{
-    EpochPayout, PayoutDistributor, PoolConfig, PoolOracleClient, ShareTokenClient,
-};
+use hashshare_interfaces::{EpochPayout, PayoutDistributor, PoolOracleClient, ShareTokenClient};
 use soroban_sdk::{
     contract, contractimpl, panic_with_error, token::TokenClient, Address, BytesN, Env, Symbol,
 };
@@ -22,10 +20,13 @@ impl PayoutDistributorContract {
     /// `reward_token` what `pool`'s effective reports on `oracle` say they earned, keeping
     /// `fee_bps` of every deposit for `fee_recipient`.
     ///
-    /// The share token's admin must then `set_distributor` to this contract's address.
+    /// Deploy it after the pool is registered and the share token deployed: it caches the
+    /// pool's schedule and the token's maturity and hashrate per share, which never change. The
+    /// share token's admin must then `set_distributor` to this contract's address.
     ///
     /// # Errors
-    /// `InvalidFee` if `fee_bps > MAX_FEE_BPS` (20%).
+    /// `InvalidFee` if `fee_bps > MAX_FEE_BPS` (20%); `InvalidRecipient` if `fee_recipient` is
+    /// this contract; the oracle's `PoolNotFound`.
     #[allow(clippy::too_many_arguments)]
     pub fn __constructor(
         env: Env,
@@ -38,16 +39,25 @@ impl PayoutDistributorContract {
         fee_recipient: Address,
     ) {
         checked(&env, payout::check_fee(fee_bps));
+        if fee_recipient == env.current_contract_address() {
+            panic_with_error!(&env, DistributorError::InvalidRecipient);
+        }
+        let schedule = PoolOracleClient::new(&env, &oracle).pool(&pool);
+        let token = ShareTokenClient::new(&env, &share_token);
         admin::init(&env, &admin);
         storage::set_config(
             &env,
             &DistributorConfig {
+                maturity: token.maturity(),
+                hashrate_per_share: token.hashrate_per_share(),
                 share_token,
                 reward_token,
                 oracle,
                 pool,
                 fee_bps,
                 fee_recipient,
+                genesis: schedule.genesis,
+                epoch_seconds: schedule.epoch_seconds,
             },
         );
         ttl::bump_instance(&env);
@@ -81,9 +91,8 @@ impl PayoutDistributor for PayoutDistributorContract {
             return recorded;
         }
         let config = config(&env);
-        let pool = pool_config(&env, &config);
         let mut totals = storage::totals(&env);
-        let payout = record_payout(&env, &config, &pool, epoch, &mut totals);
+        let payout = record_payout(&env, &config, epoch, &mut totals);
         storage::set_payout(&env, epoch, &payout);
         storage::set_totals(&env, &totals);
         payout
@@ -109,10 +118,9 @@ impl PayoutDistributor for PayoutDistributorContract {
         }
         check_not_paused(&env);
         let config = config(&env);
-        let pool = pool_config(&env, &config);
         let mut totals = storage::totals(&env);
         let mut payout = storage::payout(&env, epoch)
-            .unwrap_or_else(|| record_payout(&env, &config, &pool, epoch, &mut totals));
+            .unwrap_or_else(|| record_payout(&env, &config, epoch, &mut totals));
         let fee = checked(&env, payout::deposit(&mut payout, amount, config.fee_bps));
         checked(&env, totals.deposit(amount, fee));
         storage::set_payout(&env, epoch, &payout);
@@ -128,7 +136,7 @@ impl PayoutDistributor for PayoutDistributorContract {
         let streamed = amount - fee;
         if streamed > 0 {
             ShareTokenClient::new(&env, &config.share_token)
-                .notify_reward(&streamed, &pool.epoch_seconds);
+                .notify_reward(&streamed, &config.epoch_seconds);
         }
         Deposited {
             epoch,
@@ -176,9 +184,14 @@ impl PayoutDistributor for PayoutDistributorContract {
     ///
     /// # Auth
     /// `holder`.
+    /// # Errors
+    /// As `claim`, and `InvalidRecipient` if `to` is the distributor itself.
     fn claim_to(env: Env, holder: Address, to: Address) -> i128 {
         holder.require_auth();
         ttl::bump_instance(&env);
+        if to == env.current_contract_address() {
+            panic_with_error!(&env, DistributorError::InvalidRecipient);
+        }
         pay_claim(&env, holder, to)
     }
 
@@ -247,11 +260,6 @@ fn config(env: &Env) -> DistributorConfig {
     storage::config(env).unwrap_or_else(|| panic_with_error!(env, DistributorError::InvalidConfig))
 }
 
-/// The pool's schedule, from the oracle.
-fn pool_config(env: &Env, config: &DistributorConfig) -> PoolConfig {
-    PoolOracleClient::new(env, &config.oracle).pool(&config.pool)
-}
-
 /// The value of a domain result, or the contract error it carries.
 fn checked<T>(env: &Env, result: Result<T, DistributorError>) -> T {
     result.unwrap_or_else(|error| panic_with_error!(env, error))
@@ -268,7 +276,6 @@ fn check_not_paused(env: &Env) {
 fn record_payout(
     env: &Env,
     config: &DistributorConfig,
-    pool: &PoolConfig,
     epoch: u64,
     totals: &mut Totals,
 ) -> EpochPayout {
@@ -276,18 +283,13 @@ fn record_payout(
     else {
         panic_with_error!(env, DistributorError::ReportNotEffective);
     };
-    let share_token = ShareTokenClient::new(env, &config.share_token);
-    if !payout::starts_before(
-        pool.genesis,
-        pool.epoch_seconds,
-        epoch,
-        share_token.maturity(),
-    ) {
+    if !payout::starts_before(config.genesis, config.epoch_seconds, epoch, config.maturity) {
         panic_with_error!(env, DistributorError::EpochAfterMaturity);
     }
+    let supply = ShareTokenClient::new(env, &config.share_token).total_supply();
     let sold = checked(
         env,
-        payout::sold_hashrate(share_token.total_supply(), share_token.hashrate_per_share()),
+        payout::sold_hashrate(supply, config.hashrate_per_share),
     );
     let owed = checked(env, payout::owed(report.reward, report.hashrate, sold));
     checked(env, totals.record(owed));

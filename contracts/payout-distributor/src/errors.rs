@@ -24,4 +24,7 @@ pub enum DistributorError {
     Overflow = 307,
     /// The instance lacks its configuration (never set by the constructor: a broken instance).
     InvalidConfig = 308,
+    /// Funds may not be sent to the distributor itself (they would be indistinguishable from
+    /// the holders' and stuck): `claim_to` or a fee recipient naming it.
+    InvalidRecipient = 309,
 }

@@ -9,6 +9,10 @@ use soroban_sdk::{contracttype, Address, Env, Symbol};
 
 use crate::payout::Totals;
 
+/// The offering's wiring and, cached at construction, the parts of the oracle's schedule and
+/// the share token's terms that never change (`update_pool` refuses schedule changes; a token's
+/// maturity and hashrate per share are fixed): reading them here spares `record` and `deposit`
+/// a cross-contract call each.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct DistributorConfig {
     pub share_token: Address,
@@ -18,6 +22,10 @@ pub struct DistributorConfig {
     pub pool: Symbol,
     pub fee_bps: u32,
     pub fee_recipient: Address,
+    pub genesis: u64,
+    pub epoch_seconds: u64,
+    pub maturity: u64,
+    pub hashrate_per_share: i128,
 }
 
 #[contracttype]
@@ -30,21 +38,48 @@ pub(crate) enum DataKey {
 /// Stored forms: tuples serialize smaller than structs (no field names).
 /// `(arrears, deposited, fees)`.
 type TotalsEntry = (i128, i128, i128);
-/// `(share_token, reward_token, oracle, pool, fee_bps, fee_recipient)`.
-type ConfigEntry = (Address, Address, Address, Symbol, u32, Address);
+/// `(share_token, reward_token, oracle, pool, fee_bps, fee_recipient, genesis, epoch_seconds,
+/// maturity, hashrate_per_share)`.
+type ConfigEntry = (
+    Address,
+    Address,
+    Address,
+    Symbol,
+    u32,
+    Address,
+    u64,
+    u64,
+    u64,
+    i128,
+);
 /// `(owed, paid, fee)`.
 type PayoutEntry = (i128, i128, i128);
 
 pub fn config(env: &Env) -> Option<DistributorConfig> {
     let entry: Option<ConfigEntry> = read_persistent(env, &DataKey::Config);
     entry.map(
-        |(share_token, reward_token, oracle, pool, fee_bps, fee_recipient)| DistributorConfig {
+        |(
             share_token,
             reward_token,
             oracle,
             pool,
             fee_bps,
             fee_recipient,
+            genesis,
+            epoch_seconds,
+            maturity,
+            hashrate_per_share,
+        )| DistributorConfig {
+            share_token,
+            reward_token,
+            oracle,
+            pool,
+            fee_bps,
+            fee_recipient,
+            genesis,
+            epoch_seconds,
+            maturity,
+            hashrate_per_share,
         },
     )
 }
@@ -57,6 +92,10 @@ pub fn set_config(env: &Env, c: &DistributorConfig) {
         c.pool.clone(),
         c.fee_bps,
         c.fee_recipient.clone(),
+        c.genesis,
+        c.epoch_seconds,
+        c.maturity,
+        c.hashrate_per_share,
     );
     write_persistent(env, &DataKey::Config, &entry);
 }
