@@ -36,20 +36,6 @@ pub fn mul_div_floor_i128(a: i128, b: i128, d: i128) -> Option<i128> {
     mul_div_floor(a, b, d).and_then(|q| i128::try_from(q).ok())
 }
 
-/// `floor(x / d)` for a divisor below 2^32, as four native 64-bit divisions of 32-bit digits:
-/// in WASM far cheaper than the general 128-bit division routine.
-pub fn div_small(x: u128, d: u32) -> u128 {
-    let d = u64::from(d.max(1));
-    let mut quotient = 0u128;
-    let mut remainder = 0u64;
-    for shift in [96, 64, 32, 0] {
-        let current = (remainder << 32) | ((x >> shift) as u64 & 0xFFFF_FFFF);
-        quotient |= u128::from(current / d) << shift;
-        remainder = current % d;
-    }
-    quotient
-}
-
 /// The full 256-bit product `a * b` as `(high, low)` 128-bit halves.
 fn mul_wide(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
@@ -109,23 +95,6 @@ mod test {
             (u64::MAX as u128, u64::MAX as u128 + 2),
         ] {
             assert_eq!(checked_mul(a, b), a.checked_mul(b), "{a} * {b}");
-        }
-    }
-
-    #[test]
-    fn small_divisors_divide_by_digits() {
-        for x in [
-            0,
-            1,
-            999_999_999,
-            u128::MAX,
-            u128::MAX / 3,
-            1 << 100,
-            123_456_789_012_345_678_901_234_567,
-        ] {
-            for d in [1, 3, 10, 1_000_000_000, u32::MAX] {
-                assert_eq!(div_small(x, d), x / u128::from(d), "{x} / {d}");
-            }
         }
     }
 

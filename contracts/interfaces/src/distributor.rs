@@ -12,6 +12,9 @@ pub trait PayoutDistributor {
     fn epoch(env: Env, epoch: u64) -> Option<EpochPayout>;
     /// Sum over recorded epochs of `owed - paid`.
     fn arrears(env: Env) -> i128;
+    /// `(deposited, fees)` since deployment. With the distributor's reward balance they close
+    /// the books: `claimed == deposited - fees - balance`.
+    fn totals(env: Env) -> (i128, i128);
     fn claimable(env: Env, holder: Address) -> i128;
     /// Pays the holder's accrued rewards to the holder. Holder auth.
     fn claim(env: Env, holder: Address) -> i128;

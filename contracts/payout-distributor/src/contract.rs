@@ -62,15 +62,6 @@ impl PayoutDistributorContract {
         );
         ttl::bump_instance(&env);
     }
-
-    /// The running totals `(deposited, fees)` since construction. With the reward asset
-    /// balance of this contract they close the books: everything deposited is fees, claims
-    /// paid, or still held (`claimed == deposited - fees - balance`).
-    pub fn totals(env: Env) -> (i128, i128) {
-        ttl::bump_instance(&env);
-        let totals = storage::totals(&env);
-        (totals.deposited, totals.fees)
-    }
 }
 
 #[contractimpl]
@@ -157,6 +148,15 @@ impl PayoutDistributor for PayoutDistributorContract {
     fn arrears(env: Env) -> i128 {
         ttl::bump_instance(&env);
         storage::totals(&env).arrears
+    }
+
+    /// The running totals `(deposited, fees)` since construction. With the reward asset
+    /// balance of this contract they close the books: everything deposited is fees, claims
+    /// paid, or still held (`claimed == deposited - fees - balance`).
+    fn totals(env: Env) -> (i128, i128) {
+        ttl::bump_instance(&env);
+        let totals = storage::totals(&env);
+        (totals.deposited, totals.fees)
     }
 
     /// Reward base units `holder` could claim now (the share token's `accrued`).

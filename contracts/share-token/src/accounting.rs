@@ -97,8 +97,7 @@ pub fn take_accrued(env: &Env, id: &Address) -> i128 {
         return 0;
     };
     checked(env, holder.settle(index));
-    let amount = holder.accrued;
-    holder.accrued = 0;
+    let amount = holder.take();
     storage::set_holder(env, id, &holder);
     amount
 }
@@ -108,7 +107,7 @@ pub fn accrued(env: &Env, id: &Address) -> i128 {
     let index = current_index(env, &storage::rewards(env));
     storage::holder(env, id).map_or(0, |mut holder| {
         checked(env, holder.settle(index));
-        holder.accrued
+        holder.accrued()
     })
 }
 

@@ -8,13 +8,15 @@
 //!
 //! Rounding is always down, for holders: the rate is floored, so the index never pays more than
 //! was streamed; what the floor leaves unpaid stays in `unstreamed` and joins the next stream.
-//! Each holder's accrual is floored again; that dust stays in the distributor's books, never
-//! owed and never over-paid.
+//! A holder's accrual is kept in index units (× [`SCALE`]), so no fraction of a unit is ever
+//! dropped between settlements: only taking it rounds down to whole units, and the fraction
+//! stays for next time. Claiming often or once pays the same; what no holder can claim stays
+//! in the distributor's books as dust, never owed and never over-paid.
 //!
 //! The index is a wrapping `u128` scaled by [`SCALE`]: only differences between two readings
 //! matter, and a difference is exact while a holder's unsettled rewards per base unit of
 //! supply stay below `2^128 / SCALE` (3.4 × 10^20) reward units.
-use hashshare_common::math::{checked_mul, div_small, mul_div_floor};
+use hashshare_common::math::{checked_mul, mul_div_floor};
 
 /// Fixed-point scale of the reward-per-share index. Decimal, so that decimal amounts (the
 /// usual case) divide exactly.
@@ -38,18 +40,14 @@ pub struct Rewards {
     pub carried: i128,
 }
 
-/// `floor(x / SCALE)` as two divisions by 10^9, which [`div_small`] does natively.
-fn unscale(x: u128) -> u128 {
-    div_small(div_small(x, 1_000_000_000), 1_000_000_000)
-}
-
 /// A holder's position: its balance, the index it was last settled at, and the rewards it has
-/// earned but not yet taken.
+/// earned but not yet taken, in index units (reward units × [`SCALE`]: exact, so up to
+/// 1.7 × 10^20 reward units can wait unclaimed).
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub struct Holder {
     pub balance: i128,
     pub index: u128,
-    pub accrued: i128,
+    pub accrued_scaled: i128,
 }
 
 /// Arithmetic beyond any amount a real asset can have.
@@ -165,22 +163,34 @@ impl Holder {
         Holder {
             balance: 0,
             index,
-            accrued: 0,
+            accrued_scaled: 0,
         }
     }
 
-    /// Credits what the balance earned since the holder's last settlement (rounded down).
+    /// Credits, exactly, what the balance earned since the holder's last settlement.
     pub fn settle(&mut self, index: u128) -> Result<(), Overflow> {
         let delta = index.wrapping_sub(self.index);
         if delta != 0 && self.balance > 0 {
-            let earned = match checked_mul(self.balance as u128, delta) {
-                Some(product) => unscale(product),
-                None => mul_div_floor(self.balance as u128, delta, SCALE).ok_or(Overflow)?,
-            };
-            self.accrued = self.accrued.checked_add(to_i128(earned)?).ok_or(Overflow)?;
+            let earned = checked_mul(self.balance as u128, delta).ok_or(Overflow)?;
+            self.accrued_scaled = self
+                .accrued_scaled
+                .checked_add(to_i128(earned)?)
+                .ok_or(Overflow)?;
         }
         self.index = index;
         Ok(())
+    }
+
+    /// Whole reward units earned and not yet taken (rounded down).
+    pub fn accrued(&self) -> i128 {
+        self.accrued_scaled / SCALE as i128
+    }
+
+    /// Takes the whole units earned; the fraction of a unit stays for the next take.
+    pub fn take(&mut self) -> i128 {
+        let units = self.accrued();
+        self.accrued_scaled -= units * SCALE as i128;
+        units
     }
 }
 
@@ -192,7 +202,7 @@ mod test {
         Holder {
             balance,
             index,
-            accrued: 0,
+            accrued_scaled: 0,
         }
     }
 
@@ -203,9 +213,9 @@ mod test {
         r.notify(1_000, 100, u64::MAX, 0).unwrap();
         let mut h = holder(100, r.index);
         h.settle(r.index_at(25).unwrap()).unwrap();
-        assert_eq!(h.accrued, 250);
+        assert_eq!(h.accrued(), 250);
         h.settle(r.index_at(1_000).unwrap()).unwrap();
-        assert_eq!(h.accrued, 1_000);
+        assert_eq!(h.accrued(), 1_000);
     }
 
     #[test]
@@ -254,6 +264,22 @@ mod test {
         r.notify(10, 0, u64::MAX, 0).unwrap();
         let mut h = holder(1, 0);
         h.settle(r.index).unwrap();
-        assert_eq!(h.accrued, 3); // 10/3 rounded down
+        assert_eq!(h.accrued(), 3); // 10/3 rounded down
+    }
+
+    #[test]
+    fn taking_often_or_once_pays_the_same() {
+        let mut r = Rewards::default();
+        r.set_supply(3).unwrap();
+        r.notify(100, 30, u64::MAX, 0).unwrap();
+        let (mut often, mut once) = (holder(1, 0), holder(1, 0));
+        let mut taken = 0;
+        for t in 1..=30 {
+            often.settle(r.index_at(t).unwrap()).unwrap();
+            taken += often.take();
+        }
+        once.settle(r.index_at(30).unwrap()).unwrap();
+        assert_eq!(taken, once.take());
+        assert_eq!(taken, 33); // 100/3 rounded down once, not thirty times
     }
 }

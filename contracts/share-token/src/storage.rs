@@ -110,15 +110,15 @@ pub fn set_rewards(env: &Env, r: &Rewards) {
 
 pub fn holder(env: &Env, id: &Address) -> Option<Holder> {
     let entry: Option<HolderEntry> = read_persistent(env, &DataKey::Holder(id.clone()));
-    entry.map(|(balance, index, accrued)| Holder {
+    entry.map(|(balance, index, accrued_scaled)| Holder {
         balance,
         index: index as u128,
-        accrued,
+        accrued_scaled,
     })
 }
 
 pub fn set_holder(env: &Env, id: &Address, h: &Holder) {
-    let entry: HolderEntry = (h.balance, h.index as i128, h.accrued);
+    let entry: HolderEntry = (h.balance, h.index as i128, h.accrued_scaled);
     write_persistent(env, &DataKey::Holder(id.clone()), &entry);
 }
 

@@ -1,0 +1,210 @@
+//! The command line. Numbers and amounts are taken as text and parsed by [`crate::units`], so
+//! a malformed one is reported in one line (exit code 2).
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hashshare",
+    version,
+    about = "Tokenized Bitcoin-mining hashrate on Stellar Soroban: a demo, a persistent local network and testnet deployment"
+)]
+pub struct Cli {
+    /// Where the operations run: the embedded local network in --dir, or Stellar testnet
+    /// through the `stellar` executable (stellar-cli).
+    #[arg(long, global = true, value_enum, default_value_t = Network::Local)]
+    pub network: Network,
+    /// The local network's directory.
+    #[arg(long, global = true, default_value = ".hashshare")]
+    pub dir: PathBuf,
+    /// Where the compiled contracts are (default: target/wasm, written by scripts/build.sh).
+    #[arg(long, global = true)]
+    pub wasm_dir: Option<PathBuf>,
+    /// The testnet deployment manifest.
+    #[arg(long, global = true, default_value = "deployments/testnet.json")]
+    pub manifest: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Network {
+    Local,
+    Testnet,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The whole lifecycle on a fresh in-memory network, with costs and the conservation check.
+    Demo,
+    /// The persistent local network.
+    Local {
+        #[command(subcommand)]
+        command: LocalCommand,
+    },
+    /// Deploys the suite: the three contracts, the reward asset, the pool and the wiring.
+    Deploy(DeployArgs),
+    /// Pools of the oracle.
+    Pool {
+        #[command(subcommand)]
+        command: PoolCommand,
+    },
+    /// Reporters' attestations.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Mints reward asset to an account (signed by the asset's admin).
+    Fund(TransferArgs),
+    /// Mints shares (signed by the operator; capped by the attested hashrate).
+    Mint(TransferArgs),
+    /// Transfers shares from --source to --to.
+    Transfer(TransferArgs),
+    /// Pays reward asset from --source towards an epoch's debt.
+    Deposit(DepositArgs),
+    /// Pays a holder's accrued rewards to the holder.
+    Claim(ClaimArgs),
+    /// The pool, the offering, the books and every account's holdings.
+    Status,
+    /// Moves the local ledger clock forward (e.g. `25h`, `1d`, `3600`).
+    AdvanceTime { duration: String },
+    /// Compares each deployed contract's code with the local build.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LocalCommand {
+    /// Creates a local network with named test accounts.
+    Init {
+        /// Replace an existing network in --dir.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PoolCommand {
+    /// Registers a pool on the oracle (signed by the oracle's admin).
+    Register(PoolRegisterArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// One reporter's attestation of an ended epoch.
+    Submit(SubmitArgs),
+}
+
+/// The pool's attestation parameters.
+#[derive(Args, Debug, Clone)]
+pub struct PoolArgs {
+    /// The pool id (a Soroban symbol: letters, digits, `_`, at most 32).
+    #[arg(long, default_value = "antpool_s19")]
+    pub pool: String,
+    /// The pool's operator (the miner).
+    #[arg(long, default_value = "operator")]
+    pub operator: String,
+    /// The reporters, comma separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "reporter1,reporter2,reporter3"
+    )]
+    pub reporters: Vec<String>,
+    #[arg(long, default_value = "2")]
+    pub quorum: String,
+    #[arg(long, default_value = "1d")]
+    pub epoch: String,
+    /// Unix time of epoch 0's start (default: now).
+    #[arg(long)]
+    pub genesis: Option<String>,
+    #[arg(long, default_value = "1h")]
+    pub dispute_window: String,
+    #[arg(long, default_value = "2")]
+    pub max_age_epochs: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DeployArgs {
+    /// The signing account: the suite's admin.
+    #[arg(long)]
+    pub source: String,
+    #[command(flatten)]
+    pub pool: PoolArgs,
+    #[arg(long, default_value = "Antpool S19 hashrate 2026")]
+    pub name: String,
+    #[arg(long, default_value = "HASH26")]
+    pub symbol: String,
+    /// Hashrate one whole share stands for.
+    #[arg(long, default_value = "1TH")]
+    pub hashrate_per_share: String,
+    /// Time from genesis to the shares' maturity.
+    #[arg(long, default_value = "365d")]
+    pub term: String,
+    #[arg(long, default_value = "500")]
+    pub fee_bps: String,
+    #[arg(long, default_value = "fee")]
+    pub fee_recipient: String,
+    /// Testnet: the reward asset's contract id (default: the Stellar Asset Contract of
+    /// --reward-asset).
+    #[arg(long)]
+    pub reward_token: Option<String>,
+    /// Testnet: the reward asset, `native` or `CODE:ISSUER`.
+    #[arg(long, default_value = "native")]
+    pub reward_asset: String,
+}
+
+#[derive(Args, Debug)]
+pub struct PoolRegisterArgs {
+    #[arg(long)]
+    pub source: String,
+    #[command(flatten)]
+    pub pool: PoolArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct SubmitArgs {
+    /// The reporter.
+    #[arg(long)]
+    pub source: String,
+    /// The epoch (default: the last ended one).
+    #[arg(long)]
+    pub epoch: Option<String>,
+    /// Average hashrate over the epoch, e.g. 100TH.
+    #[arg(long)]
+    pub hashrate: String,
+    /// Net reward earned, in base units of the reward asset.
+    #[arg(long)]
+    pub reward: String,
+}
+
+#[derive(Args, Debug)]
+pub struct TransferArgs {
+    #[arg(long)]
+    pub source: String,
+    #[arg(long)]
+    pub to: String,
+    /// Shares (mint, transfer: e.g. 2.5) or reward base units (fund).
+    #[arg(long)]
+    pub amount: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DepositArgs {
+    #[arg(long)]
+    pub source: String,
+    #[arg(long)]
+    pub epoch: String,
+    /// Reward base units.
+    #[arg(long)]
+    pub amount: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ClaimArgs {
+    #[arg(long)]
+    pub source: String,
+    /// The holder (default: --source).
+    #[arg(long)]
+    pub holder: Option<String>,
+}

@@ -1,0 +1,191 @@
+//! What can go wrong, and how each failure maps to an exit code: bad input (a wrong name, a
+//! malformed number, a missing or corrupted file) exits 2; a refusal by the ledger (a contract
+//! error, a missing signature) or a failed check exits 1.
+use std::path::PathBuf;
+
+use payout_distributor::DistributorError;
+use pool_oracle::OracleError;
+use share_token::ShareTokenError;
+use soroban_sdk::{xdr::ScErrorType, Error as SorobanError, InvokeError};
+
+/// Exit code for bad input.
+pub const EXIT_INPUT: i32 = 2;
+/// Exit code for a call the ledger refused or a failed check.
+pub const EXIT_REFUSED: i32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("unknown account `{0}` (known: {1})")]
+    UnknownAccount(String, String),
+    #[error("invalid {what} `{value}`: {reason}")]
+    InvalidValue {
+        what: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("no local network in {}: run `hashshare local init` first", .0.display())]
+    NoNetwork(PathBuf),
+    #[error("a local network already exists in {}: pass --force to replace it", .0.display())]
+    NetworkExists(PathBuf),
+    #[error("the contracts are not deployed on this network yet: run `hashshare deploy` first")]
+    NotDeployed,
+    #[error("the contracts are already deployed on this network ({0})")]
+    AlreadyDeployed(String),
+    #[error("corrupted {what} {}: {reason}", .path.display())]
+    Corrupted {
+        what: &'static str,
+        path: PathBuf,
+        reason: String,
+    },
+    #[error("cannot read {}: {reason}; build the contracts first with `scripts/build.sh`", .path.display())]
+    MissingWasm { path: PathBuf, reason: String },
+    #[error("{} : {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("`{0}` exists only on the local network")]
+    LocalOnly(&'static str),
+    #[error("`{0}` compares a network deployment with the local build: pass --network testnet")]
+    TestnetOnly(&'static str),
+    #[error("refused: {step} needs the signature of {signer}")]
+    NeedsSignature { step: String, signer: String },
+    #[error("{step} failed: {error}")]
+    Call { step: String, error: CallError },
+    #[error("conservation check failed: {0}")]
+    Conservation(String),
+    #[error("{0}")]
+    Stellar(String),
+    #[error("the deployed code differs from the local build for: {0}")]
+    Mismatch(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::NeedsSignature { .. }
+            | CliError::Call { .. }
+            | CliError::Conservation(_)
+            | CliError::Mismatch(_) => EXIT_REFUSED,
+            CliError::Stellar(_) => EXIT_REFUSED,
+            _ => EXIT_INPUT,
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> CliError {
+        CliError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub fn invalid(what: &'static str, value: &str, reason: impl Into<String>) -> CliError {
+        CliError::InvalidValue {
+            what,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Why one contract call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// A `#[contracterror]` of one of the suite's contracts or of the reward asset.
+    Contract(u32),
+    /// A host error (budget, storage, authorization...), as the host names it.
+    Host(String),
+}
+
+impl std::fmt::Display for CallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallError::Contract(code) => match contract_error_name(*code) {
+                Some(name) => write!(f, "{name} ({code})"),
+                None => write!(f, "contract error {code}"),
+            },
+            CallError::Host(text) => f.write_str(text),
+        }
+    }
+}
+
+/// The name of a contract error code: the suite's ranges (oracle 100–199, share token
+/// 200–299, distributor 300–399), else the Stellar Asset Contract's codes (the reward asset).
+pub fn contract_error_name(code: u32) -> Option<String> {
+    let error = SorobanError::from_contract_error(code);
+    if let Ok(e) = OracleError::try_from(error) {
+        return Some(format!("{e:?}"));
+    }
+    if let Ok(e) = ShareTokenError::try_from(error) {
+        return Some(format!("{e:?}"));
+    }
+    if let Ok(e) = DistributorError::try_from(error) {
+        return Some(format!("{e:?}"));
+    }
+    let sac = match code {
+        1 => "InternalError",
+        2 => "OperationNotSupportedError",
+        3 => "AlreadyInitializedError",
+        4 => "UnauthorizedError",
+        5 => "AuthenticationError",
+        6 => "AccountMissingError",
+        7 => "AccountIsNotClassic",
+        8 => "NegativeAmountError",
+        9 => "AllowanceError",
+        10 => "BalanceError",
+        11 => "BalanceDeauthorizedError",
+        12 => "OverflowError",
+        13 => "TrustlineMissingError",
+        _ => return None,
+    };
+    Some(format!("reward asset {sac}"))
+}
+
+impl From<SorobanError> for CallError {
+    fn from(error: SorobanError) -> Self {
+        if error.is_type(ScErrorType::Contract) {
+            CallError::Contract(error.get_code())
+        } else {
+            CallError::Host(format!("{error:?}"))
+        }
+    }
+}
+
+impl From<InvokeError> for CallError {
+    fn from(error: InvokeError) -> Self {
+        match error {
+            InvokeError::Contract(code) => CallError::Contract(code),
+            InvokeError::Abort => CallError::Host("the contract aborted".into()),
+        }
+    }
+}
+
+/// What a `try_` client call returns.
+pub type TryResult<T, C> = Result<Result<T, C>, Result<SorobanError, InvokeError>>;
+
+/// Flattens a `try_` client call into the value or why it failed.
+pub fn settle<T, C: std::fmt::Debug>(result: TryResult<T, C>) -> Result<T, CallError> {
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(conversion)) => Err(CallError::Host(format!(
+            "unexpected return value: {conversion:?}"
+        ))),
+        Err(Ok(error)) => Err(error.into()),
+        Err(Err(invoke)) => Err(invoke.into()),
+    }
+}
+
+/// The contract error inside a host panic message (`Error(Contract, #209)`), if any.
+pub fn from_panic_message(message: &str) -> CallError {
+    if let Some(start) = message.find("Error(Contract, #") {
+        let digits: String = message[start + 17..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if let Ok(code) = digits.parse() {
+            return CallError::Contract(code);
+        }
+    }
+    let first = message.lines().next().unwrap_or("unknown failure");
+    CallError::Host(first.to_string())
+}

@@ -1,0 +1,23 @@
+//! `hashshare`: the hashshare suite from the command line — a demo and a persistent local
+//! network on the embedded Soroban host (running the compiled WASM), and Stellar testnet
+//! through stellar-cli.
+mod cli;
+mod commands;
+mod error;
+mod ledger;
+mod local;
+mod output;
+mod suite;
+mod testnet;
+mod units;
+mod wasm;
+
+use clap::Parser;
+
+fn main() {
+    let cli = cli::Cli::parse();
+    if let Err(error) = commands::run(cli) {
+        eprintln!("error: {error}");
+        std::process::exit(error.exit_code());
+    }
+}

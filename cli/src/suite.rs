@@ -1,0 +1,567 @@
+//! The hashshare suite on the embedded network: deployment of the compiled WASM and every
+//! operation the commands offer, each one call signed by named accounts.
+use std::collections::BTreeMap;
+
+use hashshare_interfaces::{
+    EpochPayout, EpochReport, PayoutDistributorClient, PoolConfig, PoolOracleClient,
+    ShareTokenClient,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use soroban_sdk::{
+    token::{StellarAssetClient, TokenClient},
+    Address, Bytes, BytesN, Env, IntoVal, MuxedAddress, String as SorobanString, Symbol, Val,
+    Vec as SorobanVec,
+};
+
+use crate::{
+    error::{settle, CallError, CliError},
+    ledger::{self, AddressBook, Chain, Cost, Tx},
+    wasm::{Artifact, Artifacts},
+};
+
+/// Where the suite lives on one network.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Deployment {
+    pub pool_oracle: String,
+    pub share_token: String,
+    pub payout_distributor: String,
+    pub reward_asset: String,
+    /// The pool the share token sells.
+    pub pool: String,
+}
+
+impl Deployment {
+    fn contracts(&self) -> Vec<String> {
+        vec![
+            self.pool_oracle.clone(),
+            self.share_token.clone(),
+            self.payout_distributor.clone(),
+            self.reward_asset.clone(),
+        ]
+    }
+
+    /// Names the contracts in `book`, so messages and balances can say `payout_distributor`.
+    pub fn name_in(&self, book: &mut AddressBook) {
+        book.insert("pool_oracle", &self.pool_oracle);
+        book.insert("share_token", &self.share_token);
+        book.insert("payout_distributor", &self.payout_distributor);
+        book.insert("reward_asset", &self.reward_asset);
+    }
+}
+
+/// The parameters of a deployment: one pool and the offering that sells its hashrate.
+#[derive(Clone, Debug)]
+pub struct OfferingParams {
+    pub pool: String,
+    pub operator: String,
+    pub reporters: Vec<String>,
+    pub quorum: u32,
+    pub epoch_seconds: u64,
+    /// `None`: the ledger time of the deployment.
+    pub genesis: Option<u64>,
+    pub dispute_seconds: u64,
+    pub max_age_epochs: u64,
+    pub name: String,
+    pub symbol: String,
+    pub hashrate_per_share: i128,
+    /// Seconds from genesis to the token's maturity.
+    pub term: u64,
+    pub fee_bps: u32,
+    pub fee_recipient: String,
+}
+
+/// One account's holdings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Holding {
+    /// Share token base units.
+    pub shares: i128,
+    /// Reward base units claimable now.
+    pub claimable: i128,
+    /// Reward asset base units.
+    pub reward: i128,
+}
+
+/// Everyone's holdings, by name.
+pub type Holdings = BTreeMap<String, Holding>;
+
+/// The pool, the offering and the books, as `status` shows them.
+#[derive(Clone, Debug)]
+pub struct Status {
+    pub timestamp: u64,
+    pub pool: String,
+    pub config: PoolConfig,
+    pub current_epoch: u64,
+    pub capacity: i128,
+    pub latest: Option<EpochReport>,
+    pub total_supply: i128,
+    pub hashrate_per_share: i128,
+    pub maturity: u64,
+    pub arrears: i128,
+    /// `(deposited, fees)` since the distributor was created.
+    pub totals: (i128, i128),
+    /// Recorded epochs up to the current one.
+    pub epochs: Vec<(u64, EpochPayout)>,
+    pub fee_bps: u32,
+}
+
+/// A ledger with its named accounts and, once deployed, the suite.
+pub struct Session {
+    pub chain: Chain,
+    pub book: AddressBook,
+    pub deployment: Option<Deployment>,
+}
+
+/// 32 bytes derived from a label: account ids and deployment salts.
+pub fn derive(label: &str) -> [u8; 32] {
+    Sha256::digest(label.as_bytes()).into()
+}
+
+/// The strkey of a named test account: a contract-type address derived from its name (the
+/// embedded host signs for any address; Stellar accounts would need trustlines to hold the
+/// reward asset).
+pub fn account_strkey(network_salt: &str, name: &str) -> String {
+    use soroban_sdk::xdr::{ContractId, Hash, ScAddress};
+    let id = derive(&format!("hashshare account {network_salt} {name}"));
+    ScAddress::Contract(ContractId(Hash(id))).to_string()
+}
+
+fn host(error: CliError) -> CallError {
+    CallError::Host(error.to_string())
+}
+
+impl Session {
+    pub fn deployment(&self) -> Result<&Deployment, CliError> {
+        self.deployment.as_ref().ok_or(CliError::NotDeployed)
+    }
+
+    fn tx(&self, step: &str, signers: &[&str], non_root: bool) -> Result<Tx<'_>, CliError> {
+        let signers = signers
+            .iter()
+            .map(|name| self.book.strkey(name))
+            .collect::<Result<_, _>>()?;
+        Ok(Tx {
+            step: step.to_string(),
+            signers,
+            contracts: self
+                .deployment
+                .as_ref()
+                .map(Deployment::contracts)
+                .unwrap_or_default(),
+            book: &self.book,
+            non_root,
+        })
+    }
+
+    /// Runs `call` with the suite's clients, signed by `signers`.
+    fn call<T>(
+        &mut self,
+        step: &str,
+        signers: &[&str],
+        call: impl FnOnce(&Env, &Clients) -> Result<T, CallError>,
+    ) -> Result<(T, Cost), CliError> {
+        let deployment = self.deployment()?.clone();
+        let tx = self.tx(step, signers, false)?;
+        let mut chain = self.chain.clone();
+        let result = chain.transact(&tx, |env| {
+            let clients = Clients::new(env, &deployment).map_err(host)?;
+            call(env, &clients)
+        });
+        drop(tx);
+        let result = result?;
+        self.chain = chain;
+        Ok(result)
+    }
+
+    /// Deploys the suite: uploads the three WASMs, deploys the oracle (signed by `admin`) and a
+    /// reward asset (a Stellar Asset Contract administered by `admin`), registers the pool,
+    /// deploys the share token (signed by the pool's operator, whose pool it binds) and the
+    /// distributor, and wires the distributor into the token. Returns each step's cost.
+    pub fn deploy(
+        &mut self,
+        artifacts: &Artifacts,
+        admin: &str,
+        params: &OfferingParams,
+    ) -> Result<Vec<(String, Cost)>, CliError> {
+        if let Some(existing) = &self.deployment {
+            return Err(CliError::AlreadyDeployed(existing.share_token.clone()));
+        }
+        let admin_key = self.book.strkey(admin)?;
+        let operator_key = self.book.strkey(&params.operator)?;
+        let fee_key = self.book.strkey(&params.fee_recipient)?;
+        let reporter_keys = params
+            .reporters
+            .iter()
+            .map(|r| self.book.strkey(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut chain = self.chain.clone();
+        let mut costs = Vec::new();
+
+        let mut hashes = BTreeMap::new();
+        for artifact in artifacts.all() {
+            let (hash, cost) = upload(&mut chain, &self.tx("upload", &[admin], false)?, artifact)?;
+            costs.push((format!("upload {}", artifact.name), cost));
+            hashes.insert(artifact.name, hash);
+        }
+
+        let salt = |name: &str| derive(&format!("hashshare {} {name}", params.pool));
+        let tx = self.tx("deploy pool_oracle", &[admin], true)?;
+        let (pool_oracle, cost) = chain.transact(&tx, |env| {
+            let admin = ledger::address(env, &admin_key).map_err(host)?;
+            let hash = BytesN::from_array(env, &hashes["pool_oracle"]);
+            let salt = BytesN::from_array(env, &salt("pool_oracle"));
+            let id = env
+                .deployer()
+                .with_address(admin.clone(), salt)
+                .deploy_v2(hash, (admin,));
+            Ok(ledger::strkey(&id))
+        })?;
+        costs.push(("deploy pool_oracle".into(), cost));
+
+        let tx = self.tx("deploy reward asset", &[admin], true)?;
+        let (reward_asset, cost) = chain.transact_with(&tx, |env| {
+            let admin = ledger::address(env, &admin_key).map_err(host)?;
+            let asset = env.register_stellar_asset_contract_v2(admin);
+            let issuer = ledger::strkey(&asset.issuer().address());
+            Ok((ledger::strkey(&asset.address()), vec![issuer]))
+        })?;
+        costs.push((
+            "deploy reward asset (Stellar Asset Contract; cost of its set_admin)".into(),
+            cost,
+        ));
+
+        let tx = self.tx("register_pool", &[admin], false)?;
+        let genesis = params.genesis.unwrap_or(chain.timestamp());
+        let ((), cost) = chain.transact(&tx, |env| {
+            let oracle =
+                PoolOracleClient::new(env, &ledger::address(env, &pool_oracle).map_err(host)?);
+            let mut reporters = SorobanVec::new(env);
+            for key in &reporter_keys {
+                reporters.push_back(ledger::address(env, key).map_err(host)?);
+            }
+            let config = PoolConfig {
+                operator: ledger::address(env, &operator_key).map_err(host)?,
+                reporters,
+                quorum: params.quorum,
+                epoch_seconds: params.epoch_seconds,
+                genesis,
+                dispute_seconds: params.dispute_seconds,
+                max_age_epochs: params.max_age_epochs,
+            };
+            settle(oracle.try_register_pool(&Symbol::new(env, &params.pool), &config))
+        })?;
+        costs.push((format!("register_pool {}", params.pool), cost));
+
+        let maturity = genesis.saturating_add(params.term);
+        let tx = self.tx("deploy share_token", &[&params.operator], true)?;
+        let (share_token, cost) = chain.transact(&tx, |env| {
+            let operator = ledger::address(env, &operator_key).map_err(host)?;
+            let admin = ledger::address(env, &admin_key).map_err(host)?;
+            let oracle = ledger::address(env, &pool_oracle).map_err(host)?;
+            let hash = BytesN::from_array(env, &hashes["share_token"]);
+            let salt = BytesN::from_array(env, &salt("share_token"));
+            let args: SorobanVec<Val> = (
+                admin,
+                operator.clone(),
+                oracle,
+                Symbol::new(env, &params.pool),
+                SorobanString::from_str(env, &params.name),
+                SorobanString::from_str(env, &params.symbol),
+                params.hashrate_per_share,
+                maturity,
+            )
+                .into_val(env);
+            let id = env
+                .deployer()
+                .with_address(operator, salt)
+                .deploy_v2(hash, args);
+            Ok(ledger::strkey(&id))
+        })?;
+        costs.push(("deploy share_token (binds the pool)".into(), cost));
+
+        let tx = self.tx("deploy payout_distributor", &[admin], true)?;
+        let (payout_distributor, cost) = chain.transact(&tx, |env| {
+            let admin = ledger::address(env, &admin_key).map_err(host)?;
+            let hash = BytesN::from_array(env, &hashes["payout_distributor"]);
+            let salt = BytesN::from_array(env, &salt("payout_distributor"));
+            let args: SorobanVec<Val> = (
+                admin.clone(),
+                ledger::address(env, &share_token).map_err(host)?,
+                ledger::address(env, &reward_asset).map_err(host)?,
+                ledger::address(env, &pool_oracle).map_err(host)?,
+                Symbol::new(env, &params.pool),
+                params.fee_bps,
+                ledger::address(env, &fee_key).map_err(host)?,
+            )
+                .into_val(env);
+            let id = env
+                .deployer()
+                .with_address(admin, salt)
+                .deploy_v2(hash, args);
+            Ok(ledger::strkey(&id))
+        })?;
+        costs.push(("deploy payout_distributor".into(), cost));
+
+        let deployment = Deployment {
+            pool_oracle,
+            share_token,
+            payout_distributor,
+            reward_asset,
+            pool: params.pool.clone(),
+        };
+        let mut tx = self.tx("set_distributor", &[admin], false)?;
+        tx.contracts = deployment.contracts();
+        let ((), cost) = chain.transact(&tx, |env| {
+            let clients = Clients::new(env, &deployment).map_err(host)?;
+            settle(
+                clients
+                    .token
+                    .try_set_distributor(&clients.distributor.address),
+            )
+        })?;
+        costs.push(("set_distributor".into(), cost));
+
+        self.chain = chain;
+        deployment.name_in(&mut self.book);
+        self.deployment = Some(deployment);
+        Ok(costs)
+    }
+
+    /// Registers one more pool on the oracle. Signed by `source` (the oracle's admin).
+    pub fn register_pool(
+        &mut self,
+        source: &str,
+        pool: &str,
+        config: &PoolParams,
+    ) -> Result<Cost, CliError> {
+        let operator = self.book.strkey(&config.operator)?;
+        let reporters = config
+            .reporters
+            .iter()
+            .map(|r| self.book.strkey(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let genesis = config.genesis.unwrap_or(self.chain.timestamp());
+        let ((), cost) = self.call("register_pool", &[source], |env, c| {
+            let mut list = SorobanVec::new(env);
+            for key in &reporters {
+                list.push_back(ledger::address(env, key).map_err(host)?);
+            }
+            let config = PoolConfig {
+                operator: ledger::address(env, &operator).map_err(host)?,
+                reporters: list,
+                quorum: config.quorum,
+                epoch_seconds: config.epoch_seconds,
+                genesis,
+                dispute_seconds: config.dispute_seconds,
+                max_age_epochs: config.max_age_epochs,
+            };
+            settle(c.oracle.try_register_pool(&Symbol::new(env, pool), &config))
+        })?;
+        Ok(cost)
+    }
+
+    /// Mints `amount` of the reward asset to `to`. Signed by `source` (the asset's admin).
+    pub fn fund(&mut self, source: &str, to: &str, amount: i128) -> Result<Cost, CliError> {
+        let to = self.book.strkey(to)?;
+        let ((), cost) = self.call("fund", &[source], |env, c| {
+            let to = ledger::address(env, &to).map_err(host)?;
+            settle(c.reward_admin.try_mint(&to, &amount))
+        })?;
+        Ok(cost)
+    }
+
+    /// The reporter `source` attests `epoch` (default: the last ended epoch) of the offering's
+    /// pool. Returns the epoch.
+    pub fn submit(
+        &mut self,
+        source: &str,
+        epoch: Option<u64>,
+        hashrate: i128,
+        reward: i128,
+    ) -> Result<(u64, Cost), CliError> {
+        let reporter = self.book.strkey(source)?;
+        let epoch = match epoch {
+            Some(epoch) => epoch,
+            None => self.status()?.current_epoch.saturating_sub(1),
+        };
+        let ((), cost) = self.call("submit", &[source], |env, c| {
+            let reporter = ledger::address(env, &reporter).map_err(host)?;
+            settle(
+                c.oracle
+                    .try_submit(&reporter, &c.pool, &epoch, &hashrate, &reward),
+            )
+        })?;
+        Ok((epoch, cost))
+    }
+
+    /// Mints `amount` shares to `to`. Signed by `source` (the operator).
+    pub fn mint(&mut self, source: &str, to: &str, amount: i128) -> Result<Cost, CliError> {
+        let to = self.book.strkey(to)?;
+        let ((), cost) = self.call("mint", &[source], |env, c| {
+            let to = ledger::address(env, &to).map_err(host)?;
+            settle(c.token.try_mint(&to, &amount))
+        })?;
+        Ok(cost)
+    }
+
+    /// Moves `amount` shares from `source` to `to` (SEP-41 `transfer`), signed by `source`.
+    pub fn transfer(&mut self, source: &str, to: &str, amount: i128) -> Result<Cost, CliError> {
+        let from = self.book.strkey(source)?;
+        let to = self.book.strkey(to)?;
+        let ((), cost) = self.call("transfer", &[source], |env, c| {
+            let from = ledger::address(env, &from).map_err(host)?;
+            let to = ledger::address(env, &to).map_err(host)?;
+            settle(c.sep41.try_transfer(&from, MuxedAddress::from(to), &amount))
+        })?;
+        Ok(cost)
+    }
+
+    /// `source` pays `amount` of the reward asset towards `epoch`'s debt.
+    pub fn deposit(&mut self, source: &str, epoch: u64, amount: i128) -> Result<Cost, CliError> {
+        let from = self.book.strkey(source)?;
+        let ((), cost) = self.call("deposit", &[source], |env, c| {
+            let from = ledger::address(env, &from).map_err(host)?;
+            settle(c.distributor.try_deposit(&from, &epoch, &amount))
+        })?;
+        Ok(cost)
+    }
+
+    /// Pays `holder`'s accrued rewards to `holder`, signed by `source`. Returns the amount.
+    pub fn claim(&mut self, source: &str, holder: &str) -> Result<(i128, Cost), CliError> {
+        let holder = self.book.strkey(holder)?;
+        self.call("claim", &[source], |env, c| {
+            let holder = ledger::address(env, &holder).map_err(host)?;
+            settle(c.distributor.try_claim(&holder))
+        })
+    }
+
+    /// Everyone's holdings: every named account and the distributor.
+    pub fn holdings(&self) -> Result<Holdings, CliError> {
+        let deployment = self.deployment()?.clone();
+        let names: Vec<(String, String)> = self
+            .book
+            .names()
+            .filter(|(name, _)| {
+                !matches!(
+                    name.as_str(),
+                    "pool_oracle" | "share_token" | "reward_asset"
+                )
+            })
+            .map(|(n, k)| (n.clone(), k.clone()))
+            .collect();
+        self.chain.read(|env| {
+            let c = Clients::new(env, &deployment)?;
+            let mut holdings = Holdings::new();
+            for (name, key) in &names {
+                let who = ledger::address(env, key)?;
+                let read = |result| {
+                    settle(result).map_err(|error| CliError::Call {
+                        step: format!("reading {name}'s balances"),
+                        error,
+                    })
+                };
+                let holding = Holding {
+                    shares: read(c.sep41.try_balance(&who))?,
+                    claimable: read(c.distributor.try_claimable(&who))?,
+                    reward: read(c.reward.try_balance(&who))?,
+                };
+                holdings.insert(name.clone(), holding);
+            }
+            Ok(holdings)
+        })
+    }
+
+    /// The state of the pool, the offering and the books.
+    pub fn status(&self) -> Result<Status, CliError> {
+        let deployment = self.deployment()?.clone();
+        let timestamp = self.chain.timestamp();
+        self.chain.read(|env| {
+            let c = Clients::new(env, &deployment)?;
+            let read = |what: &str, error| CliError::Call {
+                step: format!("reading {what}"),
+                error,
+            };
+            let config = settle(c.oracle.try_pool(&c.pool)).map_err(|e| read("the pool", e))?;
+            let current_epoch =
+                settle(c.oracle.try_current_epoch(&c.pool)).map_err(|e| read("the epoch", e))?;
+            let mut epochs = Vec::new();
+            for epoch in 0..=current_epoch.min(1_000) {
+                let payout = settle(c.distributor.try_epoch(&epoch))
+                    .map_err(|e| read("an epoch payout", e))?;
+                if let Some(payout) = payout {
+                    epochs.push((epoch, payout));
+                }
+            }
+            let totals = settle(c.distributor.try_totals()).map_err(|e| read("the totals", e))?;
+            Ok(Status {
+                timestamp,
+                pool: deployment.pool.clone(),
+                config,
+                current_epoch,
+                capacity: settle(c.oracle.try_capacity(&c.pool))
+                    .map_err(|e| read("the capacity", e))?,
+                latest: settle(c.oracle.try_latest(&c.pool))
+                    .map_err(|e| read("the latest report", e))?,
+                total_supply: settle(c.token.try_total_supply())
+                    .map_err(|e| read("the supply", e))?,
+                hashrate_per_share: settle(c.token.try_hashrate_per_share())
+                    .map_err(|e| read("the token", e))?,
+                maturity: settle(c.token.try_maturity()).map_err(|e| read("the token", e))?,
+                arrears: settle(c.distributor.try_arrears()).map_err(|e| read("the arrears", e))?,
+                totals,
+                epochs,
+                fee_bps: settle(c.distributor.try_fee_bps()).map_err(|e| read("the fee", e))?,
+            })
+        })
+    }
+}
+
+/// The parameters of a pool registration.
+#[derive(Clone, Debug)]
+pub struct PoolParams {
+    pub operator: String,
+    pub reporters: Vec<String>,
+    pub quorum: u32,
+    pub epoch_seconds: u64,
+    pub genesis: Option<u64>,
+    pub dispute_seconds: u64,
+    pub max_age_epochs: u64,
+}
+
+fn upload(chain: &mut Chain, tx: &Tx, artifact: &Artifact) -> Result<([u8; 32], Cost), CliError> {
+    chain.transact(tx, |env| {
+        let hash = env
+            .deployer()
+            .upload_contract_wasm(Bytes::from_slice(env, &artifact.bytes));
+        Ok(hash.to_array())
+    })
+}
+
+/// The suite's clients in one host.
+pub struct Clients<'a> {
+    pub oracle: PoolOracleClient<'a>,
+    pub token: ShareTokenClient<'a>,
+    pub sep41: TokenClient<'a>,
+    pub distributor: PayoutDistributorClient<'a>,
+    pub reward: TokenClient<'a>,
+    pub reward_admin: StellarAssetClient<'a>,
+    pub pool: Symbol,
+}
+
+impl<'a> Clients<'a> {
+    pub fn new(env: &Env, d: &Deployment) -> Result<Clients<'a>, CliError> {
+        let oracle: Address = ledger::address(env, &d.pool_oracle)?;
+        let token = ledger::address(env, &d.share_token)?;
+        let distributor = ledger::address(env, &d.payout_distributor)?;
+        let reward = ledger::address(env, &d.reward_asset)?;
+        Ok(Clients {
+            oracle: PoolOracleClient::new(env, &oracle),
+            token: ShareTokenClient::new(env, &token),
+            sep41: TokenClient::new(env, &token),
+            distributor: PayoutDistributorClient::new(env, &distributor),
+            reward: TokenClient::new(env, &reward),
+            reward_admin: StellarAssetClient::new(env, &reward),
+            pool: Symbol::new(env, &d.pool),
+        })
+    }
+}

@@ -1,0 +1,183 @@
+//! Parsing and printing of the quantities the commands take: shares (7 decimals), reward base
+//! units, hashrate (H/s with an optional unit) and durations.
+use hashshare_interfaces::SHARE_UNIT;
+
+use crate::error::CliError;
+
+/// Decimals of the share token.
+const SHARE_DECIMALS: usize = 7;
+
+/// Whole shares, with up to 7 decimals (`10`, `2.5`), in base units.
+pub fn parse_shares(text: &str) -> Result<i128, CliError> {
+    let bad = |reason: &str| CliError::invalid("share amount", text, reason);
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return Err(bad("expected a number of shares such as 10 or 2.5"));
+    }
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad("expected a number of shares such as 10 or 2.5"));
+    }
+    if fraction.len() > SHARE_DECIMALS {
+        return Err(bad("shares have at most 7 decimals"));
+    }
+    let whole: i128 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad("too large"))?
+    };
+    let padded = format!("{fraction:0<width$}", width = SHARE_DECIMALS);
+    let fraction: i128 = padded.parse().map_err(|_| bad("bad decimals"))?;
+    whole
+        .checked_mul(SHARE_UNIT)
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(|| bad("too large"))
+}
+
+/// A non-negative integer amount of base units.
+pub fn parse_units(what: &'static str, text: &str) -> Result<i128, CliError> {
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit() || c == '_') {
+        return Err(CliError::invalid(
+            what,
+            text,
+            "expected a whole number of base units",
+        ));
+    }
+    text.replace('_', "")
+        .parse()
+        .map_err(|_| CliError::invalid(what, text, "too large"))
+}
+
+/// Hashrate in H/s: a number with an optional unit H, KH, MH, GH, TH, PH, EH (`/s` optional),
+/// e.g. `100TH` or `100000000000000`.
+pub fn parse_hashrate(text: &str) -> Result<i128, CliError> {
+    let bad = || {
+        CliError::invalid(
+            "hashrate",
+            text,
+            "expected H/s with an optional unit, e.g. 100TH",
+        )
+    };
+    let upper = text.trim().to_ascii_uppercase();
+    let upper = upper.strip_suffix("/S").unwrap_or(&upper);
+    let digits_end = upper
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(upper.len());
+    let (number, unit) = upper.split_at(digits_end);
+    if number.is_empty() {
+        return Err(bad());
+    }
+    let exponent = match unit {
+        "" | "H" => 0,
+        "KH" => 3,
+        "MH" => 6,
+        "GH" => 9,
+        "TH" => 12,
+        "PH" => 15,
+        "EH" => 18,
+        _ => return Err(bad()),
+    };
+    let number: i128 = number.parse().map_err(|_| bad())?;
+    number.checked_mul(10i128.pow(exponent)).ok_or_else(bad)
+}
+
+/// A duration: seconds, or a number with a unit s, m, h, d (`90`, `30m`, `25h`, `1d`).
+pub fn parse_duration(text: &str) -> Result<u64, CliError> {
+    let bad = || {
+        CliError::invalid(
+            "duration",
+            text,
+            "expected seconds or a number with s, m, h or d, e.g. 25h",
+        )
+    };
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits_end);
+    let number: u64 = number.parse().map_err(|_| bad())?;
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    number.checked_mul(scale).ok_or_else(bad)
+}
+
+/// Base units of the share token as whole shares (`12.5`, `0.0000001`, `3`).
+pub fn shares(base_units: i128) -> String {
+    let sign = if base_units < 0 { "-" } else { "" };
+    let abs = base_units.unsigned_abs();
+    let unit = SHARE_UNIT as u128;
+    let (whole, fraction) = (abs / unit, abs % unit);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{fraction:07}");
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
+}
+
+/// A hashrate in the largest unit that keeps it readable (`100 TH/s`).
+pub fn hashrate(hs: i128) -> String {
+    const UNITS: [(&str, i128); 6] = [
+        ("EH/s", 1_000_000_000_000_000_000),
+        ("PH/s", 1_000_000_000_000_000),
+        ("TH/s", 1_000_000_000_000),
+        ("GH/s", 1_000_000_000),
+        ("MH/s", 1_000_000),
+        ("kH/s", 1_000),
+    ];
+    for (name, scale) in UNITS {
+        if hs >= scale && hs % scale == 0 {
+            return format!("{} {name}", hs / scale);
+        }
+    }
+    format!("{hs} H/s")
+}
+
+/// An integer with thousands separators (`1,434,861`).
+pub fn grouped(value: i128) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < 0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_round_trip() {
+        assert_eq!(parse_shares("10").ok(), Some(100_000_000));
+        assert_eq!(parse_shares("2.5").ok(), Some(25_000_000));
+        assert_eq!(parse_shares("0.0000001").ok(), Some(1));
+        assert!(parse_shares("1.00000001").is_err());
+        assert!(parse_shares("ten").is_err());
+        assert!(parse_shares("-1").is_err());
+        assert!(parse_shares(".").is_err());
+        assert_eq!(shares(25_000_000), "2.5");
+        assert_eq!(shares(100_000_000), "10");
+    }
+
+    #[test]
+    fn hashrate_and_durations() {
+        assert_eq!(parse_hashrate("100TH").ok(), Some(100_000_000_000_000));
+        assert_eq!(parse_hashrate("5ph/s").ok(), Some(5_000_000_000_000_000));
+        assert!(parse_hashrate("100XH").is_err());
+        assert_eq!(parse_duration("25h").ok(), Some(90_000));
+        assert_eq!(parse_duration("1d").ok(), Some(86_400));
+        assert!(parse_duration("soon").is_err());
+        assert_eq!(hashrate(100_000_000_000_000), "100 TH/s");
+        assert_eq!(grouped(1_434_861), "1,434,861");
+    }
+}
