@@ -734,11 +734,13 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(out, "{}", row.cost.row(&row.call));
     }
     for sweep in &report.sweeps {
-        let calls: Vec<&str> = sweep.points[0]
-            .costs
-            .iter()
-            .map(|(c, _)| c.as_str())
-            .collect();
+        // Every call measured at any point of the sweep, in first-seen order.
+        let mut calls: Vec<&str> = Vec::new();
+        for (call, _) in sweep.points.iter().flat_map(|p| &p.costs) {
+            if !calls.contains(&call.as_str()) {
+                calls.push(call);
+            }
+        }
         let _ = writeln!(out, "\n### CPU instructions as {} grow\n", sweep.name);
         let _ = writeln!(out, "| {} | {} |", sweep.name, calls.join(" | "));
         let _ = writeln!(out, "|---:|{}", "---:|".repeat(calls.len()));
