@@ -3,7 +3,12 @@
 //! manifest, that a re-run reuses what the manifest records, and `verify`.
 mod common;
 
-use std::{os::unix::fs::PermissionsExt, path::Path, process::Command};
+use std::{
+    os::unix::fs::PermissionsExt,
+    path::Path,
+    process::{Command, Output, Stdio},
+    sync::Mutex,
+};
 
 use common::{wasm_dir, Run, TempDir};
 use sha2::{Digest, Sha256};
@@ -43,6 +48,25 @@ case "$1 $2" in
 esac
 "#;
 
+/// Tests run in parallel threads of one process. A child forked while another thread still
+/// holds the fake script open for writing inherits that descriptor until it execs, and running
+/// the script meanwhile fails with "Text file busy". So scripts are written, and children
+/// spawned, one at a time.
+static FORK: Mutex<()> = Mutex::new(());
+
+/// Spawns `command` (outside the window in which a script is being written) and waits for it.
+fn output(command: &mut Command) -> Output {
+    let child = {
+        let _forking = FORK.lock().unwrap_or_else(|e| e.into_inner());
+        command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    child.wait_with_output().expect("wait")
+}
+
 struct Fake {
     dir: TempDir,
 }
@@ -53,6 +77,7 @@ impl Fake {
         let bin = dir.path().join("bin");
         std::fs::create_dir_all(&bin).expect("bin dir");
         let script = bin.join("stellar");
+        let _writing = FORK.lock().unwrap_or_else(|e| e.into_inner());
         std::fs::write(&script, FAKE_STELLAR).expect("write the fake stellar");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
             .expect("make it executable");
@@ -91,7 +116,7 @@ impl Fake {
         for (k, v) in env {
             command.env(k, v);
         }
-        command.output().expect("run hashshare").into()
+        output(&mut command).into()
     }
 
     fn manifest(&self) -> serde_json::Value {
@@ -326,16 +351,16 @@ fn without_stellar_cli_one_line_says_how_to_install_it() {
     let dir = TempDir::new("no-stellar");
     let empty = dir.path().join("empty-bin");
     std::fs::create_dir_all(&empty).expect("dir");
-    let run: Run = Command::new(env!("CARGO_BIN_EXE_hashshare"))
-        .current_dir(dir.path())
-        .env("PATH", &empty)
-        .env_remove("HASHSHARE_STELLAR")
-        .arg("--wasm-dir")
-        .arg(wasm_dir())
-        .args(["--network", "testnet", "deploy", "--source", "admin"])
-        .output()
-        .expect("run")
-        .into();
+    let run: Run = output(
+        Command::new(env!("CARGO_BIN_EXE_hashshare"))
+            .current_dir(dir.path())
+            .env("PATH", &empty)
+            .env_remove("HASHSHARE_STELLAR")
+            .arg("--wasm-dir")
+            .arg(wasm_dir())
+            .args(["--network", "testnet", "deploy", "--source", "admin"]),
+    )
+    .into();
     let line = run.fails(1);
     assert!(
         line.contains("cargo install --locked stellar-cli"),
@@ -356,15 +381,15 @@ fn the_deploy_script_runs_the_same_stellar_commands() {
         fake.dir.path().join("bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out: Run = Command::new("bash")
-        .arg(script)
-        .env("PATH", path)
-        .env("FAKE_STELLAR_LOG", fake.log_path())
-        .env("GENESIS", GENESIS.to_string())
-        .env("WASM_DIR", wasm_dir())
-        .output()
-        .expect("run the script")
-        .into();
+    let out: Run = output(
+        Command::new("bash")
+            .arg(script)
+            .env("PATH", path)
+            .env("FAKE_STELLAR_LOG", fake.log_path())
+            .env("GENESIS", GENESIS.to_string())
+            .env("WASM_DIR", wasm_dir()),
+    )
+    .into();
     let out = out.ok();
     let by_script = fake.log();
 

@@ -17,6 +17,16 @@ pub fn mul_div_floor(a: u128, b: u128, d: u128) -> Option<u128> {
     }
 }
 
+/// `ceil(a * b / d)`, or `None` when `d == 0` or the quotient exceeds `u128::MAX`.
+pub fn mul_div_ceil(a: u128, b: u128, d: u128) -> Option<u128> {
+    let floor = mul_div_floor(a, b, d)?;
+    if mul_wide(floor, d) == mul_wide(a, b) {
+        Some(floor)
+    } else {
+        floor.checked_add(1)
+    }
+}
+
 /// `a * b`, or `None` past `u128::MAX`.
 pub fn checked_mul(a: u128, b: u128) -> Option<u128> {
     match mul_wide(a, b) {
@@ -82,6 +92,17 @@ mod test {
     fn narrow_products_divide_directly() {
         assert_eq!(mul_div_floor(7, 3, 2), Some(10));
         assert_eq!(mul_div_floor(7, 3, 0), None);
+    }
+
+    #[test]
+    fn ceiling_rounds_up_only_a_remainder() {
+        assert_eq!(mul_div_ceil(6, 2, 4), Some(3));
+        assert_eq!(mul_div_ceil(7, 2, 4), Some(4));
+        assert_eq!(mul_div_ceil(0, 5, 3), Some(0));
+        assert_eq!(mul_div_ceil(u128::MAX, 1, 1), Some(u128::MAX));
+        assert_eq!(mul_div_ceil(u128::MAX, 2, 2), Some(u128::MAX));
+        assert_eq!(mul_div_ceil(u128::MAX, 3, 2), None);
+        assert_eq!(mul_div_ceil(1, 1, 0), None);
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //!
 //! Rounding is always down, for holders: the rate is floored, so the index never pays more than
 //! was streamed; what the floor leaves unpaid stays in `unstreamed` and joins the next stream.
+//! What an index increase pays all holders together, `supply × increase / SCALE`, is taken out
+//! of `unstreamed` rounded *up*: holders keep fractions exactly, so taking out less would let a
+//! fraction of a unit be streamed twice at every checkpoint.
 //! A holder's accrual is kept in index units (× [`SCALE`]), so no fraction of a unit is ever
 //! dropped between settlements: only taking it rounds down to whole units, and the fraction
 //! stays for next time. Claiming often or once pays the same; what no holder can claim stays
@@ -16,7 +19,7 @@
 //! The index is a wrapping `u128` scaled by [`SCALE`]: only differences between two readings
 //! matter, and a difference is exact while a holder's unsettled rewards per base unit of
 //! supply stay below `2^128 / SCALE` (3.4 × 10^20) reward units.
-use hashshare_common::math::{checked_mul, mul_div_floor};
+use hashshare_common::math::{checked_mul, mul_div_ceil, mul_div_floor};
 
 /// Fixed-point scale of the reward-per-share index. Decimal, so that decimal amounts (the
 /// usual case) divide exactly.
@@ -78,7 +81,7 @@ impl Rewards {
             if self.supply > 0 {
                 let increase = self.index_at(now)?.wrapping_sub(self.index);
                 let credited =
-                    mul_div_floor(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
+                    mul_div_ceil(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
                 self.index = self.index.wrapping_add(increase);
                 self.unstreamed -= to_i128(credited)?;
             } else {
@@ -150,7 +153,7 @@ impl Rewards {
         }
         let increase =
             mul_div_floor(self.unstreamed as u128, SCALE, self.supply as u128).ok_or(Overflow)?;
-        let credited = mul_div_floor(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
+        let credited = mul_div_ceil(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
         self.index = self.index.wrapping_add(increase);
         self.unstreamed -= to_i128(credited)?;
         Ok(())
@@ -230,18 +233,16 @@ mod test {
 
     #[test]
     fn rounding_leftovers_join_the_next_stream() {
+        // 3 × 10^17 base units of supply: the floored rate (4 index units a second instead of
+        // 4.76) holds back more than a whole unit over the stream.
         let mut r = Rewards::default();
-        r.set_supply(3).unwrap();
-        r.notify(10, 7, u64::MAX, 0).unwrap(); // 10 / 3 / 7: the rate rounds down
+        r.set_supply(300_000_000_000_000_000).unwrap();
+        r.notify(10, 7, u64::MAX, 0).unwrap();
+        assert_eq!(r.rate, 4);
         r.checkpoint(7).unwrap();
-        assert!(
-            r.unstreamed > 0 && r.unstreamed < 3,
-            "left {}",
-            r.unstreamed
-        );
-        let left = r.unstreamed;
+        assert_eq!(r.unstreamed, 1, "10 - ceil(28 * 3e17 / 1e18)");
         r.notify(5, 5, u64::MAX, 7).unwrap();
-        assert_eq!(r.unstreamed, left + 5);
+        assert_eq!(r.unstreamed, 1 + 5);
     }
 
     #[test]
@@ -265,6 +266,35 @@ mod test {
         let mut h = holder(1, 0);
         h.settle(r.index).unwrap();
         assert_eq!(h.accrued(), 3); // 10/3 rounded down
+    }
+
+    /// Holders keep fractions exactly, so every checkpoint must take what it pays out of the
+    /// stream rounded up: otherwise fractions are streamed twice and holders are over-paid.
+    #[test]
+    fn many_checkpoints_never_credit_more_than_was_streamed() {
+        let mut r = Rewards::default();
+        r.set_supply(7).unwrap();
+        let (mut a, mut b) = (holder(3, 0), holder(4, 0));
+        let mut streamed_in = 0;
+        for round in 0..50u64 {
+            let t = round * 13;
+            r.notify(1_001, 13, u64::MAX, t).unwrap();
+            streamed_in += 1_001;
+            for step in 1..=13 {
+                r.checkpoint(t + step).unwrap(); // as a mint or burn would
+                a.settle(r.index).unwrap();
+                b.settle(r.index).unwrap();
+            }
+            let paid_scaled = a.accrued_scaled + b.accrued_scaled;
+            let kept = i128::from(streamed_in) - r.unstreamed - r.carried;
+            assert!(
+                paid_scaled <= kept * SCALE as i128,
+                "round {round}: over-credited"
+            );
+            assert!(
+                kept * (SCALE as i128) - paid_scaled < 14 * (round as i128 + 1) * SCALE as i128
+            );
+        }
     }
 
     #[test]
