@@ -136,6 +136,20 @@ pub fn assert_unchanged<R>(env: &Env, call: impl FnOnce() -> R) -> R {
     result
 }
 
+/// The panic message of `call`, which must panic. Registering a contract whose constructor
+/// fails panics (there is no `try_register`), so this is how a test reads a refused
+/// deployment's typed error.
+pub fn panic_message<R: Debug>(call: impl FnOnce() -> R) -> std::string::String {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
+        Ok(value) => panic!("expected a failure, got {value:?}"),
+        Err(payload) => payload
+            .downcast_ref::<std::string::String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|m| m.to_string()))
+            .unwrap_or_else(|| "panic payload of an unexpected type".to_string()),
+    }
+}
+
 /// A pool id.
 pub fn symbol(env: &Env, name: &str) -> Symbol {
     Symbol::new(env, name)

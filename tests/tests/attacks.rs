@@ -5,12 +5,11 @@
 //! The fixture sells 1 TH/s per whole share (10^7 base units); epochs are daily (86,400 s),
 //! reports become effective one hour after they finalize, and a deposit streams to holders
 //! over one epoch.
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hashshare_interfaces::{PoolOracleClient, SHARE_UNIT};
 use hashshare_tests::fixture::{
-    advance, assert_auth_error, assert_error, assert_unchanged, authorize, wasm, Suite, TokenSuite,
-    TH_PER_SHARE,
+    advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
+    Suite, TokenSuite, TH_PER_SHARE,
 };
 use payout_distributor::DistributorError;
 use share_token::ShareTokenError;
@@ -556,7 +555,7 @@ fn a_second_token_on_the_same_pool_cannot_be_deployed() {
     let attacker = Address::generate(env);
     for code in ["share_token", "share_token_next"] {
         let code = wasm(code);
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let message = panic_message(|| {
             env.register(
                 code.as_slice(),
                 (
@@ -570,13 +569,7 @@ fn a_second_token_on_the_same_pool_cannot_be_deployed() {
                     s.token.maturity(),
                 ),
             )
-        }));
-        let payload = outcome.expect_err("a second token on the pool must not deploy");
-        let message = payload
-            .downcast_ref::<std::string::String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|m| m.to_string()))
-            .unwrap_or_default();
+        });
         assert!(
             message.contains("Error(Contract, #113)"),
             "unexpected failure: {message}"

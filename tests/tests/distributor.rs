@@ -22,13 +22,12 @@
 //!
 //! Holders that must sign under `authorize` are contract addresses (`Address::generate`):
 //! the SDK's `mock_auths` cannot sign for a Stellar account.
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hashshare_interfaces::{EpochPayout, PayoutDistributorClient, SHARE_UNIT};
 use hashshare_tests::{
     fixture::{
-        advance, assert_auth_error, assert_error, assert_unchanged, authorize, wasm, Suite, START,
-        TH_PER_SHARE,
+        advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
+        Suite, START, TH_PER_SHARE,
     },
     measure::{measure, port, Cost},
 };
@@ -704,18 +703,10 @@ fn constructor_refuses_a_fee_above_twenty_percent() {
         MAX_FEE_BPS + 1,
         s.fee_recipient.clone(),
     );
-    let refused = catch_unwind(AssertUnwindSafe(|| {
+    let message = panic_message(|| {
         s.env
             .register(wasm("payout_distributor").as_slice(), args.clone())
-    }));
-    let message = match refused {
-        Ok(id) => panic!("registered with a 20.01% fee at {id:?}"),
-        Err(payload) => payload
-            .downcast_ref::<std::string::String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|m| m.to_string()))
-            .unwrap_or_default(),
-    };
+    });
     assert!(message.contains("Error(Contract, #304)"), "{message}");
 }
 
@@ -747,18 +738,10 @@ fn the_distributor_itself_is_refused_as_a_recipient() {
         100u32,
         at.clone(),
     );
-    let refused = catch_unwind(AssertUnwindSafe(|| {
+    let message = panic_message(|| {
         s.env
             .register_at(&at, wasm("payout_distributor").as_slice(), args.clone())
-    }));
-    let message = match refused {
-        Ok(id) => panic!("registered with itself as fee recipient at {id:?}"),
-        Err(payload) => payload
-            .downcast_ref::<std::string::String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|m| m.to_string()))
-            .unwrap_or_default(),
-    };
+    });
     assert!(message.contains("Error(Contract, #309)"), "{message}");
 }
 

@@ -25,12 +25,11 @@
 //!
 //! Holders that must sign under `authorize` are contract addresses (`Address::generate`):
 //! the SDK's `mock_auths` cannot sign for a Stellar account. Muxed recipients are accounts.
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hashshare_interfaces::SHARE_UNIT;
 use hashshare_tests::fixture::{
-    advance, assert_auth_error, assert_error, assert_unchanged, authorize, wasm, TokenSuite, START,
-    TH_PER_SHARE,
+    advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
+    TokenSuite, START, TH_PER_SHARE,
 };
 use share_token::ShareTokenError;
 use soroban_sdk::{
@@ -1061,18 +1060,6 @@ fn accept_admin_without_a_proposal_is_refused() {
     assert_unchanged(&s.env, || {
         assert_error(s.token.try_accept_admin(), ShareTokenError::NoPendingAdmin)
     });
-}
-
-/// The panic message of `call`, which must panic.
-fn panic_message(call: impl FnOnce()) -> std::string::String {
-    let payload = catch_unwind(AssertUnwindSafe(call)).expect_err("the call should have failed");
-    if let Some(message) = payload.downcast_ref::<std::string::String>() {
-        message.clone()
-    } else if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else {
-        panic!("panic payload of an unexpected type")
-    }
 }
 
 #[test]
