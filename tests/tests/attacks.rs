@@ -546,7 +546,8 @@ fn upgrade_by_a_non_admin_is_refused() {
 
 /// One pool's hashrate backs one offering: deploying a second share token (the same WASM, or
 /// another one) on a pool already sold is refused by the oracle (`PoolAlreadyBound`, #113),
-/// even with every authorization, the operator's included, mocked.
+/// even by the pool's own operator with every authorization mocked; and a token minted by
+/// anyone but the pool's operator is refused before that (`InvalidConfig`, #212).
 #[test]
 fn a_second_token_on_the_same_pool_cannot_be_deployed() {
     let (s, _) = offering(0, 0, &[shares(1)]);
@@ -555,25 +556,27 @@ fn a_second_token_on_the_same_pool_cannot_be_deployed() {
     let attacker = Address::generate(env);
     for code in ["share_token", "share_token_next"] {
         let code = wasm(code);
-        let message = panic_message(|| {
-            env.register(
-                code.as_slice(),
-                (
-                    attacker.clone(),
-                    attacker.clone(),
-                    s.oracle.address.clone(),
-                    s.pool.clone(),
-                    String::from_str(env, "Antpool S19 hashrate 2026 (copy)"),
-                    String::from_str(env, "HASH26X"),
-                    TH_PER_SHARE / 2,
-                    s.token.maturity(),
-                ),
-            )
-        });
-        assert!(
-            message.contains("Error(Contract, #113)"),
-            "unexpected failure: {message}"
-        );
+        for (minter, refusal) in [(&s.operator, "#113"), (&attacker, "#212")] {
+            let message = panic_message(|| {
+                env.register(
+                    code.as_slice(),
+                    (
+                        attacker.clone(),
+                        minter.clone(),
+                        s.oracle.address.clone(),
+                        s.pool.clone(),
+                        String::from_str(env, "Antpool S19 hashrate 2026 (copy)"),
+                        String::from_str(env, "HASH26X"),
+                        TH_PER_SHARE / 2,
+                        s.token.maturity(),
+                    ),
+                )
+            });
+            assert!(
+                message.contains(&format!("Error(Contract, {refusal})")),
+                "unexpected failure: {message}"
+            );
+        }
     }
     let oracle = PoolOracleClient::new(env, &s.oracle.address);
     assert_eq!(oracle.token(&s.pool), Some(s.token.address.clone()));

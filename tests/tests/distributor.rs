@@ -745,6 +745,64 @@ fn the_distributor_itself_is_refused_as_a_recipient() {
     assert!(message.contains("Error(Contract, #309)"), "{message}");
 }
 
+/// The pool's history before the offering is not its debt: an epoch that ended before the
+/// distributor existed (so before any share could) cannot be recorded. And a distributor
+/// wired to another pool than its share token's is refused at deployment.
+#[test]
+fn epochs_before_the_offering_are_not_its_debt() {
+    // The pool runs for three days (epochs 0 to 2) before this distributor is deployed.
+    let s = Suite::new(TERM, FEE_BPS, FUNDS);
+    let env = &s.env;
+    for _ in 0..3 {
+        s.attest(th(100), 1_000_000);
+    }
+    let late = env.register(
+        wasm("payout_distributor").as_slice(),
+        (
+            s.admin.clone(),
+            s.token.address.clone(),
+            s.reward.address.clone(),
+            s.oracle.address.clone(),
+            s.pool.clone(),
+            100u32,
+            s.fee_recipient.clone(),
+        ),
+    );
+    let late = PayoutDistributorClient::new(env, &late);
+    for epoch in 0..3 {
+        assert_unchanged(env, || {
+            assert_error(
+                late.try_record(&epoch),
+                DistributorError::EpochBeforeOffering,
+            )
+        });
+    }
+    // Epoch 3 was under way at the deployment: recordable.
+    let epoch = s.attest(th(100), 1_000_000);
+    assert_eq!(epoch, 3);
+    late.record(&epoch);
+
+    let other_pool = Symbol::new(env, "other_pool");
+    let mut config = s.pool_config.clone();
+    config.operator = s.operator.clone();
+    s.oracle.register_pool(&other_pool, &config);
+    let message = panic_message(|| {
+        env.register(
+            wasm("payout_distributor").as_slice(),
+            (
+                s.admin.clone(),
+                s.token.address.clone(),
+                s.reward.address.clone(),
+                s.oracle.address.clone(),
+                other_pool.clone(),
+                100u32,
+                s.fee_recipient.clone(),
+            ),
+        )
+    });
+    assert!(message.contains("Error(Contract, #308)"), "{message}");
+}
+
 #[test]
 fn record_deposit_and_claim_emit_exactly_their_events() {
     let (s, holders) = offering(TERM, &[30]); // 30 of the 100 TH/s sold

@@ -702,3 +702,71 @@ fn binding_a_pool_needs_both_the_token_and_the_pool_operator() {
     oracle.bind_token(&pool, &token);
     assert_eq!(oracle.token(&pool), Some(token));
 }
+
+/// A reporter goes offline; the admin removes it and lowers the quorum. The submissions
+/// already in now reach it, and anyone can finalize the epoch from them.
+#[test]
+fn an_epoch_stranded_by_a_lowered_quorum_can_be_finalized_by_anyone() {
+    let s = Setup::new(3, 3);
+    advance(&s.env, DAY);
+    assert_error(
+        s.oracle.try_finalize(&s.pool, &1),
+        OracleError::EpochNotEnded,
+    );
+    s.submit(0, 0, 1_000, 10);
+    assert_unchanged(&s.env, || {
+        assert_error(
+            s.oracle.try_finalize(&s.pool, &0),
+            OracleError::QuorumNotReached,
+        )
+    });
+    s.submit(1, 0, 1_200, 12);
+    let mut lowered = s.config.clone();
+    lowered.reporters = Vec::from_array(&s.env, [s.reporter(0), s.reporter(1)]);
+    lowered.quorum = 2;
+    s.oracle.update_pool(&s.pool, &lowered);
+    assert_error(
+        s.oracle.try_submit(&s.reporter(0), &s.pool, &0, &1, &1),
+        OracleError::AlreadySubmitted,
+    );
+    s.oracle.finalize(&s.pool, &0);
+    assert_eq!(s.env.auths(), std::vec![], "finalize asks no signature");
+    assert_error(
+        s.oracle.try_finalize(&s.pool, &0),
+        OracleError::EpochFinalized,
+    );
+    advance(&s.env, HOUR);
+    let report = s.oracle.report(&s.pool, &0).unwrap();
+    assert_eq!(
+        (report.hashrate, report.reward, report.submissions),
+        (1_000, 10, 2)
+    );
+}
+
+/// Schedules that cannot work are refused: a dispute window of 16 epochs or more would let
+/// reports pile up faster than they become effective, and one not shorter than the staleness
+/// bound would make every report stale the moment it counts.
+#[test]
+fn schedules_that_would_stall_the_oracle_are_refused() {
+    let s = Setup::new(3, 2);
+    let id = symbol(&s.env, "other");
+    let mut long_window = pool_config(&s.env, 3, 2);
+    long_window.epoch_seconds = HOUR;
+    long_window.dispute_seconds = 16 * HOUR;
+    long_window.max_age_epochs = 20;
+    let mut stale_on_arrival = pool_config(&s.env, 3, 2);
+    stale_on_arrival.dispute_seconds = 2 * DAY;
+    stale_on_arrival.max_age_epochs = 2;
+    let mut never_fresh = pool_config(&s.env, 3, 2);
+    never_fresh.max_age_epochs = 0;
+    for config in [long_window.clone(), stale_on_arrival, never_fresh] {
+        assert_unchanged(&s.env, || {
+            assert_error(
+                s.oracle.try_register_pool(&id, &config),
+                OracleError::InvalidConfig,
+            )
+        });
+    }
+    long_window.dispute_seconds = 15 * HOUR;
+    s.oracle.register_pool(&id, &long_window); // 15 epochs of window, fresh for 20: fine
+}

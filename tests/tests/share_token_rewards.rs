@@ -77,18 +77,29 @@ fn a_transfer_mid_stream_leaves_earned_rewards_with_the_seller() {
 }
 
 #[test]
-fn a_mint_mid_stream_earns_only_from_its_moment() {
+fn a_mint_mid_stream_leaves_the_running_stream_to_the_holders_before_it() {
+    // The stream pays an epoch that `record` sized for the supply before the mint: the new
+    // shares must not dilute it. The mint closes it, crediting its rest at once.
     let s = suite(1_000);
     let [a, b] = <[Address; 2]>::try_from(holders(&s, 2)).unwrap();
     s.token.mint(&a, &shares(500));
     s.token.notify_reward(&1_000_000, &1_000);
     advance(&s.env, 500);
-    s.token.mint(&b, &shares(500));
     assert_eq!(s.token.accrued(&a), 500_000);
+    s.token.mint(&b, &shares(500));
+    assert_eq!(
+        s.token.accrued(&a),
+        1_000_000,
+        "the whole stream, at the mint"
+    );
     assert_eq!(s.token.accrued(&b), 0);
     advance(&s.env, 500);
-    assert_eq!(s.token.accrued(&a), 750_000);
-    assert_eq!(s.token.accrued(&b), 250_000);
+    assert_eq!((s.token.accrued(&a), s.token.accrued(&b)), (1_000_000, 0));
+    // The next stream is shared by everyone holding during it.
+    s.token.notify_reward(&1_000_000, &1_000);
+    advance(&s.env, 1_000);
+    assert_eq!(s.token.accrued(&a), 1_500_000);
+    assert_eq!(s.token.accrued(&b), 500_000);
 }
 
 #[test]
@@ -118,16 +129,17 @@ fn rewards_streamed_while_nobody_holds_shares_are_carried_not_lost() {
     let a = Address::generate(&s.env);
     s.token.notify_reward(&1_000, &100); // supply is 0
     advance(&s.env, 50);
-    s.token.mint(&a, &shares(10)); // half streamed into the void: carried
+    // Half streamed into the void; the mint closes the stream, carrying the other half too.
+    s.token.mint(&a, &shares(10));
     advance(&s.env, 50);
     assert_eq!(
         s.token.accrued(&a),
-        500,
-        "the second half streams to the holder"
+        0,
+        "a stream that began with no holder is carried"
     );
-    s.token.notify_reward(&1_000, &100); // the carried 500 joins this stream
+    s.token.notify_reward(&1_000, &100); // the carried 1,000 joins this stream
     advance(&s.env, 100);
-    assert_eq!(s.token.accrued(&a), 500 + 500 + 1_000);
+    assert_eq!(s.token.accrued(&a), 1_000 + 1_000);
 
     // A whole stream with no supply at all, then a holder and a new stream.
     let s = suite(1_000);

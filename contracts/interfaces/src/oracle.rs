@@ -14,6 +14,9 @@ pub trait PoolOracle {
     fn current_epoch(env: Env, pool: Symbol) -> u64;
     /// One reporter's attestation of an ended epoch; finalizes the epoch at quorum.
     fn submit(env: Env, reporter: Address, pool: Symbol, epoch: u64, hashrate: i128, reward: i128);
+    /// Finalizes an ended epoch whose listed reporters' submissions reach the quorum (after
+    /// `update_pool` lowered it). Anyone may call it.
+    fn finalize(env: Env, pool: Symbol, epoch: u64);
     /// Removes a finalized report still inside its dispute window and reopens the epoch.
     /// Admin only.
     fn dispute(env: Env, pool: Symbol, epoch: u64);

@@ -26,7 +26,8 @@ impl PayoutDistributorContract {
     ///
     /// # Errors
     /// `InvalidFee` if `fee_bps > MAX_FEE_BPS` (20%); `InvalidRecipient` if `fee_recipient` is
-    /// this contract; the oracle's `PoolNotFound`.
+    /// this contract; `InvalidConfig` if the share token sells another oracle's or pool's
+    /// hashrate; the oracle's `PoolNotFound`.
     #[allow(clippy::too_many_arguments)]
     pub fn __constructor(
         env: Env,
@@ -44,6 +45,10 @@ impl PayoutDistributorContract {
         }
         let schedule = PoolOracleClient::new(&env, &oracle).pool(&pool);
         let token = ShareTokenClient::new(&env, &share_token);
+        // Paying holders of one offering from another pool's reports would be silent theft.
+        if token.oracle() != oracle || token.pool() != pool {
+            panic_with_error!(&env, DistributorError::InvalidConfig);
+        }
         admin::init(&env, &admin);
         storage::set_config(
             &env,
@@ -58,6 +63,7 @@ impl PayoutDistributorContract {
                 fee_recipient,
                 genesis: schedule.genesis,
                 epoch_seconds: schedule.epoch_seconds,
+                deployed_at: env.ledger().timestamp(),
             },
         );
         ttl::bump_instance(&env);
@@ -73,7 +79,8 @@ impl PayoutDistributor for PayoutDistributorContract {
     ///
     /// # Errors
     /// `ReportNotEffective`, `EpochAfterMaturity` (the epoch starts at or after the share
-    /// token's maturity), `Overflow`; the oracle's `PoolNotFound`.
+    /// token's maturity), `EpochBeforeOffering` (it ended before this distributor existed, so
+    /// before any share), `Overflow`; the oracle's `PoolNotFound`.
     /// # Events
     /// `recorded`, on the first record only.
     fn record(env: Env, epoch: u64) -> EpochPayout {
@@ -285,6 +292,16 @@ fn record_payout(
     };
     if !payout::starts_before(config.genesis, config.epoch_seconds, epoch, config.maturity) {
         panic_with_error!(env, DistributorError::EpochAfterMaturity);
+    }
+    // No share can have existed in an epoch that ended before this distributor (mints need it):
+    // the pool's older history is not the offering's debt.
+    if !payout::ends_after(
+        config.genesis,
+        config.epoch_seconds,
+        epoch,
+        config.deployed_at,
+    ) {
+        panic_with_error!(env, DistributorError::EpochBeforeOffering);
     }
     let supply = ShareTokenClient::new(env, &config.share_token).total_supply();
     let sold = checked(

@@ -27,4 +27,6 @@ pub enum DistributorError {
     /// Funds may not be sent to the distributor itself (they would be indistinguishable from
     /// the holders' and stuck): `claim_to` or a fee recipient naming it.
     InvalidRecipient = 309,
+    /// `record` of an epoch that ended before this distributor was deployed: no share existed.
+    EpochBeforeOffering = 310,
 }

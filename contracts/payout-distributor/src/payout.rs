@@ -75,6 +75,16 @@ pub fn starts_before(genesis: u64, epoch_seconds: u64, epoch: u64, maturity: u64
         .is_some_and(|start| start < maturity)
 }
 
+/// Whether epoch `epoch` ends (at `genesis + (epoch + 1) * epoch_seconds`) strictly after
+/// `moment`. An end beyond `u64` is after every moment.
+pub fn ends_after(genesis: u64, epoch_seconds: u64, epoch: u64, moment: u64) -> bool {
+    epoch
+        .checked_add(1)
+        .and_then(|n| n.checked_mul(epoch_seconds))
+        .and_then(|offset| offset.checked_add(genesis))
+        .is_none_or(|end| end > moment)
+}
+
 /// The hashrate (H/s) the share supply stands for: `supply * hashrate_per_share / 10^7`,
 /// rounded down. Zero for a non-positive supply or rate.
 pub fn sold_hashrate(supply: i128, hashrate_per_share: i128) -> Result<i128, DistributorError> {
@@ -251,6 +261,17 @@ mod test {
         assert!(!starts_before(0, u64::MAX, 2, u64::MAX), "offset overflows");
         assert!(!starts_before(u64::MAX, 1, 1, u64::MAX), "start overflows");
         assert!(starts_before(0, u64::MAX, 0, 1));
+    }
+
+    #[test]
+    fn ends_after_compares_the_epoch_end() {
+        assert!(ends_after(100, 10, 0, 109));
+        assert!(!ends_after(100, 10, 0, 110));
+        assert!(ends_after(100, 10, 1, 110));
+        assert!(
+            ends_after(0, u64::MAX, 1, u64::MAX),
+            "an end beyond u64 is after everything"
+        );
     }
 
     #[test]

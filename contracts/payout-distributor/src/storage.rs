@@ -26,6 +26,8 @@ pub struct DistributorConfig {
     pub epoch_seconds: u64,
     pub maturity: u64,
     pub hashrate_per_share: i128,
+    /// When the distributor was deployed: no share can predate it.
+    pub deployed_at: u64,
 }
 
 #[contracttype]
@@ -39,7 +41,7 @@ pub(crate) enum DataKey {
 /// `(arrears, deposited, fees)`.
 type TotalsEntry = (i128, i128, i128);
 /// `(share_token, reward_token, oracle, pool, fee_bps, fee_recipient, genesis, epoch_seconds,
-/// maturity, hashrate_per_share)`.
+/// maturity, hashrate_per_share, deployed_at)`.
 type ConfigEntry = (
     Address,
     Address,
@@ -51,6 +53,7 @@ type ConfigEntry = (
     u64,
     u64,
     i128,
+    u64,
 );
 /// `(owed, paid, fee)`.
 type PayoutEntry = (i128, i128, i128);
@@ -69,6 +72,7 @@ pub fn config(env: &Env) -> Option<DistributorConfig> {
             epoch_seconds,
             maturity,
             hashrate_per_share,
+            deployed_at,
         )| DistributorConfig {
             share_token,
             reward_token,
@@ -80,6 +84,7 @@ pub fn config(env: &Env) -> Option<DistributorConfig> {
             epoch_seconds,
             maturity,
             hashrate_per_share,
+            deployed_at,
         },
     )
 }
@@ -96,6 +101,7 @@ pub fn set_config(env: &Env, c: &DistributorConfig) {
         c.epoch_seconds,
         c.maturity,
         c.hashrate_per_share,
+        c.deployed_at,
     );
     write_persistent(env, &DataKey::Config, &entry);
 }

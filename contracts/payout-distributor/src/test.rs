@@ -28,6 +28,7 @@ enum MockKey {
     Maturity,
     Accrued(Address),
     Notified,
+    Wiring,
 }
 
 /// The two oracle reads the distributor makes.
@@ -104,6 +105,20 @@ impl MockShareToken {
     pub fn set_maturity(env: Env, maturity: u64) {
         env.storage().instance().set(&MockKey::Maturity, &maturity);
     }
+    pub fn set_wiring(env: Env, oracle: Address, pool: Symbol) {
+        env.storage()
+            .instance()
+            .set(&MockKey::Wiring, &(oracle, pool));
+    }
+    pub fn oracle(env: Env) -> Address {
+        let (oracle, _): (Address, Symbol) =
+            env.storage().instance().get(&MockKey::Wiring).unwrap();
+        oracle
+    }
+    pub fn pool(env: Env) -> Symbol {
+        let (_, pool): (Address, Symbol) = env.storage().instance().get(&MockKey::Wiring).unwrap();
+        pool
+    }
     pub fn set_accrued(env: Env, holder: Address, amount: i128) {
         env.storage()
             .instance()
@@ -161,6 +176,7 @@ fn setup() -> Setup {
     let share_token = MockShareTokenClient::new(&env, &env.register(MockShareToken, ()));
     share_token.set_supply(&(3 * SHARE), &TH);
     share_token.set_maturity(&MATURITY);
+    share_token.set_wiring(&oracle.address, &pool);
 
     let asset = env.register_stellar_asset_contract_v2(Address::generate(&env));
     StellarAssetClient::new(&env, &asset.address()).mint(&operator, &(10 * REWARD));

@@ -6,6 +6,7 @@ use crate::{
     aggregation::lower_median,
     errors::OracleError,
     events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted, TokenBound},
+    finality::MAX_PENDING,
     schedule, storage,
 };
 
@@ -142,23 +143,38 @@ impl PoolOracle for PoolOracleContract {
             storage::set_submissions(&env, &pool, epoch, &submissions);
             return;
         }
-        let report = finalize(epoch, &submissions, now);
-        let mut head = storage::head(&env, &pool);
-        head.settle(now);
-        if !head.add(epoch, now.saturating_add(config.dispute_seconds)) {
-            panic_with_error!(&env, OracleError::TooManyPending);
+        finalize(&env, &pool, &config, epoch, &submissions, now);
+    }
+
+    /// Finalizes `epoch` from the submissions already in, when the listed reporters among them
+    /// reach the quorum: for an epoch whose quorum `update_pool` lowered after they submitted
+    /// (finalization otherwise happens inside the submission that reaches quorum). Anyone may
+    /// call it.
+    ///
+    /// # Errors
+    /// `PoolNotFound`, `EpochNotEnded`, `EpochFinalized`, `QuorumNotReached`, `TooManyPending`.
+    /// # Events
+    /// `finalized`.
+    fn finalize(env: Env, pool: Symbol, epoch: u64) {
+        ttl::bump_instance(&env);
+        let config = pool_config(&env, &pool);
+        let now = now(&env);
+        if !schedule::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
+            panic_with_error!(&env, OracleError::EpochNotEnded);
         }
-        storage::set_head(&env, &pool, &head);
-        storage::set_report(&env, &pool, &report);
-        storage::remove_submissions(&env, &pool, epoch);
-        Finalized {
-            pool,
-            epoch,
-            hashrate: report.hashrate,
-            reward: report.reward,
-            submissions: report.submissions,
+        if storage::has_report(&env, &pool, epoch) {
+            panic_with_error!(&env, OracleError::EpochFinalized);
         }
-        .publish(&env);
+        let mut submissions = Vec::new(&env);
+        for submission in storage::submissions(&env, &pool, epoch).iter() {
+            if config.reporters.contains(&submission.0) {
+                submissions.push_back(submission);
+            }
+        }
+        if submissions.len() < config.quorum {
+            panic_with_error!(&env, OracleError::QuorumNotReached);
+        }
+        finalize(&env, &pool, &config, epoch, &submissions, now);
     }
 
     /// Removes a finalized report that is still inside its dispute window; the epoch reopens
@@ -280,11 +296,17 @@ fn pool_config(env: &Env, pool: &Symbol) -> PoolConfig {
 
 fn validate(env: &Env, config: &PoolConfig) {
     let reporters = config.reporters.len();
+    // A dispute window of more than MAX_PENDING / 2 epochs would let finalized reports pile
+    // up faster than they become effective; one at least as long as the staleness bound would
+    // make every report stale the moment it counts.
+    let window_epochs = config.dispute_seconds / config.epoch_seconds.max(1);
     let mut valid = reporters > 0
         && reporters <= MAX_REPORTERS
         && config.quorum >= 1
         && config.quorum <= reporters
-        && config.epoch_seconds > 0;
+        && config.epoch_seconds > 0
+        && window_epochs < u64::from(MAX_PENDING / 2)
+        && config.max_age_epochs > window_epochs;
     for i in 0..reporters {
         if let Some(reporter) = config.reporters.get(i) {
             valid &= config.reporters.last_index_of(&reporter) == Some(i);
@@ -304,8 +326,16 @@ fn latest_effective(env: &Env, pool: &Symbol) -> Option<EpochReport> {
     storage::report(env, pool, epoch)
 }
 
-/// The report of a quorum of submissions: the lower median of each field.
-fn finalize(epoch: u64, submissions: &Vec<storage::Submission>, now: u64) -> EpochReport {
+/// Finalizes `epoch` with the lower median of each field of `submissions` (a quorum): stores
+/// the report, tracks it in the pool head until it is effective, drops the submissions.
+fn finalize(
+    env: &Env,
+    pool: &Symbol,
+    config: &PoolConfig,
+    epoch: u64,
+    submissions: &Vec<storage::Submission>,
+    now: u64,
+) {
     let mut hashrates = [0i128; MAX_REPORTERS as usize];
     let mut rewards = [0i128; MAX_REPORTERS as usize];
     let mut n = 0;
@@ -314,13 +344,29 @@ fn finalize(epoch: u64, submissions: &Vec<storage::Submission>, now: u64) -> Epo
         rewards[n] = reward;
         n += 1;
     }
-    EpochReport {
+    let report = EpochReport {
         epoch,
         hashrate: lower_median(&hashrates[..n]),
         reward: lower_median(&rewards[..n]),
         submissions: n as u32,
         finalized_at: now,
+    };
+    let mut head = storage::head(env, pool);
+    head.settle(now);
+    if !head.add(epoch, now.saturating_add(config.dispute_seconds)) {
+        panic_with_error!(env, OracleError::TooManyPending);
     }
+    storage::set_head(env, pool, &head);
+    storage::set_report(env, pool, &report);
+    storage::remove_submissions(env, pool, epoch);
+    Finalized {
+        pool: pool.clone(),
+        epoch,
+        hashrate: report.hashrate,
+        reward: report.reward,
+        submissions: report.submissions,
+    }
+    .publish(env);
 }
 
 /// The upgrade tests' "next version": everything above plus this function.

@@ -9,7 +9,8 @@ pub enum OracleError {
     PoolExists = 100,
     /// No pool with that id.
     PoolNotFound = 101,
-    /// Reporters empty, over 16 or duplicated; quorum outside `1..=reporters`; zero epoch length.
+    /// Reporters empty, over 16 or duplicated; quorum outside `1..=reporters`; zero epoch
+    /// length; a dispute window of 16 epochs or more, or not shorter than the staleness bound.
     InvalidConfig = 102,
     /// The submitter is not in the pool's reporter set.
     NotReporter = 103,
@@ -34,4 +35,6 @@ pub enum OracleError {
     NoPendingAdmin = 112,
     /// The pool already backs a share token: its hashrate cannot be sold twice.
     PoolAlreadyBound = 113,
+    /// `finalize` of an epoch whose listed reporters' submissions do not reach the quorum.
+    QuorumNotReached = 114,
 }

@@ -47,10 +47,13 @@ pub fn transfer(env: &Env, from: &Address, to: &Address, amount: i128) {
     storage::set_holder(env, to, &receiver);
 }
 
-/// Creates `amount` shares for `to`, provided the supply stays within `max_supply`.
+/// Creates `amount` shares for `to`, provided the supply stays within `max_supply`. The running
+/// stream is closed first: its rest goes to the holders before the mint, whose shares it was
+/// sized for (`record` fixed what it owes from that supply).
 pub fn mint(env: &Env, to: &Address, amount: i128, max_supply: i128) {
     let mut rewards = storage::rewards(env);
     checked(env, rewards.checkpoint(now(env)));
+    checked(env, rewards.close_stream(now(env)));
     let supply = rewards
         .supply
         .checked_add(amount)

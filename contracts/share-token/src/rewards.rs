@@ -145,9 +145,21 @@ impl Rewards {
         self.reset_rate()
     }
 
+    /// Closes the running stream: what it still has to pay is credited at once to the current
+    /// supply (or carried, when there is none). A mint calls this first, so shares minted while
+    /// a stream runs never share in rewards sized for the supply before them.
+    pub fn close_stream(&mut self, now: u64) -> Result<(), Overflow> {
+        self.end = self.end.min(now);
+        self.credit_at_once()?;
+        self.reset_rate()
+    }
+
     fn credit_at_once(&mut self) -> Result<(), Overflow> {
+        if self.unstreamed <= 0 {
+            return Ok(());
+        }
         if self.supply <= 0 {
-            self.carried = self.unstreamed;
+            self.carried = self.carried.checked_add(self.unstreamed).ok_or(Overflow)?;
             self.unstreamed = 0;
             return Ok(());
         }
@@ -256,6 +268,29 @@ mod test {
         r.notify(8, 100, 40, 50).unwrap();
         assert_eq!(r.unstreamed, 0);
         assert_eq!(r.index, 22 * SCALE);
+    }
+
+    #[test]
+    fn closing_a_stream_credits_its_rest_to_the_holders_of_that_moment() {
+        let mut r = Rewards::default();
+        r.set_supply(10).unwrap();
+        r.notify(1_000, 100, u64::MAX, 0).unwrap();
+        r.checkpoint(40).unwrap();
+        r.close_stream(40).unwrap();
+        assert_eq!((r.unstreamed, r.rate, r.end), (0, 0, 40));
+        assert_eq!(
+            r.index,
+            100 * SCALE,
+            "all 1,000 across the 10 units of supply"
+        );
+        r.set_supply(20).unwrap(); // the mint: nothing left for the new shares
+        assert_eq!(r.index_at(1_000).unwrap(), 100 * SCALE);
+        // With no supply, the rest is carried into the next stream instead.
+        let mut empty = Rewards::default();
+        empty.notify(500, 100, u64::MAX, 0).unwrap();
+        empty.checkpoint(50).unwrap();
+        empty.close_stream(50).unwrap();
+        assert_eq!((empty.carried, empty.unstreamed), (500, 0));
     }
 
     #[test]
