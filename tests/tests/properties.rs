@@ -12,8 +12,10 @@
 //!
 //! Notation: `S = 10^18` (the index scale); for investor `i`, `paid_i = claimed_i +
 //! claimable_i` and `E_i` its exact entitlement (a rational: every second of a stream pays
-//! `unstreamed / seconds_left`, `balance_i / supply` of it to `i`); `n` the number of investors
-//! (5); `P` the checkpoints that credited a stream to a non-zero supply; `Λ` the model's bound
+//! `unstreamed / seconds_left`, `balance_i / supply` of it to `i`; a mint first ends the running
+//! stream, its rest paid at once, pro rata, to the holders before the mint); `n` the number of
+//! investors (5); `P` the checkpoints and at-once credits (a deposit with no time left, a mint
+//! closing a stream) that credited a stream to a non-zero supply; `Λ` the model's bound
 //! on all the rounding ever held back from the exact streams (and so re-streamable to holders
 //! who did not earn it): `1 + ceil(2 * supply * elapsed / S)` per segment streamed to a
 //! non-zero supply (the rate's two floors lose under 2 index units a second per base unit, the
@@ -32,8 +34,11 @@
 //!    more than the index promises (its credit is rounded up), each holder's `claimable` drops
 //!    under one unit.
 //! 2. Pro-rata: `E_i - (Λ + 1) <= paid_i <= E_i + Λ`.
-//! 3. Transfers, transfer_from, mints, burns and burn_from, done or refused, leave every
-//!    holder's `claimable` unchanged (compared just before and after, at the same time).
+//! 3. Transfers, transfer_from, burns and burn_from, done or refused, and refused mints leave
+//!    every holder's `claimable` unchanged (compared just before and after, at the same time).
+//!    A done mint first closes the running stream, crediting its rest at once to the holders
+//!    before the mint (the new shares never share in it): no `claimable` drops, and
+//!    invariant 0 checks each rise to the unit.
 //! 4. A claim pays exactly the `claimable` of just before; a second claim in the same instant
 //!    pays 0. Claiming often or once: [`claiming_often_or_once_pays_the_same`] (twins, exact).
 //! 5. `total_supply == Σ balances`; after every mint `total_supply * hashrate_per_share <=
@@ -646,9 +651,9 @@ impl Run {
     fn step(&mut self, action: &Action) -> Vec<Violation> {
         let mut f = Findings::default();
         let mut moves_shares = false;
+        let mut minted = false;
         match *action {
             Action::Mint { to, amount } => {
-                moves_shares = true;
                 let amount = amount.of(self.model.max_supply() - self.model.supply());
                 let done = self.agree(
                     &mut f,
@@ -656,6 +661,9 @@ impl Run {
                     |m| m.mint(to, amount),
                     |w| outcome(w.suite.token.try_mint(&w.investors[to], &amount)),
                 );
+                // A refused mint changes nothing; a done one closes the running stream.
+                moves_shares = done.is_none();
+                minted = done.is_some();
                 if done.is_some() {
                     let s = &self.world.suite;
                     let (supply, capacity) = (s.token.total_supply(), s.oracle.capacity(&s.pool));
@@ -863,6 +871,20 @@ impl Run {
             f.require(claimables == self.claimables, "3 accrued unchanged", || {
                 format!(
                     "claimable before {:?}, after {claimables:?}",
+                    self.claimables
+                )
+            });
+        }
+        if minted {
+            // Invariant 3 for a mint: the rest of the running stream is credited at once to the
+            // holders before it (invariant 0 checks how much), so nothing may drop.
+            let dropped = claimables
+                .iter()
+                .zip(&self.claimables)
+                .any(|(after, before)| after < before);
+            f.require(!dropped, "3 accrued unchanged", || {
+                format!(
+                    "a mint lowered a claimable: before {:?}, after {claimables:?}",
                     self.claimables
                 )
             });
@@ -1710,6 +1732,9 @@ mod model {
             }
             let max_supply = self.max_supply();
             self.checkpoint();
+            // The running stream's rest goes at once to the holders before the mint: the new
+            // shares never share in it. (A refused mint rolls all of this back.)
+            // self.close_stream();
             if self.supply + amount > max_supply {
                 return Err(err(ShareTokenError::CapacityExceeded));
             }
@@ -1896,20 +1921,42 @@ mod model {
                 .min(self.config.maturity)
                 .max(now);
             if self.stream.end == now {
-                if self.supply <= 0 {
-                    self.stream.carried = std::mem::take(&mut self.stream.unstreamed);
-                } else {
-                    let scale = big(SCALE);
-                    let increase =
-                        floor_div(&(&self.stream.unstreamed * &scale), &big(self.supply));
-                    let credited = ceil_div(&(&increase * big(self.supply)), &scale);
-                    self.stream.index += increase;
-                    self.stream.unstreamed -= credited;
-                    self.supply_checkpoints += 1;
-                    self.restreamed_bound += 1 + ceil_div(&big(self.supply), &scale);
-                }
+                self.credit_at_once();
             }
             self.reset_rate();
+        }
+
+        /// `Rewards::close_stream` at the model's clock (call [`Model::checkpoint`] first): the
+        /// stream ends now, and what it still has to pay is credited at once to the current
+        /// supply, or carried if there is none; the exact streams likewise.
+        fn close_stream(&mut self) {
+            self.close_exact();
+            self.stream.end = self.stream.end.min(self.now);
+            self.credit_at_once();
+            self.reset_rate();
+        }
+
+        /// `Rewards::credit_at_once`: everything unstreamed goes to the index at once,
+        /// `floor(unstreamed * 10^18 / supply)`, the credit taken off `unstreamed` rounded up;
+        /// with no supply it is added to `carried`.
+        fn credit_at_once(&mut self) {
+            if !self.stream.unstreamed.is_positive() {
+                return;
+            }
+            if self.supply <= 0 {
+                let unstreamed = std::mem::take(&mut self.stream.unstreamed);
+                self.stream.carried += unstreamed;
+                return;
+            }
+            let scale = big(SCALE);
+            let increase = floor_div(&(&self.stream.unstreamed * &scale), &big(self.supply));
+            let credited = ceil_div(&(&increase * big(self.supply)), &scale);
+            self.stream.index += increase;
+            self.stream.unstreamed -= credited;
+            // The credit, rounded up, is off by under one unit; the index's floor holds back
+            // under `supply / 10^18` units.
+            self.supply_checkpoints += 1;
+            self.restreamed_bound += 1 + ceil_div(&big(self.supply), &scale);
         }
 
         /// What `holder` could claim now: its accrual settled at the current index, in whole
@@ -1973,14 +2020,29 @@ mod model {
                 .max(now);
             e.updated = now;
             if e.end == now {
-                let total = std::mem::take(&mut e.unstreamed);
-                if self.supply > 0 {
-                    for (earned, balance) in e.earned.iter_mut().zip(&self.balances) {
-                        *earned += &total * ratio(&big(*balance)) / ratio(&big(self.supply));
-                    }
-                } else {
-                    e.carried = total;
+                self.credit_exact_at_once();
+            }
+        }
+
+        /// The exact side of [`Model::close_stream`]: the stream ends now, and its rest is
+        /// earned at once by the holders of this moment, pro rata (carried with no supply).
+        fn close_exact(&mut self) {
+            self.advance_exact();
+            self.exact.end = self.exact.end.min(self.now);
+            self.credit_exact_at_once();
+        }
+
+        /// Everything the exact stream has left, earned at once by the current holders, or
+        /// carried if there are none.
+        fn credit_exact_at_once(&mut self) {
+            let e = &mut self.exact;
+            let total = std::mem::take(&mut e.unstreamed);
+            if self.supply > 0 {
+                for (earned, balance) in e.earned.iter_mut().zip(&self.balances) {
+                    *earned += &total * ratio(&big(*balance)) / ratio(&big(self.supply));
                 }
+            } else {
+                e.carried += total;
             }
         }
 
