@@ -1734,7 +1734,7 @@ mod model {
             self.checkpoint();
             // The running stream's rest goes at once to the holders before the mint: the new
             // shares never share in it. (A refused mint rolls all of this back.)
-            // self.close_stream();
+            self.close_stream();
             if self.supply + amount > max_supply {
                 return Err(err(ShareTokenError::CapacityExceeded));
             }
