@@ -272,7 +272,8 @@ pub fn functions() -> Vec<Row> {
         p.oracle.current_epoch(&pool(env));
     }));
     rows.push(sc.row(o, "bind_token", |env, p| {
-        p.oracle.bind_token(&spare(env), &p.carol)
+        let operator = p.oracle.pool(&spare(env)).operator;
+        p.oracle.bind_token(&spare(env), &p.carol, &operator)
     }));
     rows.push(sc.row(o, "token", |env, p| {
         p.oracle.token(&pool(env));

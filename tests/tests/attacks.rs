@@ -547,7 +547,7 @@ fn upgrade_by_a_non_admin_is_refused() {
 /// One pool's hashrate backs one offering: deploying a second share token (the same WASM, or
 /// another one) on a pool already sold is refused by the oracle (`PoolAlreadyBound`, #113),
 /// even by the pool's own operator with every authorization mocked; and a token minted by
-/// anyone but the pool's operator is refused before that (`InvalidConfig`, #212).
+/// anyone but the pool's operator is refused (`OperatorMismatch`, #115).
 #[test]
 fn a_second_token_on_the_same_pool_cannot_be_deployed() {
     let (s, _) = offering(0, 0, &[shares(1)]);
@@ -556,7 +556,7 @@ fn a_second_token_on_the_same_pool_cannot_be_deployed() {
     let attacker = Address::generate(env);
     for code in ["share_token", "share_token_next"] {
         let code = wasm(code);
-        for (minter, refusal) in [(&s.operator, "#113"), (&attacker, "#212")] {
+        for (minter, refusal) in [(&s.operator, "#113"), (&attacker, "#115")] {
             let message = panic_message(|| {
                 env.register(
                     code.as_slice(),

@@ -622,7 +622,8 @@ fn a_pool_is_bound_to_one_share_token_with_its_operators_consent() {
     let s = Setup::new(3, 2);
     let (token, other) = (Address::generate(&s.env), Address::generate(&s.env));
     assert_eq!(s.oracle.token(&s.pool), None);
-    s.oracle.bind_token(&s.pool, &token);
+    let operator = s.config.operator.clone();
+    s.oracle.bind_token(&s.pool, &token, &operator);
     assert_eq!(
         s.env.auths(),
         std::vec![
@@ -632,7 +633,7 @@ fn a_pool_is_bound_to_one_share_token_with_its_operators_consent() {
                     function: AuthorizedFunction::Contract((
                         s.oracle.address.clone(),
                         Symbol::new(&s.env, "bind_token"),
-                        (s.pool.clone(), token.clone()).into_val(&s.env),
+                        (s.pool.clone(), token.clone(), operator.clone()).into_val(&s.env),
                     )),
                     sub_invocations: std::vec![],
                 }
@@ -643,7 +644,7 @@ fn a_pool_is_bound_to_one_share_token_with_its_operators_consent() {
                     function: AuthorizedFunction::Contract((
                         s.oracle.address.clone(),
                         Symbol::new(&s.env, "bind_token"),
-                        (s.pool.clone(), token.clone()).into_val(&s.env),
+                        (s.pool.clone(), token.clone(), operator.clone()).into_val(&s.env),
                     )),
                     sub_invocations: std::vec![],
                 }
@@ -661,12 +662,13 @@ fn a_pool_is_bound_to_one_share_token_with_its_operators_consent() {
     assert_eq!(s.oracle.token(&s.pool), Some(token));
     assert_unchanged(&s.env, || {
         assert_error(
-            s.oracle.try_bind_token(&s.pool, &other),
+            s.oracle.try_bind_token(&s.pool, &other, &operator),
             OracleError::PoolAlreadyBound,
         )
     });
     assert_error(
-        s.oracle.try_bind_token(&symbol(&s.env, "nopool"), &other),
+        s.oracle
+            .try_bind_token(&symbol(&s.env, "nopool"), &other, &operator),
         OracleError::PoolNotFound,
     );
     assert_error(
@@ -685,21 +687,24 @@ fn binding_a_pool_needs_both_the_token_and_the_pool_operator() {
     env.mock_all_auths();
     oracle.register_pool(&pool, &config);
     let token = Address::generate(&env);
-    let args = || (pool.clone(), token.clone()).into_val(&env);
+    let operator = config.operator.clone();
+    let args = || (pool.clone(), token.clone(), operator.clone()).into_val(&env);
     // The token alone, or the operator alone, is not enough.
     authorize(&env, &token, &oracle.address, "bind_token", args());
-    assert_auth_error(&env, oracle.try_bind_token(&pool, &token));
-    authorize(
-        &env,
-        &config.operator,
-        &oracle.address,
-        "bind_token",
-        args(),
-    );
-    assert_auth_error(&env, oracle.try_bind_token(&pool, &token));
+    assert_auth_error(&env, oracle.try_bind_token(&pool, &token, &operator));
+    authorize(&env, &operator, &oracle.address, "bind_token", args());
+    assert_auth_error(&env, oracle.try_bind_token(&pool, &token, &operator));
     assert_eq!(oracle.token(&pool), None);
     env.mock_all_auths();
-    oracle.bind_token(&pool, &token);
+    // A token minted by anyone but the pool's operator is refused, whoever signs.
+    let stranger = Address::generate(&env);
+    assert_unchanged(&env, || {
+        assert_error(
+            oracle.try_bind_token(&pool, &token, &stranger),
+            OracleError::OperatorMismatch,
+        )
+    });
+    oracle.bind_token(&pool, &token, &operator);
     assert_eq!(oracle.token(&pool), Some(token));
 }
 

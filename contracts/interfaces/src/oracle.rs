@@ -26,10 +26,11 @@ pub trait PoolOracle {
     fn latest(env: Env, pool: Symbol) -> Option<EpochReport>;
     /// The latest effective hashrate, or 0 when there is none or it is stale.
     fn capacity(env: Env, pool: Symbol) -> i128;
-    /// Binds `pool` to the one share token that sells its hashrate, so the same attested
-    /// hashrate can never back two offerings. Auth: `token` itself (a share token binds from
-    /// its constructor) and the pool's operator.
-    fn bind_token(env: Env, pool: Symbol, token: Address);
+    /// Binds `pool` to the one share token that sells its hashrate, minted by `operator` (who
+    /// must be the pool's operator), so the same attested hashrate can never back two
+    /// offerings. Auth: `token` itself (a share token binds from its constructor) and the
+    /// pool's operator.
+    fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address);
     /// The share token bound to `pool`, if any.
     fn token(env: Env, pool: Symbol) -> Option<Address>;
 

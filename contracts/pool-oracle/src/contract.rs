@@ -239,13 +239,18 @@ impl PoolOracle for PoolOracleContract {
     /// `token` (a share token binds itself from its constructor) and the pool's operator, so
     /// nobody can attach an offering to a miner's pool without the miner.
     /// # Errors
-    /// `PoolNotFound`, `PoolAlreadyBound`.
+    /// `PoolNotFound`, `PoolAlreadyBound`, `OperatorMismatch` (the token would be minted by
+    /// someone other than the pool's operator).
     /// # Events
     /// `token_bound`.
-    fn bind_token(env: Env, pool: Symbol, token: Address) {
+    fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address) {
         token.require_auth();
         ttl::bump_instance(&env);
-        pool_config(&env, &pool).operator.require_auth();
+        let config = pool_config(&env, &pool);
+        if config.operator != operator {
+            panic_with_error!(&env, OracleError::OperatorMismatch);
+        }
+        config.operator.require_auth();
         if storage::token(&env, &pool).is_some() {
             panic_with_error!(&env, OracleError::PoolAlreadyBound);
         }

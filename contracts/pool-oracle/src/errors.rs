@@ -37,4 +37,6 @@ pub enum OracleError {
     PoolAlreadyBound = 113,
     /// `finalize` of an epoch whose listed reporters' submissions do not reach the quorum.
     QuorumNotReached = 114,
+    /// `bind_token` for a share token whose minter is not the pool's operator.
+    OperatorMismatch = 115,
 }

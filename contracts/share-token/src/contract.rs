@@ -26,8 +26,8 @@ impl ShareTokenContract {
     /// pool's hashrate is never sold by two tokens.
     ///
     /// # Errors
-    /// `InvalidConfig` if `hashrate_per_share <= 0` or `operator` is not the pool's operator;
-    /// the oracle's `PoolNotFound` and `PoolAlreadyBound`.
+    /// `InvalidConfig` if `hashrate_per_share <= 0`; the oracle's `PoolNotFound`,
+    /// `PoolAlreadyBound` and `OperatorMismatch` (`operator` is not the pool's operator).
     #[allow(clippy::too_many_arguments)]
     pub fn __constructor(
         env: Env,
@@ -40,12 +40,16 @@ impl ShareTokenContract {
         hashrate_per_share: i128,
         maturity: u64,
     ) {
-        let pools = PoolOracleClient::new(&env, &oracle);
-        // The minter is the miner whose hashrate the pool attests, and no one else.
-        if hashrate_per_share <= 0 || pools.pool(&pool).operator != operator {
+        if hashrate_per_share <= 0 {
             panic_with_error!(&env, ShareTokenError::InvalidConfig);
         }
-        pools.bind_token(&pool, &env.current_contract_address());
+        // The oracle checks that the minter is the pool's operator (comparing here would
+        // import the struct conversion into every call of the token).
+        PoolOracleClient::new(&env, &oracle).bind_token(
+            &pool,
+            &env.current_contract_address(),
+            &operator,
+        );
         admin::init(&env, &admin);
         storage::set_config(
             &env,

@@ -27,6 +27,6 @@ pub enum ShareTokenError {
     Overflow = 210,
     /// `accept_admin` with no admin transfer proposed.
     NoPendingAdmin = 211,
-    /// `hashrate_per_share` must be positive and the operator the pool's operator.
+    /// `hashrate_per_share` must be positive.
     InvalidConfig = 212,
 }
