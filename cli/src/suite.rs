@@ -54,14 +54,8 @@ impl Deployment {
 #[derive(Clone, Debug)]
 pub struct OfferingParams {
     pub pool: String,
-    pub operator: String,
-    pub reporters: Vec<String>,
-    pub quorum: u32,
-    pub epoch_seconds: u64,
-    /// `None`: the ledger time of the deployment.
-    pub genesis: Option<u64>,
-    pub dispute_seconds: u64,
-    pub max_age_epochs: u64,
+    /// The pool the offering sells (its `genesis`: `None` is the ledger time of deployment).
+    pub schedule: PoolParams,
     pub name: String,
     pub symbol: String,
     pub hashrate_per_share: i128,
@@ -187,13 +181,9 @@ impl Session {
             return Err(CliError::AlreadyDeployed(existing.share_token.clone()));
         }
         let admin_key = self.book.strkey(admin)?;
-        let operator_key = self.book.strkey(&params.operator)?;
+        let operator_key = self.book.strkey(&params.schedule.operator)?;
         let fee_key = self.book.strkey(&params.fee_recipient)?;
-        let reporter_keys = params
-            .reporters
-            .iter()
-            .map(|r| self.book.strkey(r))
-            .collect::<Result<Vec<_>, _>>()?;
+        let reporter_keys = self.reporter_keys(&params.schedule)?;
         let mut chain = self.chain.clone();
         let mut costs = Vec::new();
 
@@ -231,29 +221,23 @@ impl Session {
         ));
 
         let tx = self.tx("register_pool", &[admin], false)?;
-        let genesis = params.genesis.unwrap_or(chain.timestamp());
+        let genesis = params.schedule.genesis.unwrap_or(chain.timestamp());
         let ((), cost) = chain.transact(&tx, |env| {
             let oracle =
                 PoolOracleClient::new(env, &ledger::address(env, &pool_oracle).map_err(host)?);
-            let mut reporters = SorobanVec::new(env);
-            for key in &reporter_keys {
-                reporters.push_back(ledger::address(env, key).map_err(host)?);
-            }
-            let config = PoolConfig {
-                operator: ledger::address(env, &operator_key).map_err(host)?,
-                reporters,
-                quorum: params.quorum,
-                epoch_seconds: params.epoch_seconds,
+            let config = pool_config(
+                env,
+                &params.schedule,
+                &operator_key,
+                &reporter_keys,
                 genesis,
-                dispute_seconds: params.dispute_seconds,
-                max_age_epochs: params.max_age_epochs,
-            };
+            )?;
             settle(oracle.try_register_pool(&Symbol::new(env, &params.pool), &config))
         })?;
         costs.push((format!("register_pool {}", params.pool), cost));
 
         let maturity = genesis.saturating_add(params.term);
-        let tx = self.tx("deploy share_token", &[&params.operator], true)?;
+        let tx = self.tx("deploy share_token", &[&params.schedule.operator], true)?;
         let (share_token, cost) = chain.transact(&tx, |env| {
             let operator = ledger::address(env, &operator_key).map_err(host)?;
             let admin = ledger::address(env, &admin_key).map_err(host)?;
@@ -327,6 +311,15 @@ impl Session {
         Ok(costs)
     }
 
+    /// The strkeys of a pool's named reporters.
+    fn reporter_keys(&self, params: &PoolParams) -> Result<Vec<String>, CliError> {
+        params
+            .reporters
+            .iter()
+            .map(|r| self.book.strkey(r))
+            .collect()
+    }
+
     /// Registers one more pool on the oracle. Signed by `source` (the oracle's admin).
     pub fn register_pool(
         &mut self,
@@ -335,26 +328,10 @@ impl Session {
         config: &PoolParams,
     ) -> Result<Cost, CliError> {
         let operator = self.book.strkey(&config.operator)?;
-        let reporters = config
-            .reporters
-            .iter()
-            .map(|r| self.book.strkey(r))
-            .collect::<Result<Vec<_>, _>>()?;
+        let reporters = self.reporter_keys(config)?;
         let genesis = config.genesis.unwrap_or(self.chain.timestamp());
         let ((), cost) = self.call("register_pool", &[source], |env, c| {
-            let mut list = SorobanVec::new(env);
-            for key in &reporters {
-                list.push_back(ledger::address(env, key).map_err(host)?);
-            }
-            let config = PoolConfig {
-                operator: ledger::address(env, &operator).map_err(host)?,
-                reporters: list,
-                quorum: config.quorum,
-                epoch_seconds: config.epoch_seconds,
-                genesis,
-                dispute_seconds: config.dispute_seconds,
-                max_age_epochs: config.max_age_epochs,
-            };
+            let config = pool_config(env, config, &operator, &reporters, genesis)?;
             settle(c.oracle.try_register_pool(&Symbol::new(env, pool), &config))
         })?;
         Ok(cost)
@@ -526,6 +503,29 @@ pub struct PoolParams {
     pub genesis: Option<u64>,
     pub dispute_seconds: u64,
     pub max_age_epochs: u64,
+}
+
+/// The oracle's `PoolConfig` for `params`, its accounts already resolved to strkeys.
+fn pool_config(
+    env: &Env,
+    params: &PoolParams,
+    operator: &str,
+    reporters: &[String],
+    genesis: u64,
+) -> Result<PoolConfig, CallError> {
+    let mut list = SorobanVec::new(env);
+    for key in reporters {
+        list.push_back(ledger::address(env, key).map_err(host)?);
+    }
+    Ok(PoolConfig {
+        operator: ledger::address(env, operator).map_err(host)?,
+        reporters: list,
+        quorum: params.quorum,
+        epoch_seconds: params.epoch_seconds,
+        genesis,
+        dispute_seconds: params.dispute_seconds,
+        max_age_epochs: params.max_age_epochs,
+    })
 }
 
 fn upload(chain: &mut Chain, tx: &Tx, artifact: &Artifact) -> Result<([u8; 32], Cost), CliError> {

@@ -7,7 +7,7 @@ use crate::{
     ledger::{AddressBook, Chain},
     local::ACCOUNTS,
     output,
-    suite::{account_strkey, OfferingParams, Session},
+    suite::{account_strkey, OfferingParams, PoolParams, Session},
     units::{hashrate, shares},
     wasm::Artifacts,
 };
@@ -37,13 +37,15 @@ pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
 
     let params = OfferingParams {
         pool: "antpool_s19".into(),
-        operator: "operator".into(),
-        reporters: vec!["reporter1".into(), "reporter2".into(), "reporter3".into()],
-        quorum: 2,
-        epoch_seconds: DAY,
-        genesis: None,
-        dispute_seconds: HOUR,
-        max_age_epochs: 2,
+        schedule: PoolParams {
+            operator: "operator".into(),
+            reporters: vec!["reporter1".into(), "reporter2".into(), "reporter3".into()],
+            quorum: 2,
+            epoch_seconds: DAY,
+            genesis: None,
+            dispute_seconds: HOUR,
+            max_age_epochs: 2,
+        },
         name: "Antpool S19 hashrate 2026".into(),
         symbol: "HASH26".into(),
         hashrate_per_share: TH,

@@ -81,16 +81,9 @@ pub fn pool_params(args: &PoolArgs) -> Result<PoolParams, CliError> {
 }
 
 pub fn offering_params(args: &DeployArgs) -> Result<OfferingParams, CliError> {
-    let pool = pool_params(&args.pool)?;
     Ok(OfferingParams {
         pool: parse_pool(&args.pool.pool)?,
-        operator: pool.operator,
-        reporters: pool.reporters,
-        quorum: pool.quorum,
-        epoch_seconds: pool.epoch_seconds,
-        genesis: pool.genesis,
-        dispute_seconds: pool.dispute_seconds,
-        max_age_epochs: pool.max_age_epochs,
+        schedule: pool_params(&args.pool)?,
         name: args.name.clone(),
         symbol: args.symbol.clone(),
         hashrate_per_share: parse_hashrate(&args.hashrate_per_share)?,

@@ -201,7 +201,7 @@ fn deploy(
     let artifacts = Artifacts::load(wasm_dir)?;
     let mut m = Manifest::load_or_new(manifest_path, "testnet", TESTNET_PASSPHRASE)?;
     let admin = stellar.address(&args.source)?;
-    let operator = stellar.address(&params.operator)?;
+    let operator = stellar.address(&params.schedule.operator)?;
     m.admin = Some(admin.clone());
     m.operator = Some(operator.clone());
     m.pool = Some(params.pool.clone());
@@ -267,7 +267,7 @@ fn deploy(
         }
     };
 
-    let genesis = params.genesis.unwrap_or_else(now);
+    let genesis = params.schedule.genesis.unwrap_or_else(now);
     if m.pool_registered {
         println!("reusing registered pool {}", params.pool);
     } else {
@@ -295,7 +295,7 @@ fn deploy(
         None => {
             let id = stellar.deploy(
                 &hash_of(&m, "share_token")?,
-                &params.operator,
+                &params.schedule.operator,
                 &[
                     ("admin", admin.clone()),
                     ("operator", operator.clone()),
