@@ -260,6 +260,8 @@ pub struct Suite {
     /// The reward asset's issuer interface, to fund accounts.
     pub reward_issuer: StellarAssetClient<'static>,
     pub fee_recipient: Address,
+    /// The reward asset's issuer account, to set its flags.
+    pub reward_asset: soroban_sdk::testutils::StellarAssetContract,
 }
 
 impl std::ops::Deref for Suite {
@@ -273,7 +275,12 @@ impl Suite {
     /// Token maturing `term` seconds from now, distributor taking `fee_bps`, operator funded
     /// with `funds` of the reward asset.
     pub fn new(term: u64, fee_bps: u32, funds: i128) -> Suite {
-        let base = TokenSuite::unwired(term);
+        Suite::offering(term, fee_bps, funds, TH_PER_SHARE)
+    }
+
+    /// As [`Suite::new`], with shares of `hashrate_per_share` H/s each.
+    pub fn offering(term: u64, fee_bps: u32, funds: i128, hashrate_per_share: i128) -> Suite {
+        let base = TokenSuite::offering(term, hashrate_per_share);
         let env = &base.env;
         let reward_asset = env.register_stellar_asset_contract_v2(Address::generate(env));
         let fee_recipient = Address::generate(env);
@@ -299,6 +306,7 @@ impl Suite {
             reward: TokenClient::new(env, &reward_asset.address()),
             reward_issuer,
             fee_recipient,
+            reward_asset,
             base,
         }
     }
