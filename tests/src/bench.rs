@@ -119,8 +119,9 @@ pub fn wasm_sizes() -> Vec<(String, u64)> {
 }
 
 /// A suite grown to a realistic state: two investors holding 60/40 shares of an attested pool,
-/// an epoch recorded and half paid and streaming, an allowance, an ended epoch with one of
-/// the two submissions its quorum needs, a second registered pool,
+/// an epoch recorded, partly paid and streaming, the next attested and not recorded, an
+/// allowance, an ended epoch with two of the three submissions its quorum needs, a second
+/// registered pool,
 /// admin transfers proposed and an upgrade WASM uploaded.
 struct Scene {
     s: Suite,
@@ -128,6 +129,7 @@ struct Scene {
     bob: Address,
     carol: Address,
     open_epoch: u64,
+    paid_epoch: u64,
     unrecorded_epoch: u64,
     next_admin: Address,
     hashes: [BytesN<32>; 3],
@@ -142,15 +144,18 @@ impl Scene {
             Address::generate(env),
             Address::generate(env),
         );
-        // 2,000 TH/s attested, 1,000 sold: room to mint, half the reward owed.
+        // 2,000 TH/s attested, 1,000 sold during epoch 1: room to mint, about half the reward
+        // owed; epoch 1 partly paid and streaming, epoch 2 attested but not recorded.
         s.attest(2_000 * TH_PER_SHARE, 1_000_000);
         s.token.mint(&alice, &(600 * SHARE_UNIT));
         s.token.mint(&bob, &(400 * SHARE_UNIT));
+        let paid_epoch = s.attest(2_000 * TH_PER_SHARE, 2_000_000);
         let unrecorded_epoch = s.attest(2_000 * TH_PER_SHARE, 2_000_000);
-        s.distributor.deposit(&s.operator, &0, &400_000);
+        s.record_through(paid_epoch);
+        s.distributor.deposit(&s.operator, &paid_epoch, &400_000);
         advance(env, 3_600);
 
-        // The current epoch ends with one of the two submissions its quorum needs (capacity
+        // The current epoch ends with two of the three submissions its quorum needs (capacity
         // stays fresh: the latest effective report is one epoch older).
         let c = &s.pool_config;
         let epoch = s.oracle.current_epoch(&s.pool);
@@ -158,12 +163,14 @@ impl Scene {
             env,
             c.genesis + (epoch + 1) * c.epoch_seconds - env.ledger().timestamp(),
         );
-        let reporter = c.reporters.get(0).expect("reporter");
-        s.oracle
-            .submit(&reporter, &s.pool, &epoch, &(2_000 * TH_PER_SHARE), &7);
+        for i in 0..2 {
+            let reporter = c.reporters.get(i).expect("reporter");
+            s.oracle
+                .submit(&reporter, &s.pool, &epoch, &(2_000 * TH_PER_SHARE), &7);
+        }
 
         s.oracle
-            .register_pool(&Symbol::new(env, SPARE), &pool_config(env, 3, 2));
+            .register_pool(&Symbol::new(env, SPARE), &pool_config(env, 5, 3));
 
         s.sep41.approve(
             &alice,
@@ -186,6 +193,7 @@ impl Scene {
             bob,
             carol,
             open_epoch: epoch,
+            paid_epoch,
             unrecorded_epoch,
             next_admin,
             hashes,
@@ -204,7 +212,7 @@ struct Ported {
     bob: Address,
     carol: Address,
     operator: Address,
-    reporter: [Address; 2],
+    reporter: [Address; 3],
 }
 
 impl Scene {
@@ -220,7 +228,7 @@ impl Scene {
             bob: port(env, &self.bob),
             carol: port(env, &self.carol),
             operator: port(env, &s.operator),
-            reporter: [reporter(0), reporter(1)],
+            reporter: [reporter(0), reporter(1), reporter(2)],
         }
     }
 
@@ -237,7 +245,7 @@ impl Scene {
 /// Every public function of the three contracts, each in a state where it does real work.
 pub fn functions() -> Vec<Row> {
     let sc = Scene::new();
-    let (open, unrecorded) = (sc.open_epoch, sc.unrecorded_epoch);
+    let (open, paid, unrecorded) = (sc.open_epoch, sc.paid_epoch, sc.unrecorded_epoch);
     let pool = |env: &Env| Symbol::new(env, POOL);
     let spare = |env: &Env| Symbol::new(env, SPARE);
     let mut rows = Vec::new();
@@ -249,12 +257,12 @@ pub fn functions() -> Vec<Row> {
     }));
     rows.push(sc.row(o, "update_pool", |env, p| {
         let mut config = p.oracle.pool(&spare(env));
-        config.quorum = 1;
+        config.quorum = 4;
         p.oracle.update_pool(&spare(env), &config);
     }));
     rows.extend(oracle_rounds());
-    rows.push(sc.row(o, "submit (finalizing, 2 of 3)", |env, p| {
-        p.oracle.submit(&p.reporter[1], &pool(env), &open, &1, &1);
+    rows.push(sc.row(o, "submit (finalizing, 3 of 5)", |env, p| {
+        p.oracle.submit(&p.reporter[2], &pool(env), &open, &1, &1);
     }));
     rows.push(sc.row(o, "report", |env, p| {
         p.oracle.report(&pool(env), &0);
@@ -265,6 +273,9 @@ pub fn functions() -> Vec<Row> {
     rows.push(sc.row(o, "capacity", |env, p| {
         p.oracle.capacity(&pool(env));
     }));
+    rows.push(sc.row(o, "minter_capacity", |env, p| {
+        p.oracle.minter_capacity(&pool(env));
+    }));
     rows.push(sc.row(o, "pool", |env, p| {
         p.oracle.pool(&pool(env));
     }));
@@ -273,7 +284,7 @@ pub fn functions() -> Vec<Row> {
     }));
     rows.push(sc.row(o, "bind_token", |env, p| {
         let operator = p.oracle.pool(&spare(env)).operator;
-        p.oracle.bind_token(&spare(env), &p.carol, &operator)
+        p.oracle.bind_token(&spare(env), &p.carol, &operator);
     }));
     rows.push(sc.row(o, "token", |env, p| {
         p.oracle.token(&pool(env));
@@ -321,15 +332,15 @@ pub fn functions() -> Vec<Row> {
     rows.push(sc.row(t, "total_supply", |_, p| {
         p.token.total_supply();
     }));
-    rows.push(sc.row(t, "mint (one call to the oracle)", |_, p| {
-        p.token.mint(&p.carol, &SHARE_UNIT)
-    }));
+    rows.push(
+        sc.row(t, "mint (a top-up into the running stream)", |_, p| {
+            p.token.mint(&p.carol, &SHARE_UNIT)
+        }),
+    );
     rows.push(sc.row(t, "accrued", |_, p| {
         p.token.accrued(&p.alice);
     }));
-    rows.push(sc.row(t, "notify_reward", |_, p| {
-        p.token.notify_reward(&1_000, &DAY)
-    }));
+    rows.push(sc.row(t, "notify_reward", |_, p| p.token.notify_reward(&1_000)));
     rows.push(sc.row(t, "take_accrued", |_, p| {
         p.token.take_accrued(&p.alice);
     }));
@@ -337,6 +348,9 @@ pub fn functions() -> Vec<Row> {
         p.token.distributor();
     }));
     rows.push(set_distributor_row());
+    rows.push(sc.row(t, "epoch_supply", |_, p| {
+        p.token.epoch_supply(&paid, &0);
+    }));
     rows.push(sc.row(t, "maturity", |_, p| {
         p.token.maturity();
     }));
@@ -364,8 +378,13 @@ pub fn functions() -> Vec<Row> {
         p.distributor.record(&unrecorded);
     }));
     rows.push(sc.row(d, "deposit (recorded epoch)", |_, p| {
-        p.distributor.deposit(&p.operator, &0, &100_000)
+        p.distributor.deposit(&p.operator, &paid, &100_000)
     }));
+    rows.push(
+        sc.row(d, "deposit (paying it off, the rest sent back)", |_, p| {
+            p.distributor.deposit(&p.operator, &paid, &100_000_000)
+        }),
+    );
     rows.push(sc.row(d, "deposit (records the epoch)", |_, p| {
         p.distributor.deposit(&p.operator, &unrecorded, &100_000)
     }));
@@ -379,7 +398,13 @@ pub fn functions() -> Vec<Row> {
         p.distributor.claimable(&p.alice);
     }));
     rows.push(sc.row(d, "epoch", |_, p| {
-        p.distributor.epoch(&0);
+        p.distributor.epoch(&paid);
+    }));
+    rows.push(sc.row(d, "due", |_, p| {
+        p.distributor.due(&paid);
+    }));
+    rows.push(sc.row(d, "next_epoch", |_, p| {
+        p.distributor.next_epoch();
     }));
     rows.push(sc.row(d, "arrears", |_, p| {
         p.distributor.arrears();
@@ -390,6 +415,15 @@ pub fn functions() -> Vec<Row> {
     rows.push(sc.row(d, "set_fee", |_, p| p.distributor.set_fee(&300)));
     rows.push(sc.row(d, "fee_bps", |_, p| {
         p.distributor.fee_bps();
+    }));
+    rows.push(sc.row(d, "withdraw_fees", |_, p| {
+        p.distributor.withdraw_fees();
+    }));
+    rows.push(sc.row(d, "set_fee_recipient", |_, p| {
+        p.distributor.set_fee_recipient(&p.carol)
+    }));
+    rows.push(sc.row(d, "fee_recipient", |_, p| {
+        p.distributor.fee_recipient();
     }));
     rows.push(sc.row(d, "pause", |_, p| p.distributor.pause()));
     rows.push(sc.row(d, "unpause", |_, p| p.distributor.unpause()));
@@ -406,11 +440,11 @@ fn oracle_rounds() -> Vec<Row> {
     let env = crate::fixture::new_env();
     env.mock_all_auths();
     let oracle = crate::fixture::deploy_oracle(&env, &Address::generate(&env));
-    let config = pool_config(&env, 3, 2);
+    let config = pool_config(&env, 5, 3);
     oracle.register_pool(&Symbol::new(&env, POOL), &config);
     advance(&env, 2 * config.epoch_seconds);
     let reporter = |i| config.reporters.get(i).expect("reporter");
-    for i in 0..2 {
+    for i in 0..3 {
         oracle.submit(&reporter(i), &Symbol::new(&env, POOL), &0, &1_000, &10);
     }
     let id = oracle.address.clone();
@@ -545,7 +579,7 @@ pub fn holders_sweep(sizes: &[usize]) -> Sweep {
         }
         // A fresh epoch to deposit into, half paid, streaming to everyone.
         let epoch = s.attest((largest + 10) * TH_PER_SHARE, reward);
-        let owed = s.distributor.record(&epoch).owed;
+        let owed = s.record_through(epoch).owed;
         s.distributor.deposit(&s.operator, &epoch, &(owed / 2));
         advance(env, 3_600);
         let (a, b) = (&holders[0], &counterparty);
@@ -604,13 +638,15 @@ pub fn deposits_sweep(sizes: &[usize]) -> Sweep {
     for &size in sizes {
         while deposited < size {
             let epoch = s.attest(100 * TH_PER_SHARE, 1_000_000);
+            s.record_through(epoch);
             s.distributor.deposit(&s.operator, &epoch, &1_000_000);
             deposited += 1;
         }
-        // An attested epoch not yet recorded, and one recorded and partly paid.
-        let fresh = s.attest(100 * TH_PER_SHARE, 1_000_000);
+        // An epoch recorded and partly paid, and the next attested, not yet recorded.
         let partly = s.attest(100 * TH_PER_SHARE, 1_000_000);
+        s.record_through(partly);
         s.distributor.deposit(&s.operator, &partly, &1_000);
+        let fresh = s.attest(100 * TH_PER_SHARE, 1_000_000);
         advance(env, 3_600);
         let distributor = s.distributor.address.clone();
         let operator = s.operator.clone();

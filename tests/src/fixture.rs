@@ -1,7 +1,7 @@
 use std::{fmt::Debug, path::PathBuf};
 
 use hashshare_interfaces::{
-    PayoutDistributorClient, PoolConfig, PoolOracleClient, ShareTokenClient,
+    EpochPayout, PayoutDistributorClient, PoolConfig, PoolOracleClient, ShareTokenClient,
 };
 use soroban_sdk::{
     testutils::{Address as _, EnvTestConfig, Ledger, Logs, MockAuth, MockAuthInvoke},
@@ -60,7 +60,9 @@ pub fn deploy_oracle<'a>(env: &Env, admin: &Address) -> PoolOracleClient<'a> {
     PoolOracleClient::new(env, &id)
 }
 
-/// A pool with `reporters` new reporter accounts, starting at the current ledger time.
+/// A pool with `reporters` new reporter accounts, starting at the current ledger time, daily
+/// epochs, a one-hour dispute window, capacity fresh for two epochs, and a sustained-capacity
+/// window of one epoch (the tests of the window set their own).
 pub fn pool_config(env: &Env, reporters: u32, quorum: u32) -> PoolConfig {
     let mut list = SorobanVec::new(env);
     for _ in 0..reporters {
@@ -74,6 +76,7 @@ pub fn pool_config(env: &Env, reporters: u32, quorum: u32) -> PoolConfig {
         genesis: env.ledger().timestamp(),
         dispute_seconds: 3_600,
         max_age_epochs: 2,
+        capacity_epochs: 1,
     }
 }
 
@@ -156,8 +159,8 @@ pub fn symbol(env: &Env, name: &str) -> Symbol {
 }
 
 /// One hashrate offering on the compiled WASM: an oracle with a registered pool (daily epochs,
-/// 3 reporters, quorum 2, one-hour dispute window, capacity fresh for two epochs) and a share
-/// token selling it. The distributor is a plain account here, so tests can drive
+/// 5 reporters, quorum 3, one-hour dispute window, capacity fresh for two epochs, a one-epoch
+/// capacity window) and a share token selling it. The distributor is a plain account here, so tests can drive
 /// `notify_reward`/`take_accrued` directly; every authorization is mocked.
 pub struct TokenSuite {
     pub env: Env,
@@ -193,6 +196,16 @@ impl TokenSuite {
 
     /// An unwired suite whose token sells `hashrate_per_share` H/s per whole share.
     pub fn offering(term: u64, hashrate_per_share: i128) -> TokenSuite {
+        TokenSuite::configured(term, hashrate_per_share, |_| {})
+    }
+
+    /// As [`TokenSuite::offering`], with the pool's configuration adjusted by `adjust` before
+    /// it is registered.
+    pub fn configured(
+        term: u64,
+        hashrate_per_share: i128,
+        adjust: impl FnOnce(&mut PoolConfig),
+    ) -> TokenSuite {
         let env = new_env();
         // Non-root: the share token's constructor binds the pool on the oracle, which the
         // pool's operator authorizes inside the deployment (rooted at the create-contract
@@ -202,8 +215,9 @@ impl TokenSuite {
         let operator = Address::generate(&env);
         let oracle = deploy_oracle(&env, &admin);
         let pool = symbol(&env, POOL);
-        let mut pool_config = pool_config(&env, 3, 2);
+        let mut pool_config = pool_config(&env, 5, 3);
         pool_config.operator = operator.clone();
+        adjust(&mut pool_config);
         oracle.register_pool(&pool, &pool_config);
         let maturity = env.ledger().timestamp() + term;
         let token_id = env.register(
@@ -251,7 +265,8 @@ impl TokenSuite {
 
 /// The whole suite on the compiled WASM: a [`TokenSuite`] whose distributor is the real
 /// payout-distributor, paying in a real Stellar Asset Contract (the reward asset), with the
-/// operator funded to pay its debts. Every authorization is mocked.
+/// operator funded to pay its debts and its mints' top-ups (on an allowance to the
+/// distributor). Every authorization is mocked.
 pub struct Suite {
     pub base: TokenSuite,
     pub distributor: PayoutDistributorClient<'static>,
@@ -280,7 +295,18 @@ impl Suite {
 
     /// As [`Suite::new`], with shares of `hashrate_per_share` H/s each.
     pub fn offering(term: u64, fee_bps: u32, funds: i128, hashrate_per_share: i128) -> Suite {
-        let base = TokenSuite::offering(term, hashrate_per_share);
+        Suite::configured(term, fee_bps, funds, hashrate_per_share, |_| {})
+    }
+
+    /// As [`Suite::offering`], with the pool's configuration adjusted by `adjust`.
+    pub fn configured(
+        term: u64,
+        fee_bps: u32,
+        funds: i128,
+        hashrate_per_share: i128,
+        adjust: impl FnOnce(&mut PoolConfig),
+    ) -> Suite {
+        let base = TokenSuite::configured(term, hashrate_per_share, adjust);
         let env = &base.env;
         let reward_asset = env.register_stellar_asset_contract_v2(Address::generate(env));
         let fee_recipient = Address::generate(env);
@@ -301,13 +327,32 @@ impl Suite {
         if funds > 0 {
             reward_issuer.mint(&base.operator, &funds);
         }
-        Suite {
+        let suite = Suite {
             distributor: PayoutDistributorClient::new(env, &distributor_id),
             reward: TokenClient::new(env, &reward_asset.address()),
             reward_issuer,
             fee_recipient,
             reward_asset,
             base,
+        };
+        suite.approve_topups(&suite.operator.clone());
+        suite
+    }
+
+    /// Records every epoch not yet recorded up to `epoch` (epochs are recorded in order) and
+    /// returns `epoch`'s payout.
+    pub fn record_through(&self, epoch: u64) -> EpochPayout {
+        for earlier in self.distributor.next_epoch()..epoch {
+            self.distributor.record(&earlier);
         }
+        self.distributor.record(&epoch)
+    }
+
+    /// Lets the distributor take `minter`'s mint top-ups, for as long as an allowance can live.
+    pub fn approve_topups(&self, minter: &Address) {
+        let ledger = self.env.ledger().get();
+        let live_until = ledger.sequence_number + ledger.max_entry_ttl - 1;
+        self.reward
+            .approve(minter, &self.distributor.address, &i128::MAX, &live_until);
     }
 }

@@ -1,9 +1,14 @@
 //! The twelve findings of the attacker's review of the payout design, each reproduced on the
 //! compiled WASM and named after the attack. Each test asserts what must hold once the hole
-//! is closed, and prints what the attacker gains.
+//! is closed, and prints what the attacker gains. All twelve failed on the code before the
+//! fix (commit 8a12830 records what each printed then).
+//!
+//! A deposit here pays an epoch in full: `due(epoch)`, the debt plus the top-up for shares
+//! created during or after the epoch, which the operator (the minter) pays.
 
 use hashshare_interfaces::{PoolConfig, SHARE_UNIT};
 use hashshare_tests::fixture::{advance, authorize, Suite, TH_PER_SHARE};
+use payout_distributor::DistributorError;
 use soroban_sdk::{testutils::Address as _, vec, Address, IntoVal, Symbol};
 
 const DAY: u64 = 86_400;
@@ -26,6 +31,14 @@ fn offering() -> Suite {
     s
 }
 
+/// Pays `epoch` in full, recording it (and every earlier epoch) first; returns what it took.
+fn pay_in_full(s: &Suite, epoch: u64) -> i128 {
+    s.record_through(epoch);
+    let due = s.distributor.due(&epoch);
+    s.distributor.deposit(&s.operator, &epoch, &due);
+    due
+}
+
 /// Finding 1: a holder of all 50 sold shares through epoch 1 is owed the whole epoch's payout,
 /// whatever the operator mints between `record` and the deposit.
 #[test]
@@ -33,11 +46,12 @@ fn dilution_after_record_takes_nothing_from_the_holders_of_the_epoch() {
     let s = offering();
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(50));
-    let epoch = s.attest(th(100), 1_000_000); // alice held 50 of 100 TH/s throughout
-    let owed = s.distributor.record(&epoch).owed;
+    let epoch = s.attest(th(100), 1_000_000); // alice held 50 of 100 TH/s all but the first hour
+    let owed = s.record_through(epoch).owed;
+    assert_eq!(owed, 1_000_000 * 50 / 100 * 23 / 24, "time-weighted");
     let buyer = Address::generate(&s.env);
     s.token.mint(&buyer, &shares(50)); // a primary sale after record
-    s.distributor.deposit(&s.operator, &epoch, &owed);
+    pay_in_full(&s, epoch);
     advance(&s.env, 3 * DAY);
     let lost = owed - s.token.accrued(&alice);
     println!("dilution after record: owed {owed}, the holder lost {lost}");
@@ -53,10 +67,10 @@ fn operator_claws_back_its_own_payment_through_mints_after_record() {
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(50));
     let epoch = s.attest(th(100), 1_000_000);
-    let owed = s.distributor.record(&epoch).owed;
+    let owed = s.record_through(epoch).owed;
     let before = s.reward.balance(&s.operator);
     s.token.mint(&s.operator, &(shares(50) - 1));
-    s.distributor.deposit(&s.operator, &epoch, &owed);
+    pay_in_full(&s, epoch);
     advance(&s.env, 1);
     s.token.mint(&alice, &1);
     let back = s.distributor.claim(&s.operator);
@@ -79,8 +93,7 @@ fn sniping_across_a_mint_earns_only_the_seconds_held() {
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(50));
     let epoch = s.attest(th(100), 86_400_000);
-    let payout = s.distributor.record(&epoch);
-    s.distributor.deposit(&s.operator, &epoch, &payout.owed);
+    let paid = pay_in_full(&s, epoch);
     advance(&s.env, HOUR);
     let sniper = Address::generate(&s.env);
     s.sep41.transfer(&alice, &sniper, &shares(25)); // half of the supply
@@ -90,7 +103,7 @@ fn sniping_across_a_mint_earns_only_the_seconds_held() {
     s.sep41.transfer(&sniper, &alice, &shares(25));
     let gain = s.token.accrued(&sniper);
     // Any stream lasts at least an epoch: two seconds of half of it are worth at most this.
-    let fair = payout.owed * 2 / 2 / DAY as i128;
+    let fair = paid * 2 / 2 / DAY as i128;
     println!("snipe across a mint: gained {gain}, two seconds were worth {fair}");
     assert!(
         gain <= fair + 1,
@@ -108,14 +121,14 @@ fn sniping_the_final_epoch_earns_only_the_seconds_held() {
     s.token.mint(&alice, &shares(50));
     let last = s.attest(th(100), 86_400_000); // epoch 1 ends at maturity
     assert!(s.env.ledger().timestamp() >= s.token.maturity());
-    let payout = s.distributor.record(&last);
+    s.record_through(last);
     let sniper = Address::generate(&s.env);
     s.sep41.transfer(&alice, &sniper, &shares(25));
-    s.distributor.deposit(&s.operator, &last, &payout.owed);
+    let paid = pay_in_full(&s, last);
     advance(&s.env, 1);
     s.sep41.transfer(&sniper, &alice, &shares(25));
     let gain = s.token.accrued(&sniper);
-    let fair = payout.owed / 2 / DAY as i128;
+    let fair = paid / 2 / DAY as i128;
     println!("final-epoch snipe: gained {gain}, one second was worth {fair}");
     assert!(
         gain <= fair + 1,
@@ -126,7 +139,7 @@ fn sniping_the_final_epoch_earns_only_the_seconds_held() {
 /// Finding 5: renting hashrate for one epoch (100 -> 300 TH/s) must not raise the mint cap.
 #[test]
 fn overselling_with_one_rented_epoch_is_refused() {
-    let s = Suite::new(TERM, 0, FUNDS);
+    let s = Suite::configured(TERM, 0, FUNDS, TH_PER_SHARE, |c| c.capacity_epochs = 7);
     for _ in 0..7 {
         s.attest(th(100), 0);
     }
@@ -170,9 +183,10 @@ fn stream_griefing_by_tiny_deposits_delays_nothing() {
         let alice = Address::generate(&s.env);
         s.token.mint(&alice, &shares(100));
         let epoch = s.attest(th(100), 86_400_000);
-        let owed = s.distributor.record(&epoch).owed;
-        s.distributor.deposit(&s.operator, &epoch, &(owed / 2));
-        payouts.push((alice, epoch, owed));
+        s.record_through(epoch);
+        let due = s.distributor.due(&epoch);
+        s.distributor.deposit(&s.operator, &epoch, &(due / 2));
+        payouts.push((alice, epoch));
     }
     let stranger = Address::generate(&griefed.env);
     griefed.reward_issuer.mint(&stranger, &1_000);
@@ -187,15 +201,23 @@ fn stream_griefing_by_tiny_deposits_delays_nothing() {
     println!("stream griefing: the griefed holder lagged by up to {worst}");
     assert!(worst <= 1, "the griefed stream lagged by {worst}");
 
-    // The operator pays what it computed it still owes, just after a stranger paid 1 of it.
-    let (_, epoch, owed) = payouts[1];
-    let outstanding = owed - griefed.distributor.epoch(&epoch).unwrap().paid;
+    // The operator pays what it computed it still owes, just after a stranger paid 1 of it:
+    // the deposit pays what is left and sends the unit back.
+    let (_, epoch) = payouts[1];
+    let due = griefed.distributor.due(&epoch);
     griefed.distributor.deposit(&stranger, &epoch, &1);
+    let before = griefed.reward.balance(&griefed.operator);
     let result = griefed
         .distributor
-        .try_deposit(&griefed.operator, &epoch, &outstanding);
+        .try_deposit(&griefed.operator, &epoch, &due);
     println!("the operator's exact payment after a stranger's: {result:?}");
     assert!(result.is_ok());
+    assert!(before - griefed.reward.balance(&griefed.operator) <= due);
+    assert_eq!(griefed.distributor.arrears(), 0);
+    assert_eq!(
+        griefed.distributor.try_deposit(&stranger, &epoch, &1),
+        Err(Ok(DistributorError::NothingOwed.into()))
+    );
 }
 
 /// Finding 8: 1 MH/s shares of a 1 EH/s pool must stream at least 99.9% of a deposit.
@@ -208,12 +230,11 @@ fn fine_grained_shares_get_their_whole_stream() {
     let supply = eh / 1_000_000 * SHARE_UNIT; // 10^19 base units: the whole exahash
     s.token.mint(&alice, &supply);
     let epoch = s.attest(eh, 2_000_000); // 0.2 BTC (7 decimals) a day
-    let owed = s.distributor.record(&epoch).owed;
-    s.distributor.deposit(&s.operator, &epoch, &owed);
+    let paid = pay_in_full(&s, epoch);
     advance(&s.env, 3 * DAY);
     let streamed = s.token.accrued(&alice);
-    println!("1 MH/s shares: {streamed} of {owed} streamed");
-    assert!(streamed * 1_000 >= owed * 999, "{streamed} of {owed}");
+    println!("1 MH/s shares: {streamed} of {paid} streamed");
+    assert!(streamed * 1_000 >= paid * 999, "{streamed} of {paid}");
 }
 
 /// Finding 9: a fee recipient that cannot receive (its balance deauthorized by the issuer)
@@ -224,14 +245,23 @@ fn a_fee_recipient_that_cannot_receive_blocks_no_deposit() {
     s.attest(th(100), 0);
     s.token.mint(&Address::generate(&s.env), &shares(100));
     let epoch = s.attest(th(100), 1_000_000);
-    let owed = s.distributor.record(&epoch).owed;
+    s.record_through(epoch);
+    let due = s.distributor.due(&epoch);
     s.reward_asset
         .issuer()
         .set_flag(soroban_sdk::testutils::IssuerFlags::RevocableFlag);
     s.reward_issuer.set_authorized(&s.fee_recipient, &false);
-    let result = s.distributor.try_deposit(&s.operator, &epoch, &owed);
+    let result = s.distributor.try_deposit(&s.operator, &epoch, &due);
     println!("deposit with a deauthorized fee recipient: {result:?}");
     assert!(result.is_ok());
+    // The fees wait; a new recipient the admin names withdraws them all.
+    let fees = due * 500 / 10_000;
+    assert_eq!(s.distributor.totals().fees, fees);
+    assert!(s.distributor.try_withdraw_fees().is_err());
+    let replacement = Address::generate(&s.env);
+    s.distributor.set_fee_recipient(&replacement);
+    assert_eq!(s.distributor.withdraw_fees(), fees);
+    assert_eq!(s.reward.balance(&replacement), fees);
 }
 
 /// Finding 10: rotating the pool's operator on the oracle rotates the minter.

@@ -46,6 +46,17 @@ pub fn mul_div_floor_i128(a: i128, b: i128, d: i128) -> Option<i128> {
     mul_div_floor(a, b, d).and_then(|q| i128::try_from(q).ok())
 }
 
+/// `ceil(a * b / d)` for non-negative `i128`s; `None` for a negative input, `d == 0`, or a
+/// quotient beyond `i128::MAX`.
+pub fn mul_div_ceil_i128(a: i128, b: i128, d: i128) -> Option<i128> {
+    let (a, b, d) = (
+        u128::try_from(a).ok()?,
+        u128::try_from(b).ok()?,
+        u128::try_from(d).ok()?,
+    );
+    mul_div_ceil(a, b, d).and_then(|q| i128::try_from(q).ok())
+}
+
 /// The full 256-bit product `a * b` as `(high, low)` 128-bit halves.
 fn mul_wide(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
@@ -167,9 +178,13 @@ mod test {
     }
 
     #[test]
-    fn signed_wrapper_refuses_negative_and_oversized() {
+    fn signed_wrappers_refuse_negative_and_oversized() {
         assert_eq!(mul_div_floor_i128(-1, 1, 1), None);
         assert_eq!(mul_div_floor_i128(i128::MAX, 2, 1), None);
         assert_eq!(mul_div_floor_i128(i128::MAX, 2, 2), Some(i128::MAX));
+        assert_eq!(mul_div_ceil_i128(7, 2, 4), Some(4));
+        assert_eq!(mul_div_ceil_i128(1, -1, 1), None);
+        assert_eq!(mul_div_ceil_i128(i128::MAX, 2, 2), Some(i128::MAX));
+        assert_eq!(mul_div_ceil_i128(i128::MAX, 3, 2), None);
     }
 }

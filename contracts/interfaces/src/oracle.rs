@@ -24,13 +24,19 @@ pub trait PoolOracle {
     fn report(env: Env, pool: Symbol, epoch: u64) -> Option<EpochReport>;
     /// The effective report of the highest epoch.
     fn latest(env: Env, pool: Symbol) -> Option<EpochReport>;
-    /// The latest effective hashrate, or 0 when there is none or it is stale.
+    /// The sustained hashrate: the lowest of the last `capacity_epochs` consecutive effective
+    /// epochs ending at the latest one; 0 when fewer exist, one is missing or the latest is
+    /// stale.
     fn capacity(env: Env, pool: Symbol) -> i128;
+    /// `(operator, capacity)` in one call: who may mint the pool's shares now, and the
+    /// sustained hashrate they may be minted against.
+    fn minter_capacity(env: Env, pool: Symbol) -> (Address, i128);
     /// Binds `pool` to the one share token that sells its hashrate, minted by `operator` (who
     /// must be the pool's operator), so the same attested hashrate can never back two
     /// offerings. Auth: `token` itself (a share token binds from its constructor) and the
-    /// pool's operator.
-    fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address);
+    /// pool's operator. Returns the pool's schedule `(genesis, epoch_seconds)`, which never
+    /// changes, for the token to keep.
+    fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address) -> (u64, u64);
     /// The share token bound to `pool`, if any.
     fn token(env: Env, pool: Symbol) -> Option<Address>;
 

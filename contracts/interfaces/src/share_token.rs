@@ -5,18 +5,22 @@ use soroban_sdk::{contractclient, Address, BytesN, Env, Symbol};
 #[contractclient(name = "ShareTokenClient")]
 pub trait ShareToken {
     fn total_supply(env: Env) -> i128;
-    /// Mints shares, capped by the oracle's attested capacity. Operator only.
+    /// Mints shares, capped by the oracle's sustained capacity. The pool's current operator
+    /// only; it pays the top-up that keeps running streams' per-share rates.
     fn mint(env: Env, to: Address, amount: i128);
     /// Wires the payout distributor, exactly once. Admin only.
     fn set_distributor(env: Env, distributor: Address);
     fn distributor(env: Env) -> Option<Address>;
     /// Reward base units `holder` could claim now.
     fn accrued(env: Env, holder: Address) -> i128;
-    /// Streams `amount` (plus what is still unstreamed) to holders over `duration` seconds.
-    /// Distributor only.
-    fn notify_reward(env: Env, amount: i128, duration: u64);
+    /// Streams `amount` to holders until the end of the epoch after the current one, beside
+    /// (never restarting) the streams already running. Distributor only.
+    fn notify_reward(env: Env, amount: i128);
     /// Zeroes and returns `accrued(holder)`. Distributor only.
     fn take_accrued(env: Env, holder: Address) -> i128;
+    /// `(supply_seconds, supply_at_end, supply_now)` of an ended `epoch`, given the supply at
+    /// its start (the distributor records epochs in order and carries it).
+    fn epoch_supply(env: Env, epoch: u64, supply_at_start: i128) -> (i128, i128, i128);
     fn maturity(env: Env) -> u64;
     fn hashrate_per_share(env: Env) -> i128;
     fn oracle(env: Env) -> Address;

@@ -19,6 +19,10 @@ pub struct PoolConfig {
     /// How many epochs behind the current one the latest effective report may be and still
     /// count for `capacity`.
     pub max_age_epochs: u64,
+    /// The sustained-capacity window, 1–30 epochs (7 by default in the tools): `capacity` is
+    /// the lowest hashrate of this many consecutive effective epochs ending at the latest, so
+    /// hashrate rented for fewer epochs never raises the mint cap.
+    pub capacity_epochs: u32,
 }
 
 /// A finalized epoch: the medians of the submissions that reached quorum.
@@ -38,10 +42,36 @@ pub struct EpochReport {
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct EpochPayout {
-    /// Fixed at the first `record`: the reward attributable to the hashrate sold.
+    /// The reward attributable to the hashrate sold during the epoch:
+    /// `reward * min(sold, hashrate) / hashrate`, fixed when the epoch is recorded.
     pub owed: i128,
-    /// Deposited so far, fees included (`paid <= owed`).
+    /// The part of `owed` paid so far (`paid <= owed`).
     pub paid: i128,
-    /// Fees taken out of `paid`.
+    /// Paid on top of `paid` for shares created during or after the epoch, so that they take
+    /// nothing from the holders the epoch's payout was sized for.
+    pub topup: i128,
+    /// The fee kept out of `paid + topup`.
     pub fee: i128,
+    /// The share supply integrated over the epoch (base units × seconds): `sold` is its
+    /// time-weighted hashrate.
+    pub supply_seconds: i128,
+    /// Whether the epoch had an effective report when recorded. An epoch closed without one
+    /// (past its staleness deadline) owes 0 until a late report is recorded.
+    pub reported: bool,
+}
+
+/// The distributor's books since deployment. With its reward-asset balance they close:
+/// `claimed == deposited - fees_withdrawn - balance`, and what it holds for holders is
+/// `balance - (fees - fees_withdrawn)`.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Books {
+    /// Everything received: deposits (debt and top-ups) and mint top-ups.
+    pub deposited: i128,
+    /// The part of `deposited` paid for dilution: deposit and mint top-ups.
+    pub topups: i128,
+    /// Fees accrued.
+    pub fees: i128,
+    /// Fees the fee recipient withdrew.
+    pub fees_withdrawn: i128,
 }

@@ -1,13 +1,18 @@
 use hashshare_common::{admin, pause, ttl};
-use hashshare_interfaces::{EpochPayout, PayoutDistributor, PoolOracleClient, ShareTokenClient};
+use hashshare_interfaces::{
+    Books, EpochPayout, EpochReport, PayoutDistributor, PoolOracleClient, ShareTokenClient,
+};
 use soroban_sdk::{
     contract, contractimpl, panic_with_error, token::TokenClient, Address, BytesN, Env, Symbol,
 };
 
 use crate::{
     errors::DistributorError,
-    events::{Claimed, Deposited, FeeSet, Recorded},
-    payout::{self, Totals},
+    events::{
+        Claimed, Deposited, FeeRecipientSet, FeeSet, FeesWithdrawn, Missed, Recorded,
+        TopUpCollected,
+    },
+    payout::{self, Books as Ledger},
     storage::{self, DistributorConfig},
 };
 
@@ -22,7 +27,8 @@ impl PayoutDistributorContract {
     ///
     /// Deploy it after the pool is registered and the share token deployed: it caches the
     /// pool's schedule and the token's maturity and hashrate per share, which never change. The
-    /// share token's admin must then `set_distributor` to this contract's address.
+    /// share token's admin must then `set_distributor` to this contract's address. Its first
+    /// epoch is the one it is deployed in: no share exists before it.
     ///
     /// # Errors
     /// `InvalidFee` if `fee_bps > MAX_FEE_BPS` (20%); `InvalidRecipient` if `fee_recipient` is
@@ -63,9 +69,14 @@ impl PayoutDistributorContract {
                 fee_recipient,
                 genesis: schedule.genesis,
                 epoch_seconds: schedule.epoch_seconds,
-                deployed_at: env.ledger().timestamp(),
             },
         );
+        let first_epoch = payout::epoch_at(
+            schedule.genesis,
+            schedule.epoch_seconds,
+            env.ledger().timestamp(),
+        );
+        storage::set_books(&env, &Ledger::new(first_epoch));
         ttl::bump_instance(&env);
     }
 }
@@ -73,39 +84,42 @@ impl PayoutDistributorContract {
 #[contractimpl]
 impl PayoutDistributor for PayoutDistributorContract {
     /// Fixes what `epoch` owes the holders: `reward * min(sold, hashrate) / hashrate` of the
-    /// epoch's effective report, where `sold = total_supply * hashrate_per_share / 10^7` is
-    /// read from the share token now. Idempotent: once recorded, the stored payout is returned
-    /// unchanged. Anyone may call it.
+    /// epoch's effective report, where `sold` is the time-weighted hashrate of the share supply
+    /// over the epoch itself (the token's supply-seconds). Epochs are recorded in order,
+    /// starting with the one the distributor was deployed in; an epoch nothing was sold in
+    /// needs no report, and one whose report is still missing past its staleness deadline
+    /// (`max_age_epochs` after it) is closed owing 0, until a late report is recorded for it.
+    /// Idempotent: a recorded epoch's payout is returned unchanged. Anyone may call it.
     ///
     /// # Errors
-    /// `ReportNotEffective`, `EpochAfterMaturity` (the epoch starts at or after the share
-    /// token's maturity), `EpochBeforeOffering` (it ended before this distributor existed, so
-    /// before any share), `Overflow`; the oracle's `PoolNotFound`.
+    /// `ReportNotEffective`, `EarlierEpochOpen`, `EpochAfterMaturity` (the epoch starts at or
+    /// after the share token's maturity), `EpochBeforeOffering`, `Overflow`; the oracle's
+    /// `PoolNotFound`.
     /// # Events
-    /// `recorded`, on the first record only.
+    /// `recorded` when the epoch's debt is fixed; `missed` when it is closed without a report.
     fn record(env: Env, epoch: u64) -> EpochPayout {
         ttl::bump_instance(&env);
-        if let Some(recorded) = storage::payout(&env, epoch) {
-            return recorded;
-        }
         let config = config(&env);
-        let mut totals = storage::totals(&env);
-        let payout = record_payout(&env, &config, epoch, &mut totals);
-        storage::set_payout(&env, epoch, &payout);
-        storage::set_totals(&env, &totals);
+        let mut books = books(&env);
+        let payout = record_epoch(&env, &config, &mut books, epoch);
+        storage::set_books(&env, &books);
         payout
     }
 
-    /// Pays `amount` of the reward asset from `from` towards `epoch`'s debt, recording the
-    /// epoch first if needed. `amount * fee_bps / 10_000` (rounded down) goes to the fee
-    /// recipient; the rest streams to the holders over one epoch's duration.
+    /// Pays up to `amount` of the reward asset from `from` for `epoch`, recording the epoch
+    /// first if needed. The payout must reach, in full, the shares it was sized for: when more
+    /// shares exist now than the epoch's time-weighted average, each unit of debt costs
+    /// `supply now / average` units, the excess (the top-up) paying the new shares' part. What
+    /// pays off the whole debt is taken, never more; the rest of `amount` stays with `from`.
+    /// `fee_bps` of what is taken accrues to the fee recipient; the rest streams to holders
+    /// until the end of the next epoch.
     ///
     /// # Auth
     /// `from`, for this call and for its sub-invocation
-    /// `reward_token.transfer(from, distributor, amount)`.
+    /// `reward_token.transfer(from, distributor, amount)` (the unused rest is sent back).
     /// # Errors
-    /// `InvalidAmount` (not positive), `Paused`, `Overpayment` (more than `owed - paid`),
-    /// `Overflow`, and those of `record`.
+    /// `InvalidAmount` (not positive), `Paused`, `NothingOwed`, `Overflow`, and those of
+    /// `record`.
     /// # Events
     /// `deposited` (and `recorded` when the epoch was not recorded yet).
     fn deposit(env: Env, from: Address, epoch: u64, amount: i128) {
@@ -116,31 +130,43 @@ impl PayoutDistributor for PayoutDistributorContract {
         }
         check_not_paused(&env);
         let config = config(&env);
-        let mut totals = storage::totals(&env);
-        let mut payout = storage::payout(&env, epoch)
-            .unwrap_or_else(|| record_payout(&env, &config, epoch, &mut totals));
-        let fee = checked(&env, payout::deposit(&mut payout, amount, config.fee_bps));
-        checked(&env, totals.deposit(amount, fee));
+        let mut books = books(&env);
+        let mut payout = record_epoch(&env, &config, &mut books, epoch);
+        let token = ShareTokenClient::new(&env, &config.share_token);
+        let present = present_supply_seconds(&env, &config, token.total_supply());
+        let split = checked(
+            &env,
+            payout::split(
+                amount,
+                payout.owed - payout.paid,
+                payout.supply_seconds,
+                present,
+                config.fee_bps,
+            ),
+        );
+        checked(&env, payout::apply(&mut payout, &split));
+        checked(&env, books.deposit(&split));
         storage::set_payout(&env, epoch, &payout);
-        storage::set_totals(&env, &totals);
+        storage::set_books(&env, &books);
 
+        // Take exactly what `from` signed for, and send back what the debt did not need: a
+        // stranger paying part of the debt first never makes this deposit fail.
         let reward_token = TokenClient::new(&env, &config.reward_token);
         let this = env.current_contract_address();
         reward_token.transfer(&from, &this, &amount);
-        if fee > 0 {
-            reward_token.transfer(&this, &config.fee_recipient, &fee);
+        if split.used < amount {
+            reward_token.transfer(&this, &from, &(amount - split.used));
         }
-        // 0 <= fee <= amount (fee_bps <= 20%): cannot overflow.
-        let streamed = amount - fee;
-        if streamed > 0 {
-            ShareTokenClient::new(&env, &config.share_token)
-                .notify_reward(&streamed, &config.epoch_seconds);
+        if split.streamed() > 0 {
+            token.notify_reward(&split.streamed());
         }
         Deposited {
             epoch,
             from,
-            amount,
-            fee,
+            amount: split.used,
+            paid: split.debt,
+            topup: split.topup,
+            fee: split.fee,
         }
         .publish(&env);
     }
@@ -151,19 +177,79 @@ impl PayoutDistributor for PayoutDistributorContract {
         storage::payout(&env, epoch)
     }
 
+    /// What a deposit paying the rest of `epoch`'s debt takes now, top-up included; 0 for an
+    /// epoch not yet recorded or fully paid.
+    fn due(env: Env, epoch: u64) -> i128 {
+        ttl::bump_instance(&env);
+        let Some(payout) = storage::payout(&env, epoch) else {
+            return 0;
+        };
+        let outstanding = payout.owed - payout.paid;
+        if outstanding <= 0 {
+            return 0;
+        }
+        let config = config(&env);
+        let supply = ShareTokenClient::new(&env, &config.share_token).total_supply();
+        let present = present_supply_seconds(&env, &config, supply);
+        checked(
+            &env,
+            payout::due(outstanding, payout.supply_seconds, present),
+        )
+    }
+
+    /// The next epoch to record: every earlier one is.
+    fn next_epoch(env: Env) -> u64 {
+        ttl::bump_instance(&env);
+        books(&env).next_epoch
+    }
+
     /// Sum over recorded epochs of `owed - paid`: what the miner still owes the holders.
     fn arrears(env: Env) -> i128 {
         ttl::bump_instance(&env);
-        storage::totals(&env).arrears
+        books(&env).arrears
     }
 
-    /// The running totals `(deposited, fees)` since construction. With the reward asset
-    /// balance of this contract they close the books: everything deposited is fees, claims
-    /// paid, or still held (`claimed == deposited - fees - balance`).
-    fn totals(env: Env) -> (i128, i128) {
+    /// The books since construction. With this contract's reward-asset balance they close:
+    /// everything received was claimed, withdrawn as fees, or is still held
+    /// (`claimed == deposited - fees_withdrawn - balance`).
+    fn totals(env: Env) -> Books {
         ttl::bump_instance(&env);
-        let totals = storage::totals(&env);
-        (totals.deposited, totals.fees)
+        let books = books(&env);
+        Books {
+            deposited: books.deposited,
+            topups: books.topups,
+            fees: books.fees,
+            fees_withdrawn: books.fees_withdrawn,
+        }
+    }
+
+    /// Takes a mint's `amount` of top-up from `from`, on the allowance `from` gave this
+    /// contract in the reward asset; the share token has already added it to its streams.
+    ///
+    /// # Auth
+    /// The share token.
+    /// # Errors
+    /// `InvalidAmount`, `Paused`, `TopUpNotApproved` (allowance or balance too small).
+    /// # Events
+    /// `topup_collected`.
+    fn collect_topup(env: Env, from: Address, amount: i128) {
+        let config = config(&env);
+        config.share_token.require_auth();
+        ttl::bump_instance(&env);
+        if amount <= 0 {
+            panic_with_error!(&env, DistributorError::InvalidAmount);
+        }
+        check_not_paused(&env);
+        let this = env.current_contract_address();
+        let pulled = TokenClient::new(&env, &config.reward_token)
+            .try_transfer_from(&this, &from, &this, &amount);
+        if !matches!(pulled, Ok(Ok(()))) {
+            panic_with_error!(&env, DistributorError::TopUpNotApproved);
+        }
+        let mut books = books(&env);
+        checked(&env, books.received(amount, amount));
+        storage::set_books(&env, &books);
+        TopUpCollected { from, amount }.publish(&env);
     }
 
     /// Reward base units `holder` could claim now (the share token's `accrued`).
@@ -219,7 +305,59 @@ impl PayoutDistributor for PayoutDistributorContract {
         config(&env).fee_bps
     }
 
-    /// Stops deposits and claims. Auth: the admin. Events: `paused`.
+    /// Pays the fees accrued and not yet withdrawn to the fee recipient, and returns them.
+    /// Fees never move during a deposit, so a recipient that cannot receive blocks only this.
+    ///
+    /// # Auth
+    /// The fee recipient.
+    /// # Errors
+    /// `Paused`.
+    /// # Events
+    /// `fees_withdrawn`, when the amount is positive.
+    fn withdraw_fees(env: Env) -> i128 {
+        let config = config(&env);
+        config.fee_recipient.require_auth();
+        ttl::bump_instance(&env);
+        check_not_paused(&env);
+        let mut books = books(&env);
+        let amount = books.fees_due();
+        if amount > 0 {
+            books.fees_withdrawn += amount;
+            storage::set_books(&env, &books);
+            TokenClient::new(&env, &config.reward_token).transfer(
+                &env.current_contract_address(),
+                &config.fee_recipient,
+                &amount,
+            );
+            FeesWithdrawn {
+                recipient: config.fee_recipient,
+                amount,
+            }
+            .publish(&env);
+        }
+        amount
+    }
+
+    /// Names a new fee recipient; fees not yet withdrawn are the new recipient's to withdraw.
+    /// Auth: the admin. Errors: `InvalidRecipient` (this contract). Events: `fee_recipient_set`.
+    fn set_fee_recipient(env: Env, recipient: Address) {
+        admin::require_admin(&env);
+        ttl::bump_instance(&env);
+        if recipient == env.current_contract_address() {
+            panic_with_error!(&env, DistributorError::InvalidRecipient);
+        }
+        let mut config = config(&env);
+        config.fee_recipient = recipient.clone();
+        storage::set_config(&env, &config);
+        FeeRecipientSet { recipient }.publish(&env);
+    }
+
+    fn fee_recipient(env: Env) -> Address {
+        ttl::bump_instance(&env);
+        config(&env).fee_recipient
+    }
+
+    /// Stops deposits, top-ups, claims and fee withdrawals. Auth: the admin. Events: `paused`.
     fn pause(env: Env) {
         ttl::bump_instance(&env);
         pause::set_paused(&env, true);
@@ -278,51 +416,116 @@ fn check_not_paused(env: &Env) {
     }
 }
 
-/// Computes a not yet recorded epoch's payout from its effective report and the hashrate sold
-/// now, adds it to the arrears and emits `recorded`. The caller stores the payout and totals.
-fn record_payout(
+fn books(env: &Env) -> Ledger {
+    storage::books(env).unwrap_or_else(|| panic_with_error!(env, DistributorError::InvalidConfig))
+}
+
+/// The supply-seconds `supply` makes over one epoch: what a payout streamed now is shared by.
+fn present_supply_seconds(env: &Env, config: &DistributorConfig, supply: i128) -> i128 {
+    let length = i128::from(config.epoch_seconds);
+    supply
+        .max(0)
+        .checked_mul(length)
+        .unwrap_or_else(|| panic_with_error!(env, DistributorError::Overflow))
+}
+
+/// `epoch`'s payout, recording it first if it is the next one (see
+/// [`PayoutDistributor::record`]). The caller stores `books`.
+fn record_epoch(
     env: &Env,
     config: &DistributorConfig,
+    books: &mut Ledger,
     epoch: u64,
-    totals: &mut Totals,
 ) -> EpochPayout {
-    let Some(report) = PoolOracleClient::new(env, &config.oracle).report(&config.pool, &epoch)
-    else {
-        panic_with_error!(env, DistributorError::ReportNotEffective);
-    };
+    if let Some(mut payout) = storage::payout(env, epoch) {
+        if !payout.reported && payout.supply_seconds > 0 {
+            if let Some(report) = effective_report(env, config, epoch) {
+                fix_owed(env, config, epoch, &mut payout, &report);
+                checked(env, books.owe(payout.owed));
+                storage::set_payout(env, epoch, &payout);
+            }
+        }
+        return payout;
+    }
+    if epoch < books.next_epoch {
+        panic_with_error!(env, DistributorError::EpochBeforeOffering);
+    }
+    if epoch > books.next_epoch {
+        panic_with_error!(env, DistributorError::EarlierEpochOpen);
+    }
     if !payout::starts_before(config.genesis, config.epoch_seconds, epoch, config.maturity) {
         panic_with_error!(env, DistributorError::EpochAfterMaturity);
     }
-    // No share can have existed in an epoch that ended before this distributor (mints need it):
-    // the pool's older history is not the offering's debt.
-    if !payout::ends_after(
-        config.genesis,
-        config.epoch_seconds,
-        epoch,
-        config.deployed_at,
-    ) {
-        panic_with_error!(env, DistributorError::EpochBeforeOffering);
+    let now = env.ledger().timestamp();
+    if !payout::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
+        panic_with_error!(env, DistributorError::ReportNotEffective);
     }
-    let supply = ShareTokenClient::new(env, &config.share_token).total_supply();
+    let (supply_seconds, supply_at_end, _) =
+        ShareTokenClient::new(env, &config.share_token).epoch_supply(&epoch, &books.supply_at_next);
+    let mut payout = EpochPayout {
+        owed: 0,
+        paid: 0,
+        topup: 0,
+        fee: 0,
+        supply_seconds,
+        reported: false,
+    };
+    // An epoch nothing was sold in owes nothing, whatever its report says.
+    if supply_seconds > 0 {
+        match effective_report(env, config, epoch) {
+            Some(report) => fix_owed(env, config, epoch, &mut payout, &report),
+            None if past_deadline(env, config, epoch, now) => Missed {
+                epoch,
+                supply_seconds,
+            }
+            .publish(env),
+            None => panic_with_error!(env, DistributorError::ReportNotEffective),
+        }
+    }
+    checked(env, books.record(payout.owed, supply_at_end));
+    storage::set_payout(env, epoch, &payout);
+    payout
+}
+
+fn effective_report(env: &Env, config: &DistributorConfig, epoch: u64) -> Option<EpochReport> {
+    PoolOracleClient::new(env, &config.oracle).report(&config.pool, &epoch)
+}
+
+/// Whether `epoch`'s report, still missing, would be stale on arrival: more than
+/// `max_age_epochs` (the oracle's, now) behind the current epoch.
+fn past_deadline(env: &Env, config: &DistributorConfig, epoch: u64, now: u64) -> bool {
+    let max_age = PoolOracleClient::new(env, &config.oracle)
+        .pool(&config.pool)
+        .max_age_epochs;
+    payout::epoch_at(config.genesis, config.epoch_seconds, now).saturating_sub(epoch) > max_age
+}
+
+/// Fixes `payout.owed` from `report` and the hashrate sold over the epoch; emits `recorded`.
+fn fix_owed(
+    env: &Env,
+    config: &DistributorConfig,
+    epoch: u64,
+    payout: &mut EpochPayout,
+    report: &EpochReport,
+) {
     let sold = checked(
         env,
-        payout::sold_hashrate(supply, config.hashrate_per_share),
+        payout::sold_hashrate(
+            payout.supply_seconds,
+            config.hashrate_per_share,
+            config.epoch_seconds,
+        ),
     );
-    let owed = checked(env, payout::owed(report.reward, report.hashrate, sold));
-    checked(env, totals.record(owed));
+    payout.owed = checked(env, payout::owed(report.reward, report.hashrate, sold));
+    payout.reported = true;
     Recorded {
         epoch,
-        owed,
+        owed: payout.owed,
         reward: report.reward,
         hashrate: report.hashrate,
         sold,
     }
     .publish(env);
-    EpochPayout {
-        owed,
-        paid: 0,
-        fee: 0,
-    }
 }
 
 /// Takes `holder`'s accrued rewards from the share token and pays them to `to`.

@@ -7,10 +7,10 @@ use soroban_sdk::contracterror;
 pub enum DistributorError {
     /// A deposit must be positive.
     InvalidAmount = 300,
-    /// A deposit may not exceed what the epoch still owes (`owed - paid`).
-    Overpayment = 301,
+    /// A deposit towards an epoch that owes nothing more (fully paid, or nothing sold).
+    NothingOwed = 301,
     /// The oracle has no effective report for the epoch (none, not finalized, or still inside
-    /// its dispute window).
+    /// its dispute window), and its staleness deadline has not passed.
     ReportNotEffective = 302,
     /// The epoch starts at or after the share token's maturity: the shares do not cover it.
     EpochAfterMaturity = 303,
@@ -29,4 +29,10 @@ pub enum DistributorError {
     InvalidRecipient = 309,
     /// `record` of an epoch that ended before this distributor was deployed: no share existed.
     EpochBeforeOffering = 310,
+    /// `record` (or `deposit`) of an epoch while an earlier one is not recorded: epochs are
+    /// recorded in order (`next_epoch` names the next).
+    EarlierEpochOpen = 311,
+    /// A mint's top-up could not be taken: the minter's reward-asset allowance to this
+    /// contract (or its balance) is too small.
+    TopUpNotApproved = 312,
 }

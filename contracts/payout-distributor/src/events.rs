@@ -15,8 +15,18 @@ pub struct Recorded {
     pub sold: i128,
 }
 
-/// `from` paid `amount` towards `epoch`'s debt; `fee` of it went to the fee recipient, the
-/// rest is streaming to holders.
+/// `epoch` was closed without an effective report, past its staleness deadline: it owes 0
+/// unless a late report is recorded.
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Missed {
+    #[topic]
+    pub epoch: u64,
+    pub supply_seconds: i128,
+}
+
+/// `from` paid `amount` for `epoch`: `paid` of its debt and `topup` for shares created since
+/// the epoch; `fee` of `amount` is kept for the fee recipient, the rest streams to holders.
 #[contractevent]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Deposited {
@@ -25,7 +35,33 @@ pub struct Deposited {
     #[topic]
     pub from: Address,
     pub amount: i128,
+    pub paid: i128,
+    pub topup: i128,
     pub fee: i128,
+}
+
+/// A mint by `from` paid `amount` into the running streams, so they keep their per-share rates.
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct TopUpCollected {
+    #[topic]
+    pub from: Address,
+    pub amount: i128,
+}
+
+/// The fee recipient withdrew `amount` of accrued fees.
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct FeesWithdrawn {
+    #[topic]
+    pub recipient: Address,
+    pub amount: i128,
+}
+
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct FeeRecipientSet {
+    pub recipient: Address,
 }
 
 /// `holder`'s accrued rewards, `amount`, were paid to `to`.

@@ -12,7 +12,9 @@ mod storage;
 
 pub use contract::{PayoutDistributorContract, PayoutDistributorContractClient};
 pub use errors::DistributorError;
-pub use events::{Claimed, Deposited, FeeSet, Recorded};
+pub use events::{
+    Claimed, Deposited, FeeRecipientSet, FeeSet, FeesWithdrawn, Missed, Recorded, TopUpCollected,
+};
 pub use payout::{BPS_DENOMINATOR, MAX_FEE_BPS};
 
 #[cfg(test)]

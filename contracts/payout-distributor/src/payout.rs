@@ -1,11 +1,12 @@
-//! The distributor's arithmetic, as plain functions over plain data: what an epoch owes, the
-//! fee split of a deposit, the epoch schedule, and the running totals.
+//! The distributor's arithmetic, as plain functions over plain data: what an epoch owes, how a
+//! deposit splits into debt, top-up and fee, the epoch schedule, and the running books.
 //!
 //! Everything is checked: a result beyond `i128` (or a schedule beyond `u64`) is a typed error,
-//! never a wrap and never a panic. Rounding is always down, by less than one base unit: what an
-//! epoch owes in the miner's favour (the holders are never owed a unit the reward did not
-//! contain), the fee in the holders' favour.
-use hashshare_common::math::mul_div_floor_i128;
+//! never a wrap and never a panic. Rounding is always by less than one base unit, and never
+//! against the holders: what an epoch owes rounds down (the holders are never owed a unit the
+//! reward did not contain), the debt a deposit pays rounds down and its top-up up, the fee
+//! rounds down.
+use hashshare_common::math::{mul_div_ceil_i128, mul_div_floor_i128};
 use hashshare_interfaces::{EpochPayout, SHARE_UNIT};
 
 use crate::errors::DistributorError;
@@ -16,45 +17,77 @@ pub const BPS_DENOMINATOR: u32 = 10_000;
 /// The highest fee the distributor may take: 20% of every deposit.
 pub const MAX_FEE_BPS: u32 = 2_000;
 
-/// The running totals the distributor keeps in its instance, so that `arrears` is O(1) and
-/// conservation is checkable: `deposited == fees + claimed + reward balance`. What was claimed
-/// is not kept: it follows from the other three, and a counter would make every claim rewrite
-/// the instance.
+/// The running books the distributor keeps in its instance, so that `arrears` is O(1) and
+/// conservation is checkable, and the cursor of in-order recording: every epoch before
+/// `next_epoch` is recorded, and `supply_at_next` is the share supply when `next_epoch`
+/// started. What was claimed is not kept: it follows from the rest and the balance, and a
+/// counter would make every claim rewrite the instance.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
-pub struct Totals {
+pub struct Books {
     /// Sum over recorded epochs of `owed - paid`.
     pub arrears: i128,
-    /// Sum of all deposits, fees included.
+    /// Everything received: deposits, top-ups included, and mint top-ups.
     pub deposited: i128,
-    /// Sum of all fees sent to the fee recipient.
+    /// The part of `deposited` paid as top-ups.
+    pub topups: i128,
+    /// Fees accrued, for the fee recipient to withdraw.
     pub fees: i128,
+    pub fees_withdrawn: i128,
+    pub next_epoch: u64,
+    pub supply_at_next: i128,
 }
 
-impl Totals {
-    /// An epoch was recorded with `owed`.
-    pub fn record(&mut self, owed: i128) -> Result<(), DistributorError> {
-        self.arrears = self
-            .arrears
-            .checked_add(owed)
+fn add(a: i128, b: i128) -> Result<i128, DistributorError> {
+    a.checked_add(b).ok_or(DistributorError::Overflow)
+}
+
+impl Books {
+    /// The books of a distributor whose first epoch is `first_epoch`, before any share.
+    pub fn new(first_epoch: u64) -> Books {
+        Books {
+            next_epoch: first_epoch,
+            ..Books::default()
+        }
+    }
+
+    /// Closes `next_epoch`, owing `owed`, which ended with `supply_at_end` shares.
+    pub fn record(&mut self, owed: i128, supply_at_end: i128) -> Result<(), DistributorError> {
+        self.arrears = add(self.arrears, owed)?;
+        self.next_epoch = self
+            .next_epoch
+            .checked_add(1)
             .ok_or(DistributorError::Overflow)?;
+        self.supply_at_next = supply_at_end;
         Ok(())
     }
 
-    /// `amount` was paid towards a recorded epoch, `fee` of it to the fee recipient.
-    pub fn deposit(&mut self, amount: i128, fee: i128) -> Result<(), DistributorError> {
+    /// A late report fixed `owed` for an epoch closed without one.
+    pub fn owe(&mut self, owed: i128) -> Result<(), DistributorError> {
+        self.arrears = add(self.arrears, owed)?;
+        Ok(())
+    }
+
+    /// A deposit was applied.
+    pub fn deposit(&mut self, split: &Split) -> Result<(), DistributorError> {
         self.arrears = self
             .arrears
-            .checked_sub(amount)
+            .checked_sub(split.debt)
             .ok_or(DistributorError::Overflow)?;
-        self.deposited = self
-            .deposited
-            .checked_add(amount)
-            .ok_or(DistributorError::Overflow)?;
-        self.fees = self
-            .fees
-            .checked_add(fee)
-            .ok_or(DistributorError::Overflow)?;
+        self.received(split.used, split.topup)?;
+        self.fees = add(self.fees, split.fee)?;
         Ok(())
+    }
+
+    /// `amount` arrived, `topup` of it as top-up.
+    pub fn received(&mut self, amount: i128, topup: i128) -> Result<(), DistributorError> {
+        self.deposited = add(self.deposited, amount)?;
+        self.topups = add(self.topups, topup)?;
+        Ok(())
+    }
+
+    /// Fees not yet withdrawn.
+    pub fn fees_due(&self) -> i128 {
+        self.fees - self.fees_withdrawn
     }
 }
 
@@ -75,23 +108,35 @@ pub fn starts_before(genesis: u64, epoch_seconds: u64, epoch: u64, maturity: u64
         .is_some_and(|start| start < maturity)
 }
 
-/// Whether epoch `epoch` ends (at `genesis + (epoch + 1) * epoch_seconds`) strictly after
-/// `moment`. An end beyond `u64` is after every moment.
-pub fn ends_after(genesis: u64, epoch_seconds: u64, epoch: u64, moment: u64) -> bool {
+/// Whether epoch `epoch` has ended at `now`. An end beyond `u64` is never reached.
+pub fn has_ended(genesis: u64, epoch_seconds: u64, epoch: u64, now: u64) -> bool {
     epoch
         .checked_add(1)
         .and_then(|n| n.checked_mul(epoch_seconds))
         .and_then(|offset| offset.checked_add(genesis))
-        .is_none_or(|end| end > moment)
+        .is_some_and(|end| end <= now)
 }
 
-/// The hashrate (H/s) the share supply stands for: `supply * hashrate_per_share / 10^7`,
-/// rounded down. Zero for a non-positive supply or rate.
-pub fn sold_hashrate(supply: i128, hashrate_per_share: i128) -> Result<i128, DistributorError> {
-    if supply <= 0 || hashrate_per_share <= 0 {
+/// The epoch containing `moment` (0 before genesis).
+pub fn epoch_at(genesis: u64, epoch_seconds: u64, moment: u64) -> u64 {
+    moment.saturating_sub(genesis) / epoch_seconds.max(1)
+}
+
+/// The time-weighted hashrate (H/s) sold during an epoch of `epoch_seconds`: the supply
+/// integrated over it (`supply_seconds`, base units × seconds) at `hashrate_per_share` per
+/// whole share, `supply_seconds * hashrate_per_share / (10^7 * epoch_seconds)`, rounded down.
+pub fn sold_hashrate(
+    supply_seconds: i128,
+    hashrate_per_share: i128,
+    epoch_seconds: u64,
+) -> Result<i128, DistributorError> {
+    if supply_seconds <= 0 || hashrate_per_share <= 0 {
         return Ok(0);
     }
-    mul_div_floor_i128(supply, hashrate_per_share, SHARE_UNIT).ok_or(DistributorError::Overflow)
+    let per = SHARE_UNIT
+        .checked_mul(i128::from(epoch_seconds.max(1)))
+        .ok_or(DistributorError::Overflow)?;
+    mul_div_floor_i128(supply_seconds, hashrate_per_share, per).ok_or(DistributorError::Overflow)
 }
 
 /// What an epoch owes the holders: the part of `reward` earned by the hashrate sold,
@@ -105,9 +150,9 @@ pub fn owed(reward: i128, hashrate: i128, sold: i128) -> Result<i128, Distributo
     mul_div_floor_i128(reward, sold.min(hashrate), hashrate).ok_or(DistributorError::Overflow)
 }
 
-/// The fee on a deposit: `amount * fee_bps / 10_000`, rounded down (in the depositor's and so
-/// the holders' favour). Exact for every `i128` amount (a wide product goes through 256 bits).
-/// Zero for a non-positive amount.
+/// The fee on a deposit: `amount * fee_bps / 10_000`, rounded down (in the holders' favour).
+/// Exact for every `i128` amount (a wide product goes through 256 bits). Zero for a
+/// non-positive amount.
 pub fn fee(amount: i128, fee_bps: u32) -> Result<i128, DistributorError> {
     if amount <= 0 {
         return Ok(0);
@@ -116,33 +161,84 @@ pub fn fee(amount: i128, fee_bps: u32) -> Result<i128, DistributorError> {
         .ok_or(DistributorError::Overflow)
 }
 
-/// Applies a deposit of `amount` to `payout` and returns its fee.
+/// How a deposit divides: `used` of what was offered is taken (the rest stays with the
+/// payer); `debt` of it pays the epoch's `owed`, `topup` pays for the shares created during or
+/// after the epoch; `fee` of `used` is kept for the fee recipient and the rest streams.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub struct Split {
+    pub used: i128,
+    pub debt: i128,
+    pub topup: i128,
+    pub fee: i128,
+}
+
+impl Split {
+    /// What streams to holders.
+    pub fn streamed(&self) -> i128 {
+        self.used - self.fee
+    }
+}
+
+/// Splits a deposit of `amount` towards `outstanding` (> 0) debt of an epoch whose payout was
+/// sized for `entitled` supply-seconds, when it will stream to a supply worth `present`
+/// supply-seconds per epoch (the supply now × the epoch length).
 ///
-/// # Errors
-/// `InvalidAmount` (not positive), `Overpayment` (beyond `owed - paid`), `Overflow`.
-pub fn deposit(
-    payout: &mut EpochPayout,
+/// The payout must reach the shares it was sized for in full, so when more shares exist now
+/// than the epoch's average, each unit of debt costs `present / entitled` units, the excess
+/// being the new shares' part (the top-up): `debt = amount * entitled / present`, rounded
+/// down. When fewer exist (burns), the debt costs its face value and the remaining holders
+/// share the burned shares' part.
+pub fn split(
     amount: i128,
+    outstanding: i128,
+    entitled: i128,
+    present: i128,
     fee_bps: u32,
-) -> Result<i128, DistributorError> {
+) -> Result<Split, DistributorError> {
     if amount <= 0 {
         return Err(DistributorError::InvalidAmount);
     }
-    let outstanding = payout
-        .owed
-        .checked_sub(payout.paid)
-        .ok_or(DistributorError::Overflow)?;
-    if amount > outstanding {
-        return Err(DistributorError::Overpayment);
+    if outstanding <= 0 || entitled <= 0 {
+        return Err(DistributorError::NothingOwed);
     }
-    let fee = fee(amount, fee_bps)?;
-    // paid + amount <= owed: cannot overflow.
-    payout.paid += amount;
-    payout.fee = payout
-        .fee
-        .checked_add(fee)
-        .ok_or(DistributorError::Overflow)?;
-    Ok(fee)
+    let overflow = DistributorError::Overflow;
+    let (used, debt) = if present <= entitled {
+        let debt = amount.min(outstanding);
+        (debt, debt)
+    } else {
+        let due = mul_div_ceil_i128(outstanding, present, entitled).ok_or(overflow)?;
+        if amount >= due {
+            (due, outstanding)
+        } else {
+            let debt = mul_div_floor_i128(amount, entitled, present).ok_or(overflow)?;
+            (amount, debt)
+        }
+    };
+    Ok(Split {
+        used,
+        debt,
+        topup: used - debt,
+        fee: fee(used, fee_bps)?,
+    })
+}
+
+/// What paying all of `outstanding` costs now (see [`split`]).
+pub fn due(outstanding: i128, entitled: i128, present: i128) -> Result<i128, DistributorError> {
+    if outstanding <= 0 || entitled <= 0 {
+        return Ok(0);
+    }
+    if present <= entitled {
+        return Ok(outstanding);
+    }
+    mul_div_ceil_i128(outstanding, present, entitled).ok_or(DistributorError::Overflow)
+}
+
+/// Applies a split deposit to its epoch's payout.
+pub fn apply(payout: &mut EpochPayout, split: &Split) -> Result<(), DistributorError> {
+    payout.paid = add(payout.paid, split.debt)?;
+    payout.topup = add(payout.topup, split.topup)?;
+    payout.fee = add(payout.fee, split.fee)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -151,29 +247,25 @@ mod test {
     use DistributorError::*;
 
     const BIG: i128 = i64::MAX as i128;
-
-    fn unpaid(owed: i128) -> EpochPayout {
-        EpochPayout {
-            owed,
-            paid: 0,
-            fee: 0,
-        }
-    }
+    const DAY: u64 = 86_400;
 
     #[test]
-    fn sold_hashrate_scales_whole_shares_and_refuses_overflow() {
-        // 2.5 shares of 1 TH/s each.
+    fn sold_hashrate_is_the_time_weighted_supply_in_hashrate() {
+        let th = 1_000_000_000_000;
+        // 2.5 shares of 1 TH/s each for a whole day.
+        let day = 25_000_000 * i128::from(DAY);
+        assert_eq!(sold_hashrate(day, th, DAY), Ok(2_500_000_000_000));
+        // 10 shares for half the day.
         assert_eq!(
-            sold_hashrate(25_000_000, 1_000_000_000_000),
-            Ok(2_500_000_000_000)
+            sold_hashrate(100_000_000 * 43_200, th, DAY),
+            Ok(5 * th),
+            "half a day counts half"
         );
-        assert_eq!(sold_hashrate(1, 9_999_999), Ok(0), "rounded down");
-        assert_eq!(sold_hashrate(0, 1), Ok(0));
-        assert_eq!(sold_hashrate(-1, 1), Ok(0));
-        assert_eq!(sold_hashrate(BIG, BIG), Ok(BIG * BIG / SHARE_UNIT));
-        assert_eq!(sold_hashrate(i128::MAX, SHARE_UNIT), Ok(i128::MAX));
-        assert_eq!(sold_hashrate(i128::MAX, i128::MAX), Err(Overflow));
-        assert_eq!(sold_hashrate(i128::MAX, SHARE_UNIT + 1), Err(Overflow));
+        assert_eq!(sold_hashrate(1, 9_999_999, 1), Ok(0), "rounded down");
+        assert_eq!(sold_hashrate(0, 1, DAY), Ok(0));
+        assert_eq!(sold_hashrate(-1, 1, DAY), Ok(0));
+        assert_eq!(sold_hashrate(i128::MAX, SHARE_UNIT, 1), Ok(i128::MAX));
+        assert_eq!(sold_hashrate(i128::MAX, i128::MAX, 1), Err(Overflow));
     }
 
     #[test]
@@ -185,16 +277,10 @@ mod test {
         assert_eq!(owed(0, 400, 100), Ok(0));
         assert_eq!(owed(1_000, 400, 0), Ok(0));
         assert_eq!(owed(-5, 400, 100), Ok(0));
-        // Products beyond 128 bits go through 256 bits and stay exact.
         assert_eq!(owed(i128::MAX, i128::MAX, i128::MAX), Ok(i128::MAX));
         assert_eq!(owed(i128::MAX, i128::MAX, i128::MAX - 1), Ok(i128::MAX - 1));
         assert_eq!(owed(i128::MAX, 3, 2), Ok(i128::MAX / 3 * 2));
         assert_eq!(owed(BIG, BIG, 1), Ok(1));
-        assert_eq!(owed(BIG, BIG, BIG / 2), Ok(BIG / 2));
-        for (reward, hashrate, sold) in [(i128::MAX, 7, 5), (BIG, 3, 1), (12_345, 1_000, 999)] {
-            let o = owed(reward, hashrate, sold).unwrap();
-            assert!(o <= reward);
-        }
     }
 
     #[test]
@@ -202,43 +288,73 @@ mod test {
         assert_eq!(fee(10_000, 2_000), Ok(2_000));
         assert_eq!(fee(9_999, 2_000), Ok(1_999), "1999.8 rounded down");
         assert_eq!(fee(4, 2_000), Ok(0));
-        assert_eq!(fee(5, 2_000), Ok(1));
         assert_eq!(fee(12_345, 0), Ok(0));
-        assert_eq!(fee(BIG, 2_000), Ok(BIG / 5));
         assert_eq!(fee(i128::MAX, 2_000), Ok(i128::MAX / 5));
-        assert_eq!(fee(i128::MAX, 10_000), Ok(i128::MAX));
         assert_eq!(fee(i128::MAX, u32::MAX), Err(Overflow));
     }
 
     #[test]
-    fn deposits_fill_the_debt_exactly_and_no_further() {
-        let mut p = unpaid(1_000);
-        assert_eq!(deposit(&mut p, 0, 100), Err(InvalidAmount));
-        assert_eq!(deposit(&mut p, -1, 100), Err(InvalidAmount));
-        assert_eq!(deposit(&mut p, 1_001, 100), Err(Overpayment));
-        assert_eq!(p, unpaid(1_000), "a refused deposit changes nothing");
-        assert_eq!(deposit(&mut p, 600, 100), Ok(6));
-        assert_eq!(deposit(&mut p, 401, 100), Err(Overpayment));
-        assert_eq!(deposit(&mut p, 400, 100), Ok(4));
+    fn a_deposit_pays_what_is_owed_and_leaves_the_rest_with_the_payer() {
+        let face = |amount, outstanding| split(amount, outstanding, 100, 100, 500);
         assert_eq!(
-            p,
-            EpochPayout {
-                owed: 1_000,
-                paid: 1_000,
-                fee: 10
-            }
+            face(600, 1_000),
+            Ok(Split {
+                used: 600,
+                debt: 600,
+                topup: 0,
+                fee: 30
+            })
         );
-        assert_eq!(deposit(&mut p, 1, 100), Err(Overpayment));
+        assert_eq!(
+            face(1_500, 1_000).map(|s| (s.used, s.debt)),
+            Ok((1_000, 1_000))
+        );
+        assert_eq!(face(0, 1_000), Err(InvalidAmount));
+        assert_eq!(face(-1, 1_000), Err(InvalidAmount));
+        assert_eq!(face(1, 0), Err(NothingOwed));
+        // Fewer shares now than in the epoch (burns): the debt costs its face value.
+        assert_eq!(split(500, 1_000, 100, 40, 0).map(|s| s.topup), Ok(0));
+    }
 
-        let mut max = unpaid(i128::MAX);
-        assert_eq!(deposit(&mut max, i128::MAX, 2_000), Ok(i128::MAX / 5));
-        assert_eq!(max.paid, i128::MAX);
-        let mut broken = EpochPayout {
-            owed: i128::MIN,
-            paid: 1,
-            fee: 0,
-        };
-        assert_eq!(deposit(&mut broken, 1, 0), Err(Overflow));
+    #[test]
+    fn shares_created_since_the_epoch_are_paid_for_on_top() {
+        // The epoch averaged 150 (100 all day, 100 more from noon); 200 exist now.
+        let (entitled, present) = (150, 200);
+        let all = split(10_000, 900, entitled, present, 0).unwrap();
+        assert_eq!((all.used, all.debt, all.topup), (1_200, 900, 300));
+        assert_eq!(due(900, entitled, present), Ok(1_200));
+        // Part of it: each unit of debt costs 4/3, rounded in the holders' favour.
+        let part = split(100, 900, entitled, present, 0).unwrap();
+        assert_eq!((part.used, part.debt, part.topup), (100, 75, 25));
+        let odd = split(101, 900, entitled, present, 0).unwrap();
+        assert_eq!((odd.used, odd.debt, odd.topup), (101, 75, 26));
+        // The fee is a share of everything taken.
+        assert_eq!(
+            split(1_200, 900, entitled, present, 1_000).map(|s| s.fee),
+            Ok(120)
+        );
+        assert_eq!(due(0, entitled, present), Ok(0));
+        assert_eq!(due(7, entitled, 100), Ok(7));
+        assert_eq!(split(i128::MAX, BIG, 1, 2, 0).map(|s| s.used), Ok(2 * BIG));
+    }
+
+    #[test]
+    fn books_track_arrears_receipts_and_the_cursor() {
+        let mut b = Books::new(5);
+        b.record(1_000, 70).unwrap();
+        assert_eq!((b.next_epoch, b.supply_at_next, b.arrears), (6, 70, 1_000));
+        let s = split(1_200, 900, 150, 200, 1_000).unwrap();
+        b.deposit(&s).unwrap();
+        assert_eq!(
+            (b.arrears, b.deposited, b.topups, b.fees),
+            (100, 1_200, 300, 120)
+        );
+        b.received(50, 50).unwrap();
+        assert_eq!((b.deposited, b.topups), (1_250, 350));
+        b.fees_withdrawn = 20;
+        assert_eq!(b.fees_due(), 100);
+        b.arrears = i128::MAX;
+        assert_eq!(b.record(1, 0), Err(Overflow));
     }
 
     #[test]
@@ -260,36 +376,17 @@ mod test {
         assert!(!starts_before(100, 10, 4, 140));
         assert!(!starts_before(0, u64::MAX, 2, u64::MAX), "offset overflows");
         assert!(!starts_before(u64::MAX, 1, 1, u64::MAX), "start overflows");
-        assert!(starts_before(0, u64::MAX, 0, 1));
     }
 
     #[test]
-    fn ends_after_compares_the_epoch_end() {
-        assert!(ends_after(100, 10, 0, 109));
-        assert!(!ends_after(100, 10, 0, 110));
-        assert!(ends_after(100, 10, 1, 110));
+    fn epochs_end_on_the_grid() {
+        assert!(!has_ended(100, 10, 0, 109));
+        assert!(has_ended(100, 10, 0, 110));
         assert!(
-            ends_after(0, u64::MAX, 1, u64::MAX),
-            "an end beyond u64 is after everything"
+            !has_ended(0, u64::MAX, 1, u64::MAX),
+            "an end beyond u64 never comes"
         );
-    }
-
-    #[test]
-    fn totals_track_arrears_and_refuse_overflow() {
-        let mut t = Totals::default();
-        t.record(1_000).unwrap();
-        t.deposit(600, 6).unwrap();
-        assert_eq!(
-            t,
-            Totals {
-                arrears: 400,
-                deposited: 600,
-                fees: 6,
-            }
-        );
-        t.record(i128::MAX - 400).unwrap();
-        assert_eq!(t.record(1), Err(Overflow));
-        t.arrears = i128::MIN;
-        assert_eq!(t.deposit(1, 0), Err(Overflow));
+        assert_eq!(epoch_at(100, 10, 99), 0);
+        assert_eq!(epoch_at(100, 10, 125), 2);
     }
 }

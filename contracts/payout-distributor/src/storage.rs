@@ -1,13 +1,14 @@
 //! Every storage key of the distributor, and where each lives.
 //!
-//! Instance (loaded, and its size paid for, on every call): only the running totals, the admin
-//! and the pause flag. Persistent, extended on access: the configuration, and one entry per
-//! recorded epoch. Nothing lives in temporary storage: all of it is funds-critical.
+//! Instance (loaded, and its size paid for, on every call): only the running books with the
+//! recording cursor, the admin and the pause flag. Persistent, extended on access: the
+//! configuration, and one entry per recorded epoch. Nothing lives in temporary storage: all of
+//! it is funds-critical.
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use hashshare_interfaces::EpochPayout;
 use soroban_sdk::{contracttype, Address, Env, Symbol};
 
-use crate::payout::Totals;
+use crate::payout::Books;
 
 /// The offering's wiring and, cached at construction, the parts of the oracle's schedule and
 /// the share token's terms that never change (`update_pool` refuses schedule changes; a token's
@@ -26,22 +27,20 @@ pub struct DistributorConfig {
     pub epoch_seconds: u64,
     pub maturity: u64,
     pub hashrate_per_share: i128,
-    /// When the distributor was deployed: no share can predate it.
-    pub deployed_at: u64,
 }
 
 #[contracttype]
 pub(crate) enum DataKey {
     Config,
-    Totals,
+    Books,
     Payout(u64),
 }
 
 /// Stored forms: tuples serialize smaller than structs (no field names).
-/// `(arrears, deposited, fees)`.
-type TotalsEntry = (i128, i128, i128);
+/// `(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next)`.
+type BooksEntry = (i128, i128, i128, i128, i128, u64, i128);
 /// `(share_token, reward_token, oracle, pool, fee_bps, fee_recipient, genesis, epoch_seconds,
-/// maturity, hashrate_per_share, deployed_at)`.
+/// maturity, hashrate_per_share)`.
 type ConfigEntry = (
     Address,
     Address,
@@ -53,10 +52,9 @@ type ConfigEntry = (
     u64,
     u64,
     i128,
-    u64,
 );
-/// `(owed, paid, fee)`.
-type PayoutEntry = (i128, i128, i128);
+/// `(owed, paid, topup, fee, supply_seconds, reported)`.
+type PayoutEntry = (i128, i128, i128, i128, i128, bool);
 
 pub fn config(env: &Env) -> Option<DistributorConfig> {
     let entry: Option<ConfigEntry> = read_persistent(env, &DataKey::Config);
@@ -72,7 +70,6 @@ pub fn config(env: &Env) -> Option<DistributorConfig> {
             epoch_seconds,
             maturity,
             hashrate_per_share,
-            deployed_at,
         )| DistributorConfig {
             share_token,
             reward_token,
@@ -84,7 +81,6 @@ pub fn config(env: &Env) -> Option<DistributorConfig> {
             epoch_seconds,
             maturity,
             hashrate_per_share,
-            deployed_at,
         },
     )
 }
@@ -101,34 +97,55 @@ pub fn set_config(env: &Env, c: &DistributorConfig) {
         c.epoch_seconds,
         c.maturity,
         c.hashrate_per_share,
-        c.deployed_at,
     );
     write_persistent(env, &DataKey::Config, &entry);
 }
 
-pub fn totals(env: &Env) -> Totals {
-    let entry: Option<TotalsEntry> = env.storage().instance().get(&DataKey::Totals);
-    entry
-        .map(|(arrears, deposited, fees)| Totals {
+/// The books; the constructor always stores them.
+pub fn books(env: &Env) -> Option<Books> {
+    let entry: Option<BooksEntry> = env.storage().instance().get(&DataKey::Books);
+    entry.map(
+        |(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next)| Books {
             arrears,
             deposited,
+            topups,
             fees,
-        })
-        .unwrap_or_default()
+            fees_withdrawn,
+            next_epoch,
+            supply_at_next,
+        },
+    )
 }
 
-pub fn set_totals(env: &Env, t: &Totals) {
-    let entry: TotalsEntry = (t.arrears, t.deposited, t.fees);
-    env.storage().instance().set(&DataKey::Totals, &entry);
+pub fn set_books(env: &Env, b: &Books) {
+    let entry: BooksEntry = (
+        b.arrears,
+        b.deposited,
+        b.topups,
+        b.fees,
+        b.fees_withdrawn,
+        b.next_epoch,
+        b.supply_at_next,
+    );
+    env.storage().instance().set(&DataKey::Books, &entry);
 }
 
 /// A recorded epoch's payout, extending its entry.
 pub fn payout(env: &Env, epoch: u64) -> Option<EpochPayout> {
     let entry: Option<PayoutEntry> = read_persistent(env, &DataKey::Payout(epoch));
-    entry.map(|(owed, paid, fee)| EpochPayout { owed, paid, fee })
+    entry.map(
+        |(owed, paid, topup, fee, supply_seconds, reported)| EpochPayout {
+            owed,
+            paid,
+            topup,
+            fee,
+            supply_seconds,
+            reported,
+        },
+    )
 }
 
 pub fn set_payout(env: &Env, epoch: u64, p: &EpochPayout) {
-    let entry: PayoutEntry = (p.owed, p.paid, p.fee);
+    let entry: PayoutEntry = (p.owed, p.paid, p.topup, p.fee, p.supply_seconds, p.reported);
     write_persistent(env, &DataKey::Payout(epoch), &entry);
 }

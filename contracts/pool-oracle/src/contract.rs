@@ -6,8 +6,8 @@ use crate::{
     aggregation::lower_median,
     errors::OracleError,
     events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted, TokenBound},
-    finality::MAX_PENDING,
     schedule, storage,
+    validation::validate,
 };
 
 #[contract]
@@ -48,13 +48,14 @@ impl PoolOracle for PoolOracleContract {
     }
 
     /// Rotates reporters, changes quorum, operator or staleness bound. Submissions already in
-    /// for an open epoch by a reporter no longer listed stop counting.
+    /// for an open epoch by a reporter no longer listed stop counting. A new operator is the
+    /// share token's minter from this call on.
     ///
     /// # Auth
     /// The admin.
     /// # Errors
-    /// `PoolNotFound`, `InvalidConfig`, `ScheduleImmutable` (genesis, epoch length and
-    /// dispute window are fixed at registration).
+    /// `PoolNotFound`, `InvalidConfig`, `ScheduleImmutable` (genesis, epoch length, dispute
+    /// window and sustained-capacity window are fixed at registration).
     /// # Events
     /// `pool_updated`.
     fn update_pool(env: Env, pool: Symbol, config: PoolConfig) {
@@ -66,8 +67,13 @@ impl PoolOracle for PoolOracleContract {
             current.genesis,
             current.epoch_seconds,
             current.dispute_seconds,
-        ) != (config.genesis, config.epoch_seconds, config.dispute_seconds)
-        {
+            current.capacity_epochs,
+        ) != (
+            config.genesis,
+            config.epoch_seconds,
+            config.dispute_seconds,
+            config.capacity_epochs,
+        ) {
             panic_with_error!(&env, OracleError::ScheduleImmutable);
         }
         storage::set_pool(&env, &pool, &config);
@@ -198,7 +204,7 @@ impl PoolOracle for PoolOracleContract {
             panic_with_error!(&env, OracleError::DisputeWindowClosed);
         }
         let mut head = storage::head(&env, &pool);
-        head.settle(now);
+        head.settle(now, config.capacity_epochs);
         head.remove(epoch);
         storage::set_head(&env, &pool, &head);
         storage::remove_report(&env, &pool, epoch);
@@ -219,17 +225,23 @@ impl PoolOracle for PoolOracleContract {
         latest_effective(&env, &pool)
     }
 
-    /// The hashrate shares may be minted against: the latest effective report's hashrate, or 0
-    /// when there is none or it is more than `max_age_epochs` behind the current epoch.
-    /// Errors: `PoolNotFound`.
+    /// The sustained hashrate shares may be minted against: the lowest hashrate of the last
+    /// `capacity_epochs` consecutive effective epochs ending at the latest one; 0 when fewer
+    /// exist, one of them is missing or still disputable, or the latest is more than
+    /// `max_age_epochs` behind the current epoch. Hashrate rented for fewer epochs than the
+    /// window never raises it. Errors: `PoolNotFound`.
     fn capacity(env: Env, pool: Symbol) -> i128 {
         ttl::bump_instance(&env);
+        sustained_capacity(&env, &pool, &pool_config(&env, &pool))
+    }
+
+    /// The pool's current operator, who alone may mint its shares, and [`Self::capacity`], in
+    /// one call for the share token's `mint`. Errors: `PoolNotFound`.
+    fn minter_capacity(env: Env, pool: Symbol) -> (Address, i128) {
+        ttl::bump_instance(&env);
         let config = pool_config(&env, &pool);
-        let current = schedule::current_epoch(config.genesis, config.epoch_seconds, now(&env));
-        match latest_effective(&env, &pool) {
-            Some(r) if !schedule::is_stale(r.epoch, current, config.max_age_epochs) => r.hashrate,
-            _ => 0,
-        }
+        let capacity = sustained_capacity(&env, &pool, &config);
+        (config.operator, capacity)
     }
 
     /// Binds `pool` to the share token selling its hashrate; at most one, ever, so the same
@@ -241,9 +253,11 @@ impl PoolOracle for PoolOracleContract {
     /// # Errors
     /// `PoolNotFound`, `PoolAlreadyBound`, `OperatorMismatch` (the token would be minted by
     /// someone other than the pool's operator).
+    /// # Returns
+    /// The pool's immutable schedule `(genesis, epoch_seconds)`.
     /// # Events
     /// `token_bound`.
-    fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address) {
+    fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address) -> (u64, u64) {
         token.require_auth();
         ttl::bump_instance(&env);
         let config = pool_config(&env, &pool);
@@ -256,6 +270,7 @@ impl PoolOracle for PoolOracleContract {
         }
         storage::set_token(&env, &pool, &token);
         TokenBound { pool, token }.publish(&env);
+        (config.genesis, config.epoch_seconds)
     }
 
     /// The share token bound to `pool`, if any. Errors: `PoolNotFound`.
@@ -299,29 +314,6 @@ fn pool_config(env: &Env, pool: &Symbol) -> PoolConfig {
     storage::pool(env, pool).unwrap_or_else(|| panic_with_error!(env, OracleError::PoolNotFound))
 }
 
-fn validate(env: &Env, config: &PoolConfig) {
-    let reporters = config.reporters.len();
-    // A dispute window of more than MAX_PENDING / 2 epochs would let finalized reports pile
-    // up faster than they become effective; one at least as long as the staleness bound would
-    // make every report stale the moment it counts.
-    let window_epochs = config.dispute_seconds / config.epoch_seconds.max(1);
-    let mut valid = reporters > 0
-        && reporters <= MAX_REPORTERS
-        && config.quorum >= 1
-        && config.quorum <= reporters
-        && config.epoch_seconds > 0
-        && window_epochs < u64::from(MAX_PENDING / 2)
-        && config.max_age_epochs > window_epochs;
-    for i in 0..reporters {
-        if let Some(reporter) = config.reporters.get(i) {
-            valid &= config.reporters.last_index_of(&reporter) == Some(i);
-        }
-    }
-    if !valid {
-        panic_with_error!(env, OracleError::InvalidConfig);
-    }
-}
-
 fn is_effective(config: &PoolConfig, report: &EpochReport, now: u64) -> bool {
     report.finalized_at.saturating_add(config.dispute_seconds) <= now
 }
@@ -329,6 +321,18 @@ fn is_effective(config: &PoolConfig, report: &EpochReport, now: u64) -> bool {
 fn latest_effective(env: &Env, pool: &Symbol) -> Option<EpochReport> {
     let epoch = storage::head(env, pool).latest_effective(now(env))?;
     storage::report(env, pool, epoch)
+}
+
+/// See [`PoolOracle::capacity`].
+fn sustained_capacity(env: &Env, pool: &Symbol, config: &PoolConfig) -> i128 {
+    let now = now(env);
+    let current = schedule::current_epoch(config.genesis, config.epoch_seconds, now);
+    match storage::head(env, pool).sustained(now, config.capacity_epochs) {
+        Some((latest, hashrate)) if !schedule::is_stale(latest, current, config.max_age_epochs) => {
+            hashrate
+        }
+        _ => 0,
+    }
 }
 
 /// Finalizes `epoch` with the lower median of each field of `submissions` (a quorum): stores
@@ -357,8 +361,9 @@ fn finalize(
         finalized_at: now,
     };
     let mut head = storage::head(env, pool);
-    head.settle(now);
-    if !head.add(epoch, now.saturating_add(config.dispute_seconds)) {
+    head.settle(now, config.capacity_epochs);
+    let effective_at = now.saturating_add(config.dispute_seconds);
+    if !head.add(now, (epoch, report.hashrate, effective_at)) {
         panic_with_error!(env, OracleError::TooManyPending);
     }
     storage::set_head(env, pool, &head);

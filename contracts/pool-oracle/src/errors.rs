@@ -9,8 +9,10 @@ pub enum OracleError {
     PoolExists = 100,
     /// No pool with that id.
     PoolNotFound = 101,
-    /// Reporters empty, over 16 or duplicated; quorum outside `1..=reporters`; zero epoch
-    /// length; a dispute window of 16 epochs or more, or not shorter than the staleness bound.
+    /// Reporters empty, over 16 or duplicated; a quorum that is not an honest majority (more
+    /// than half the reporters, and at least 3 of 3 or more); zero epoch length; a dispute
+    /// window of 16 epochs or more, or one that leaves a report finalized within an epoch of
+    /// its epoch's end stale when it becomes effective; `capacity_epochs` outside 1–30.
     InvalidConfig = 102,
     /// The submitter is not in the pool's reporter set.
     NotReporter = 103,
@@ -26,8 +28,9 @@ pub enum OracleError {
     ReportNotFound = 108,
     /// `dispute` after the dispute window closed.
     DisputeWindowClosed = 109,
-    /// `update_pool` may not change `genesis`, `epoch_seconds` or `dispute_seconds`: that would
-    /// move epochs or make already-effective reports disputable again.
+    /// `update_pool` may not change `genesis`, `epoch_seconds`, `dispute_seconds` or
+    /// `capacity_epochs`: that would move epochs, make already-effective reports disputable
+    /// again, or let a shorter window count rented hashrate.
     ScheduleImmutable = 110,
     /// More than `MAX_PENDING` reports of one pool are inside their dispute window.
     TooManyPending = 111,

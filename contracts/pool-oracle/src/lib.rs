@@ -9,6 +9,7 @@ mod events;
 mod finality;
 mod schedule;
 mod storage;
+mod validation;
 
 pub use contract::{PoolOracleContract, PoolOracleContractClient};
 pub use errors::OracleError;

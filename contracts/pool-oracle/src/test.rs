@@ -1,4 +1,5 @@
 //! Native unit tests of what the WASM tests in `tests/` cannot see: storage TTLs.
+extern crate std;
 use hashshare_common::ttl::{DAY_IN_LEDGERS, PERSISTENT_BUMP};
 use hashshare_interfaces::PoolConfig;
 use soroban_sdk::{
@@ -6,7 +7,11 @@ use soroban_sdk::{
     Address, Env, Symbol, Vec,
 };
 
-use crate::{storage::DataKey, PoolOracleContract, PoolOracleContractClient};
+use crate::{
+    storage::DataKey,
+    validation::{is_fresh_when_effective, is_honest_majority},
+    PoolOracleContract, PoolOracleContractClient,
+};
 
 #[test]
 fn reads_extend_pools_and_reports_so_used_data_never_expires() {
@@ -28,6 +33,7 @@ fn reads_extend_pools_and_reports_so_used_data_never_expires() {
             genesis: 0,
             dispute_seconds: 0,
             max_age_epochs: u64::MAX,
+            capacity_epochs: 1,
         },
     );
     env.ledger().with_mut(|l| l.timestamp = 10);
@@ -41,7 +47,60 @@ fn reads_extend_pools_and_reports_so_used_data_never_expires() {
         .with_mut(|l| l.sequence_number += 100 * DAY_IN_LEDGERS);
     assert_eq!(ttl(report_key()), PERSISTENT_BUMP - 100 * DAY_IN_LEDGERS);
     assert_eq!(oracle.capacity(&pool), 1);
+    assert!(oracle.report(&pool, &0).is_some());
     assert_eq!(ttl(report_key()), PERSISTENT_BUMP);
     assert_eq!(ttl(DataKey::Pool(pool.clone())), PERSISTENT_BUMP);
     assert_eq!(ttl(DataKey::Head(pool.clone())), PERSISTENT_BUMP);
+}
+
+#[test]
+fn a_quorum_must_be_an_honest_majority() {
+    let accepted: std::vec::Vec<(u32, u32)> = (1..=16)
+        .flat_map(|n| (1..=n).map(move |q| (q, n)))
+        .filter(|&(q, n)| is_honest_majority(q, n))
+        .filter(|&(_, n)| n <= 5)
+        .collect();
+    assert_eq!(
+        accepted,
+        [
+            (1, 1),
+            (2, 2),
+            (3, 3),
+            (3, 4),
+            (4, 4),
+            (3, 5),
+            (4, 5),
+            (5, 5)
+        ]
+    );
+    assert!(!is_honest_majority(8, 16), "half is no majority");
+    assert!(is_honest_majority(9, 16));
+    assert!(!is_honest_majority(4, 3));
+}
+
+#[test]
+fn a_report_finalized_within_an_epoch_must_be_fresh_when_effective() {
+    let env = Env::default();
+    let config = |epoch_seconds, dispute_seconds, max_age_epochs| PoolConfig {
+        operator: Address::generate(&env),
+        reporters: Vec::new(&env),
+        quorum: 1,
+        epoch_seconds,
+        genesis: 0,
+        dispute_seconds,
+        max_age_epochs,
+        capacity_epochs: 1,
+    };
+    assert!(is_fresh_when_effective(&config(86_400, 3_600, 2)));
+    assert!(is_fresh_when_effective(&config(100, 100, 2)));
+    // Effective 150 s after finalizing, stale 200 s after the epoch's end: whole-epoch
+    // arithmetic (150 / 100 = 1 < 2) let this through.
+    assert!(!is_fresh_when_effective(&config(100, 150, 2)));
+    assert!(!is_fresh_when_effective(&config(100, 1, 1)));
+    assert!(is_fresh_when_effective(&config(100, 0, 1)));
+    assert!(
+        is_fresh_when_effective(&config(u64::MAX, 0, 2)),
+        "no overflow"
+    );
+    assert!(!is_fresh_when_effective(&config(u64::MAX, 1, 1)));
 }

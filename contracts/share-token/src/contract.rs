@@ -1,5 +1,5 @@
 use hashshare_common::{admin, math::mul_div_floor_i128, pause, ttl};
-use hashshare_interfaces::{PoolOracleClient, ShareToken, SHARE_UNIT};
+use hashshare_interfaces::{PayoutDistributorClient, PoolOracleClient, ShareToken, SHARE_UNIT};
 use soroban_sdk::{
     contract, contractimpl, panic_with_error, token::TokenInterface, Address, BytesN, Env,
     MuxedAddress, String, Symbol,
@@ -12,7 +12,9 @@ use crate::{
     accounting,
     errors::ShareTokenError,
     events::{DistributorSet, RewardNotified, RewardsTaken},
+    rewards::Rewards,
     storage::{self, TokenConfig},
+    supply::{Schedule, SupplyClock},
 };
 
 #[contract]
@@ -21,9 +23,10 @@ pub struct ShareTokenContract;
 #[contractimpl]
 impl ShareTokenContract {
     /// Creates one offering: shares of `pool`'s hashrate, each whole share (10^7 base units)
-    /// standing for `hashrate_per_share` H/s, mintable by `operator` until `maturity`. Binds
-    /// the pool to this token on the oracle, which the pool's operator must authorize: one
-    /// pool's hashrate is never sold by two tokens.
+    /// standing for `hashrate_per_share` H/s, mintable until `maturity` by the pool's operator
+    /// on the oracle (`operator` now; whoever the oracle names later). Binds the pool to this
+    /// token on the oracle, which the pool's operator must authorize: one pool's hashrate is
+    /// never sold by two tokens.
     ///
     /// # Errors
     /// `InvalidConfig` if `hashrate_per_share <= 0`; the oracle's `PoolNotFound`,
@@ -45,22 +48,28 @@ impl ShareTokenContract {
         }
         // The oracle checks that the minter is the pool's operator (comparing here would
         // import the struct conversion into every call of the token).
-        PoolOracleClient::new(&env, &oracle).bind_token(
+        let (genesis, epoch_seconds) = PoolOracleClient::new(&env, &oracle).bind_token(
             &pool,
             &env.current_contract_address(),
             &operator,
         );
         admin::init(&env, &admin);
+        let schedule = Schedule {
+            genesis,
+            epoch_seconds,
+        };
+        let clock = SupplyClock::start(&schedule, env.ledger().timestamp());
         storage::set_config(
             &env,
             &TokenConfig {
-                operator,
                 oracle,
                 pool,
                 hashrate_per_share,
                 maturity,
+                schedule,
             },
         );
+        storage::set_rewards(&env, &Rewards::default(), &clock);
         storage::set_metadata(&env, &name, &symbol);
         ttl::bump_instance(&env);
     }
@@ -104,15 +113,15 @@ impl TokenInterface for ShareTokenContract {
         storage::holder(&env, &id).map_or(0, |h| h.balance)
     }
 
-    /// Moves `amount` shares, with the rewards they earned so far staying with `from`.
-    /// Auth: `from`. Errors: `InvalidAmount`, `SelfTransfer`, `InsufficientBalance`, `Paused`.
-    /// Events: SEP-41 `transfer` (with `to_muxed_id` when `to` is muxed).
+    /// Moves `amount` shares, with the rewards they earned so far staying with `from`. A zero
+    /// amount or `to == from` changes nothing but is not refused (as the Stellar Asset
+    /// Contract). Auth: `from`. Errors: `InvalidAmount` (negative), `InsufficientBalance`,
+    /// `Paused`. Events: SEP-41 `transfer` (with `to_muxed_id` when `to` is muxed).
     fn transfer(env: Env, from: Address, to: MuxedAddress, amount: i128) {
         from.require_auth();
         ttl::bump_instance(&env);
         let to_address = to.address();
-        check_movable(&env, &from, &to_address, amount);
-        accounting::transfer(&env, &from, &to_address, amount);
+        move_shares(&env, &from, &to_address, amount);
         match to.id() {
             Some(id) => Transfer {
                 from,
@@ -130,24 +139,26 @@ impl TokenInterface for ShareTokenContract {
         }
     }
 
-    /// Moves `amount` of `from`'s shares on `spender`'s allowance. Auth: `spender`.
-    /// Errors: as `transfer`, and `InsufficientAllowance`. Events: SEP-41 `transfer`.
+    /// Moves `amount` of `from`'s shares on `spender`'s allowance (none needed for 0).
+    /// Auth: `spender`. Errors: as `transfer`, and `InsufficientAllowance`.
+    /// Events: SEP-41 `transfer`.
     fn transfer_from(env: Env, spender: Address, from: Address, to: Address, amount: i128) {
         spender.require_auth();
         ttl::bump_instance(&env);
-        check_movable(&env, &from, &to, amount);
+        check_amount(&env, amount);
         accounting::spend_allowance(&env, &from, &spender, amount);
-        accounting::transfer(&env, &from, &to, amount);
+        move_shares(&env, &from, &to, amount);
         TransferWithAmountOnly { from, to, amount }.publish(&env);
     }
 
-    /// Destroys `amount` of `from`'s shares. Auth: `from`. Errors: `InvalidAmount`,
+    /// Destroys `amount` of `from`'s shares (0: nothing). The streams' rests go to the
+    /// remaining holders. Auth: `from`. Errors: `InvalidAmount` (negative),
     /// `InsufficientBalance`, `Paused`. Events: SEP-41 `burn`.
     fn burn(env: Env, from: Address, amount: i128) {
         from.require_auth();
         ttl::bump_instance(&env);
         check_amount(&env, amount);
-        accounting::burn(&env, &from, amount);
+        burn_shares(&env, &from, amount);
         Burn { from, amount }.publish(&env);
     }
 
@@ -157,7 +168,7 @@ impl TokenInterface for ShareTokenContract {
         ttl::bump_instance(&env);
         check_amount(&env, amount);
         accounting::spend_allowance(&env, &from, &spender, amount);
-        accounting::burn(&env, &from, amount);
+        burn_shares(&env, &from, amount);
         Burn { from, amount }.publish(&env);
     }
 
@@ -180,35 +191,43 @@ impl TokenInterface for ShareTokenContract {
 impl ShareToken for ShareTokenContract {
     fn total_supply(env: Env) -> i128 {
         ttl::bump_instance(&env);
-        storage::rewards(&env).supply
+        accounting::supply(&env)
     }
 
     /// Mints `amount` shares to `to`. The supply after the mint, in hashrate, may not exceed
-    /// what the oracle attests: `(total_supply + amount) * hashrate_per_share <=
-    /// capacity * 10^7`.
+    /// the oracle's sustained capacity: `(total_supply + amount) * hashrate_per_share <=
+    /// capacity * 10^7`. Streams running at the mint keep their per-share rates: the minter
+    /// pays each one the new shares' part of its rest (the top-up), taken by the distributor
+    /// on the minter's reward-asset allowance to it.
     ///
     /// # Auth
-    /// The operator.
+    /// The pool's current operator on the oracle.
     /// # Errors
-    /// `InvalidAmount`, `Paused`, `DistributorNotSet`, `Matured`, `CapacityExceeded`.
+    /// `InvalidAmount`, `Paused`, `DistributorNotSet`, `Matured`, `CapacityExceeded`; the
+    /// distributor's `TopUpNotApproved` and `Paused` when a top-up is due.
     /// # Events
-    /// SEP-41 `mint`.
+    /// SEP-41 `mint`; the distributor's `topup_collected` when a top-up is due.
     fn mint(env: Env, to: Address, amount: i128) {
         let config = config(&env);
-        config.operator.require_auth();
+        let (operator, capacity) =
+            PoolOracleClient::new(&env, &config.oracle).minter_capacity(&config.pool);
+        operator.require_auth();
         ttl::bump_instance(&env);
-        check_amount(&env, amount);
-        if storage::distributor(&env).is_none() {
+        check_positive(&env, amount);
+        check_not_paused(&env);
+        let Some(distributor) = storage::distributor(&env) else {
             panic_with_error!(&env, ShareTokenError::DistributorNotSet);
-        }
+        };
         if env.ledger().timestamp() >= config.maturity {
             panic_with_error!(&env, ShareTokenError::Matured);
         }
-        let capacity = PoolOracleClient::new(&env, &config.oracle).capacity(&config.pool);
         // (supply) * h <= C * 10^7  ⟺  supply <= floor(C * 10^7 / h), for integers, h > 0.
         let max_supply = mul_div_floor_i128(capacity.max(0), SHARE_UNIT, config.hashrate_per_share)
             .unwrap_or(i128::MAX);
-        accounting::mint(&env, &to, amount, max_supply);
+        let topup = accounting::mint(&env, &config, &to, amount, max_supply);
+        if topup > 0 {
+            PayoutDistributorClient::new(&env, &distributor).collect_topup(&operator, &topup);
+        }
         MintWithAmountOnly { to, amount }.publish(&env);
     }
 
@@ -235,23 +254,18 @@ impl ShareToken for ShareTokenContract {
         accounting::accrued(&env, &holder)
     }
 
-    /// Streams `amount` (plus whatever is unstreamed or was carried over a zero-supply period)
-    /// to holders, linearly until `now + duration` but never past maturity; at or after
-    /// maturity, credits it at once to the holders of this moment.
+    /// Streams `amount` (and whatever was carried) to holders, linearly until the end of the
+    /// epoch after the current one, beside the stream of the previous epoch's deposits, which
+    /// it never delays. Maturity changes nothing: the last epochs' payouts stream too.
     ///
     /// # Auth
     /// The distributor. Errors: `DistributorNotSet`, `InvalidAmount`. Events: `reward_notified`.
-    fn notify_reward(env: Env, amount: i128, duration: u64) {
+    fn notify_reward(env: Env, amount: i128) {
         require_distributor(&env);
         ttl::bump_instance(&env);
         check_positive(&env, amount);
-        let rewards = accounting::notify(&env, amount, duration, config(&env).maturity);
-        RewardNotified {
-            amount,
-            unstreamed: rewards.unstreamed,
-            end: rewards.end,
-        }
-        .publish(&env);
+        let end = accounting::notify(&env, &config(&env), amount);
+        RewardNotified { amount, end }.publish(&env);
     }
 
     /// Zeroes and returns `holder`'s accrued rewards, for the distributor to pay out.
@@ -264,6 +278,14 @@ impl ShareToken for ShareTokenContract {
             RewardsTaken { holder, amount }.publish(&env);
         }
         amount
+    }
+
+    /// The supply integrated over the ended `epoch` (base units × seconds), the supply it ended
+    /// with and the supply now, given the supply at its start: the distributor records epochs
+    /// in order and carries it. Only meaningful for an ended epoch.
+    fn epoch_supply(env: Env, epoch: u64, supply_at_start: i128) -> (i128, i128, i128) {
+        ttl::bump_instance(&env);
+        accounting::epoch_supply(&env, &config(&env), epoch, supply_at_start)
     }
 
     fn maturity(env: Env) -> u64 {
@@ -286,9 +308,13 @@ impl ShareToken for ShareTokenContract {
         config(&env).pool
     }
 
+    /// The pool's current operator on the oracle: who may mint.
     fn operator(env: Env) -> Address {
         ttl::bump_instance(&env);
-        config(&env).operator
+        let config = config(&env);
+        PoolOracleClient::new(&env, &config.oracle)
+            .minter_capacity(&config.pool)
+            .0
     }
 
     /// Stops transfers, mints and burns. Auth: the admin. Events: `paused`.
@@ -356,19 +382,32 @@ fn check_positive(env: &Env, amount: i128) {
     }
 }
 
-/// The checks every balance change makes first.
-fn check_amount(env: &Env, amount: i128) {
-    check_positive(env, amount);
+fn check_not_paused(env: &Env) {
     if pause::is_paused(env) {
         panic_with_error!(env, ShareTokenError::Paused);
     }
 }
 
-/// The checks every transfer makes before touching balances.
-fn check_movable(env: &Env, from: &Address, to: &Address, amount: i128) {
-    check_amount(env, amount);
+/// The checks every transfer and burn makes first: a non-negative amount, not paused.
+fn check_amount(env: &Env, amount: i128) {
+    if amount < 0 {
+        panic_with_error!(env, ShareTokenError::InvalidAmount);
+    }
+    check_not_paused(env);
+}
+
+/// Moves shares between holders; moving nothing, or to oneself, changes nothing.
+fn move_shares(env: &Env, from: &Address, to: &Address, amount: i128) {
     if from == to {
-        panic_with_error!(env, ShareTokenError::SelfTransfer);
+        accounting::check_balance(env, from, amount);
+    } else if amount > 0 {
+        accounting::transfer(env, from, to, amount);
+    }
+}
+
+fn burn_shares(env: &Env, from: &Address, amount: i128) {
+    if amount > 0 {
+        accounting::burn(env, &config(env), from, amount);
     }
 }
 

@@ -5,12 +5,11 @@ use soroban_sdk::contracterror;
 #[derive(Copy, Clone, Debug, Eq, PartialEq, PartialOrd, Ord)]
 #[repr(u32)]
 pub enum ShareTokenError {
-    /// Amounts must be positive (allowances: not negative).
+    /// Amounts may not be negative; mints and rewards must be positive.
     InvalidAmount = 200,
     InsufficientBalance = 201,
     InsufficientAllowance = 202,
-    /// `from` and `to` are the same account.
-    SelfTransfer = 203,
+    // 203 was `SelfTransfer`: self transfers succeed as no-ops, as the SAC's do.
     /// A non-zero allowance must live until the current ledger or later.
     InvalidExpiration = 204,
     /// Transfers, mints and burns are paused.

@@ -7,12 +7,11 @@ pub struct DistributorSet {
     pub distributor: Address,
 }
 
-/// A new reward stream: `amount` added, `unstreamed` now paying out until `end`.
+/// `amount` joined the stream that pays out until `end`.
 #[contractevent]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct RewardNotified {
     pub amount: i128,
-    pub unstreamed: i128,
     pub end: u64,
 }
 

@@ -9,6 +9,7 @@ mod errors;
 mod events;
 mod rewards;
 mod storage;
+mod supply;
 
 pub use contract::{ShareTokenContract, ShareTokenContractClient};
 pub use errors::ShareTokenError;

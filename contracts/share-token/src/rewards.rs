@@ -1,20 +1,35 @@
-//! Reward accounting: a reward-per-share index streamed linearly over time (the
+//! Reward accounting: a reward-per-share index fed by linear streams (the
 //! Funds-Distribution-Token pattern), with each holder's position kept beside its balance.
 //!
-//! A stream is a *rate*: index units per second, fixed whenever the stream or the supply
-//! changes (a checkpoint: mint, burn, a new stream). Between checkpoints the index at any moment
-//! is `index + rate * elapsed`, one multiplication, so transfers and claims read it without
-//! dividing and without writing global state.
+//! # Streams
+//! A deposit streams until the end of the epoch after the one it is paid in, so every stream
+//! lasts more than one epoch and all deposits of one epoch share an end. At most two streams
+//! are live at a time (those paid in the previous epoch and in the current one): each is a
+//! *lane* with its end and its unpaid rest. A new deposit joins the lane with its end
+//! and leaves the other lane alone, so no deposit ever delays or shrinks another's stream, and
+//! nothing — no mint, burn, deposit or maturity — credits a stream's rest at once.
 //!
-//! Rounding is always down, for holders: the rate is floored, so the index never pays more than
-//! was streamed; what the floor leaves unpaid stays in `unstreamed` and joins the next stream.
-//! What an index increase pays all holders together, `supply × increase / SCALE`, is taken out
-//! of `unstreamed` rounded *up*: holders keep fractions exactly, so taking out less would let a
-//! fraction of a unit be streamed twice at every checkpoint.
-//! A holder's accrual is kept in index units (× [`SCALE`]), so no fraction of a unit is ever
-//! dropped between settlements: only taking it rounds down to whole units, and the fraction
-//! stays for next time. Claiming often or once pays the same; what no holder can claim stays
-//! in the distributor's books as dust, never owed and never over-paid.
+//! # The index
+//! At every checkpoint (mint, burn, deposit) each lane fixes the index increase it still owes
+//! the current supply, `total`, and pays it linearly until its end: between checkpoints the
+//! index at any moment is `index + Σ total × elapsed / span`, exact to the index unit (a fixed
+//! per-second rate would lose up to a unit every second: 13% of a day's stream for 1 MH/s
+//! shares of a 1 EH/s pool). Transfers and claims read it without writing global state.
+//!
+//! # Rounding
+//! None is lost. Rests, like holders' accruals, are kept in index units (reward units ×
+//! [`SCALE`]), so an index increase takes out of its lane exactly `supply × increase`, what
+//! it pays all holders together. Only `total` is rounded down, and what it leaves (under one
+//! index unit per base unit of supply) stays in the rest; when a lane ends, its leftovers are
+//! *carried* and join the next deposit's stream, as is whatever streams while no share exists.
+//! Holders' accruals round down only when taken, to whole units, and the fraction stays for
+//! next time: claiming often or once pays the same.
+//!
+//! # Mints
+//! A mint adds to every live lane's rest exactly the new shares' part of it (rounded up to
+//! whole units): the *top-up* the minter pays. Per-share rates stay as they were, so holders
+//! before the mint get what their streams promised, and the minter recovers only what it paid
+//! in.
 //!
 //! The index is a wrapping `u128` scaled by [`SCALE`]: only differences between two readings
 //! matter, and a difference is exact while a holder's unsettled rewards per base unit of
@@ -25,21 +40,39 @@ use hashshare_common::math::{checked_mul, mul_div_ceil, mul_div_floor};
 /// usual case) divide exactly.
 pub const SCALE: u128 = 1_000_000_000_000_000_000;
 
-/// The token-wide reward state.
+/// Live streams at most: those paid in the previous epoch and in the current one.
+pub const LANES: usize = 2;
+
+/// One stream: until when it runs and what it still adds to the index. What it still has to
+/// pay in reward units lives in [`Rewards::rest`].
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
-pub struct Rewards {
-    pub supply: i128,
+pub struct Lane {
+    pub end: u64,
+    /// Index units the lane adds, linearly, from the stream's `updated` until `end`.
+    pub total: u128,
+}
+
+/// What reading the index needs: the part of the reward state every transfer and claim loads.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub struct Stream {
     /// Reward per base unit of supply, × [`SCALE`], as of `updated`.
     pub index: u128,
-    /// Index units per second from `updated` until `end`.
-    pub rate: u128,
     /// The last checkpoint.
     pub updated: u64,
-    /// When the current stream ends.
-    pub end: u64,
-    /// Reward not yet credited to the index (the stream's rest, and rounding leftovers).
-    pub unstreamed: i128,
-    /// Streamed while the supply was zero; joins the next stream.
+    pub lanes: [Lane; LANES],
+}
+
+/// The whole reward state: the stream, and what only checkpoints need. Amounts not yet
+/// credited are kept in index units (reward units × [`SCALE`]), like holders' accruals, so
+/// crediting the index takes out of them exactly what it pays and no fraction is ever lost.
+#[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
+pub struct Rewards {
+    pub stream: Stream,
+    pub supply: i128,
+    /// What each lane has still to pay, from `stream.updated` to its end, × [`SCALE`].
+    pub rest: [i128; LANES],
+    /// Paid by no lane yet (a lane's leftovers, what streamed while no share existed), ×
+    /// [`SCALE`]: joins the next deposit's stream.
     pub carried: i128,
 }
 
@@ -53,7 +86,7 @@ pub struct Holder {
     pub accrued_scaled: i128,
 }
 
-/// Arithmetic beyond any amount a real asset can have.
+/// Arithmetic beyond any amount a real asset can have, or a stream that cannot be placed.
 #[derive(Debug, Eq, PartialEq)]
 pub struct Overflow;
 
@@ -61,114 +94,130 @@ fn to_i128(value: u128) -> Result<i128, Overflow> {
     i128::try_from(value).map_err(|_| Overflow)
 }
 
-impl Rewards {
-    /// Seconds of the stream that have run since the checkpoint, as of `now`.
-    fn elapsed(&self, now: u64) -> u64 {
-        now.min(self.end).saturating_sub(self.updated)
-    }
+fn to_u128(value: i128) -> Result<u128, Overflow> {
+    u128::try_from(value).map_err(|_| Overflow)
+}
 
-    /// The index at `now`, without checkpointing: one multiplication.
+fn add(a: i128, b: i128) -> Result<i128, Overflow> {
+    a.checked_add(b).ok_or(Overflow)
+}
+
+/// Reward units in index units: `amount × SCALE`, exact (up to 1.7 × 10^20 units).
+fn scaled(amount: i128) -> Result<i128, Overflow> {
+    amount.checked_mul(SCALE as i128).ok_or(Overflow)
+}
+
+impl Lane {
+    /// What the lane adds to the index from `updated` until `now`: its `total` pro rata,
+    /// rounded down, and all of it at the end.
+    fn increase(&self, updated: u64, now: u64) -> Result<u128, Overflow> {
+        let seconds = now.min(self.end).saturating_sub(updated);
+        if seconds == 0 || self.total == 0 {
+            return Ok(0);
+        }
+        let span = u128::from(self.end - updated); // >= seconds > 0
+        mul_div_floor(self.total, u128::from(seconds), span).ok_or(Overflow)
+    }
+}
+
+impl Stream {
+    /// The index at `now`, without checkpointing.
     pub fn index_at(&self, now: u64) -> Result<u128, Overflow> {
-        let increase = checked_mul(self.rate, u128::from(self.elapsed(now))).ok_or(Overflow)?;
-        Ok(self.index.wrapping_add(increase))
+        let mut index = self.index;
+        for lane in &self.lanes {
+            index = index.wrapping_add(lane.increase(self.updated, now)?);
+        }
+        Ok(index)
     }
+}
 
-    /// Moves the checkpoint to `now`, crediting what streamed since to the index, or to
-    /// `carried` if there was no supply to credit it to. Required before the supply changes.
+impl Rewards {
+    /// Moves the checkpoint to `now`: credits what each lane streamed since to the index and
+    /// takes exactly that out of the lane's rest. An ended lane's leftovers, and every rest
+    /// while no share exists, are carried. Re-fixes each lane's total for the rest of it.
     pub fn checkpoint(&mut self, now: u64) -> Result<(), Overflow> {
-        let elapsed = self.elapsed(now);
-        if elapsed > 0 && self.unstreamed > 0 {
-            if self.supply > 0 {
-                let increase = self.index_at(now)?.wrapping_sub(self.index);
-                let credited =
-                    mul_div_ceil(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
-                self.index = self.index.wrapping_add(increase);
-                self.unstreamed -= to_i128(credited)?;
-            } else {
-                let span = u128::from(self.end - self.updated);
-                let streamed = mul_div_floor(self.unstreamed as u128, u128::from(elapsed), span)
-                    .ok_or(Overflow)?;
-                self.carried = self
-                    .carried
-                    .checked_add(to_i128(streamed)?)
-                    .ok_or(Overflow)?;
-                self.unstreamed -= to_i128(streamed)?;
+        let now = now.max(self.stream.updated);
+        for (lane, rest) in self.stream.lanes.iter().zip(self.rest.iter_mut()) {
+            if *rest > 0 && self.supply > 0 {
+                let increase = lane.increase(self.stream.updated, now)?;
+                let paid = checked_mul(increase, to_u128(self.supply)?).ok_or(Overflow)?;
+                // total <= rest / supply, so this never exceeds the rest.
+                *rest = rest.checked_sub(to_i128(paid)?).ok_or(Overflow)?;
+                self.stream.index = self.stream.index.wrapping_add(increase);
+            }
+            if now >= lane.end || self.supply <= 0 {
+                self.carried = add(self.carried, *rest)?;
+                *rest = 0;
             }
         }
-        self.updated = self.updated.max(now);
-        self.reset_rate()
+        self.stream.updated = now;
+        self.reset_totals()
     }
 
-    /// Changes the supply at the checkpoint (call [`Rewards::checkpoint`] first) and re-fixes
-    /// the rate for the new supply.
-    pub fn set_supply(&mut self, supply: i128) -> Result<(), Overflow> {
-        self.supply = supply;
-        self.reset_rate()
-    }
-
-    /// The rate that pays `unstreamed` over what is left of the stream to the current supply,
-    /// rounded down: `floor(floor(unstreamed * SCALE / supply) / seconds)`, which equals
-    /// `floor(unstreamed * SCALE / (supply * seconds))` without forming the product.
-    fn reset_rate(&mut self) -> Result<(), Overflow> {
-        let seconds = self.end.saturating_sub(self.updated);
-        self.rate = if self.supply > 0 && self.unstreamed > 0 && seconds > 0 {
-            mul_div_floor(self.unstreamed as u128, SCALE, self.supply as u128).ok_or(Overflow)?
-                / u128::from(seconds)
-        } else {
-            0
-        };
+    /// Fixes what each lane adds to the index by its end: its rest shared by the current
+    /// supply, rounded down (the remainder stays in the rest and is carried at the end).
+    fn reset_totals(&mut self) -> Result<(), Overflow> {
+        let updated = self.stream.updated;
+        for (lane, rest) in self.stream.lanes.iter_mut().zip(self.rest.iter()) {
+            lane.total = if *rest > 0 && self.supply > 0 && lane.end > updated {
+                to_u128(*rest)? / to_u128(self.supply)?
+            } else {
+                0
+            };
+        }
         Ok(())
     }
 
-    /// Starts a stream of `amount` plus whatever is unstreamed or carried, paying out linearly
-    /// until `now + duration`, but never past `maturity`. With no time left (zero duration, or
-    /// at or after maturity) everything is credited at once to the holders of this moment.
-    pub fn notify(
-        &mut self,
-        amount: i128,
-        duration: u64,
-        maturity: u64,
-        now: u64,
-    ) -> Result<(), Overflow> {
+    /// Streams `amount`, with everything carried, from `now` until `end` (later than `now`),
+    /// in the lane that already ends then, or a free one.
+    pub fn notify(&mut self, amount: i128, end: u64, now: u64) -> Result<(), Overflow> {
         self.checkpoint(now)?;
-        let total = self
-            .unstreamed
-            .checked_add(self.carried)
-            .and_then(|t| t.checked_add(amount))
+        if end <= self.stream.updated {
+            return Err(Overflow);
+        }
+        let lanes = &mut self.stream.lanes;
+        let slot = (0..LANES)
+            .find(|&i| lanes[i].end == end)
+            .or_else(|| (0..LANES).find(|&i| self.rest[i] == 0))
             .ok_or(Overflow)?;
+        lanes[slot].end = end;
+        self.rest[slot] = add(add(self.rest[slot], scaled(amount)?)?, self.carried)?;
         self.carried = 0;
-        self.unstreamed = total;
-        self.end = now.saturating_add(duration).min(maturity).max(now);
-        if self.end == now {
-            self.credit_at_once()?;
-        }
-        self.reset_rate()
+        self.reset_totals()
     }
 
-    /// Closes the running stream: what it still has to pay is credited at once to the current
-    /// supply (or carried, when there is none). A mint calls this first, so shares minted while
-    /// a stream runs never share in rewards sized for the supply before them.
-    pub fn close_stream(&mut self, now: u64) -> Result<(), Overflow> {
-        self.end = self.end.min(now);
-        self.credit_at_once()?;
-        self.reset_rate()
+    /// Adds `amount` shares at `now` and returns the top-up (reward units) the minter owes:
+    /// each live lane's rest grows by the new shares' part of it, rounded up to whole units,
+    /// so per-share rates do not drop.
+    pub fn mint(&mut self, amount: i128, now: u64) -> Result<i128, Overflow> {
+        self.checkpoint(now)?;
+        let mut topup = 0;
+        if self.supply > 0 {
+            let denominator = checked_mul(to_u128(self.supply)?, SCALE).ok_or(Overflow)?;
+            for rest in self.rest.iter_mut().filter(|rest| **rest > 0) {
+                let part =
+                    mul_div_ceil(to_u128(*rest)?, to_u128(amount)?, denominator).ok_or(Overflow)?;
+                let part = to_i128(part)?;
+                *rest = add(*rest, scaled(part)?)?;
+                topup = add(topup, part)?;
+            }
+        }
+        self.supply = add(self.supply, amount)?;
+        self.reset_totals()?;
+        Ok(topup)
     }
 
-    fn credit_at_once(&mut self) -> Result<(), Overflow> {
-        if self.unstreamed <= 0 {
-            return Ok(());
-        }
-        if self.supply <= 0 {
-            self.carried = self.carried.checked_add(self.unstreamed).ok_or(Overflow)?;
-            self.unstreamed = 0;
-            return Ok(());
-        }
-        let increase =
-            mul_div_floor(self.unstreamed as u128, SCALE, self.supply as u128).ok_or(Overflow)?;
-        let credited = mul_div_ceil(increase, self.supply as u128, SCALE).ok_or(Overflow)?;
-        self.index = self.index.wrapping_add(increase);
-        self.unstreamed -= to_i128(credited)?;
-        Ok(())
+    /// Removes `amount` shares at `now`: the streams' rests go to the remaining supply.
+    pub fn burn(&mut self, amount: i128, now: u64) -> Result<(), Overflow> {
+        self.checkpoint(now)?;
+        self.supply = self.supply.checked_sub(amount).ok_or(Overflow)?;
+        self.reset_totals()
+    }
+
+    /// Everything not yet credited to the index, in reward units (fractions included).
+    #[cfg(test)]
+    pub fn unpaid(&self) -> i128 {
+        (self.rest.iter().sum::<i128>() + self.carried) / SCALE as i128
     }
 }
 
@@ -187,10 +236,7 @@ impl Holder {
         let delta = index.wrapping_sub(self.index);
         if delta != 0 && self.balance > 0 {
             let earned = checked_mul(self.balance as u128, delta).ok_or(Overflow)?;
-            self.accrued_scaled = self
-                .accrued_scaled
-                .checked_add(to_i128(earned)?)
-                .ok_or(Overflow)?;
+            self.accrued_scaled = add(self.accrued_scaled, to_i128(earned)?)?;
         }
         self.index = index;
         Ok(())
@@ -221,107 +267,181 @@ mod test {
         }
     }
 
+    fn supplied(supply: i128) -> Rewards {
+        let mut r = Rewards::default();
+        r.mint(supply, 0).unwrap();
+        r
+    }
+
+    /// What `h` earns from `r`'s index at `t`.
+    fn earned(r: &Rewards, h: Holder, t: u64) -> i128 {
+        let mut h = h;
+        h.settle(r.stream.index_at(t).unwrap()).unwrap();
+        h.accrued()
+    }
+
     #[test]
     fn a_stream_pays_linearly_and_completely() {
-        let mut r = Rewards::default();
-        r.set_supply(100).unwrap();
-        r.notify(1_000, 100, u64::MAX, 0).unwrap();
-        let mut h = holder(100, r.index);
-        h.settle(r.index_at(25).unwrap()).unwrap();
-        assert_eq!(h.accrued(), 250);
-        h.settle(r.index_at(1_000).unwrap()).unwrap();
-        assert_eq!(h.accrued(), 1_000);
+        let mut r = supplied(100);
+        r.notify(1_000, 100, 0).unwrap();
+        let h = holder(100, r.stream.index);
+        assert_eq!(earned(&r, h, 25), 250);
+        assert_eq!(earned(&r, h, 100), 1_000);
+        assert_eq!(earned(&r, h, 1_000), 1_000, "nothing after the end");
     }
 
     #[test]
-    fn zero_supply_carries_the_stream_into_the_next_one() {
-        let mut r = Rewards::default();
-        r.notify(600, 60, u64::MAX, 0).unwrap();
-        r.checkpoint(30).unwrap();
-        assert_eq!((r.carried, r.unstreamed), (300, 300));
-        r.notify(100, 10, u64::MAX, 30).unwrap();
-        assert_eq!((r.carried, r.unstreamed, r.end), (0, 700, 40));
-    }
-
-    #[test]
-    fn rounding_leftovers_join_the_next_stream() {
-        // 3 × 10^17 base units of supply: the floored rate (4 index units a second instead of
-        // 4.76) holds back more than a whole unit over the stream.
-        let mut r = Rewards::default();
-        r.set_supply(300_000_000_000_000_000).unwrap();
-        r.notify(10, 7, u64::MAX, 0).unwrap();
-        assert_eq!(r.rate, 4);
-        r.checkpoint(7).unwrap();
-        assert_eq!(r.unstreamed, 1, "10 - ceil(28 * 3e17 / 1e18)");
-        r.notify(5, 5, u64::MAX, 7).unwrap();
-        assert_eq!(r.unstreamed, 1 + 5);
-    }
-
-    #[test]
-    fn maturity_clamps_the_stream_and_credits_late_deposits_at_once() {
-        let mut r = Rewards::default();
-        r.set_supply(4).unwrap();
-        r.notify(80, 100, 40, 0).unwrap();
-        assert_eq!(r.end, 40);
-        assert_eq!(r.index_at(20).unwrap(), 10 * SCALE);
-        assert_eq!(r.index_at(1_000).unwrap(), 20 * SCALE);
-        r.notify(8, 100, 40, 50).unwrap();
-        assert_eq!(r.unstreamed, 0);
-        assert_eq!(r.index, 22 * SCALE);
-    }
-
-    #[test]
-    fn closing_a_stream_credits_its_rest_to_the_holders_of_that_moment() {
-        let mut r = Rewards::default();
-        r.set_supply(10).unwrap();
-        r.notify(1_000, 100, u64::MAX, 0).unwrap();
-        r.checkpoint(40).unwrap();
-        r.close_stream(40).unwrap();
-        assert_eq!((r.unstreamed, r.rate, r.end), (0, 0, 40));
+    fn a_second_deposit_never_delays_the_first() {
+        let mut r = supplied(10);
+        r.notify(1_000, 100, 0).unwrap();
+        let h = holder(10, r.stream.index);
+        r.notify(1, 200, 50).unwrap(); // a stranger's tiny deposit, in the other lane
+        assert_eq!(earned(&r, h, 100), 1_000, "the first stream ends on time");
+        r.notify(1, 100, 60).unwrap(); // joining the first lane speeds it, never slows it
         assert_eq!(
-            r.index,
-            100 * SCALE,
-            "all 1,000 across the 10 units of supply"
+            earned(&r, h, 100),
+            1_001,
+            "and a third of the second lane's unit"
         );
-        r.set_supply(20).unwrap(); // the mint: nothing left for the new shares
-        assert_eq!(r.index_at(1_000).unwrap(), 100 * SCALE);
-        // With no supply, the rest is carried into the next stream instead.
-        let mut empty = Rewards::default();
-        empty.notify(500, 100, u64::MAX, 0).unwrap();
-        empty.checkpoint(50).unwrap();
-        empty.close_stream(50).unwrap();
-        assert_eq!((empty.carried, empty.unstreamed), (500, 0));
+        assert_eq!(earned(&r, h, 200), 1_002);
+    }
+
+    #[test]
+    fn three_ends_at_once_cannot_be_placed() {
+        let mut r = supplied(10);
+        r.notify(10, 100, 0).unwrap();
+        r.notify(10, 200, 0).unwrap();
+        assert_eq!(r.notify(10, 300, 0), Err(Overflow));
+        r.checkpoint(100).unwrap(); // the first lane ended: its slot is free again
+        r.notify(10, 300, 100).unwrap();
+    }
+
+    #[test]
+    fn a_mint_pays_in_what_its_shares_take_and_dilutes_no_one() {
+        let mut r = supplied(100);
+        r.notify(1_000, 100, 0).unwrap();
+        let old = holder(100, r.stream.index);
+        r.checkpoint(40).unwrap();
+        let index_at_mint = r.stream.index;
+        let topup = r.mint(50, 40).unwrap();
+        assert_eq!(
+            topup, 300,
+            "half of the 600 left, for half as many shares again"
+        );
+        let new = holder(50, index_at_mint);
+        assert_eq!(
+            earned(&r, old, 100),
+            1_000,
+            "the old shares get their whole stream"
+        );
+        assert_eq!(
+            earned(&r, new, 100),
+            300,
+            "the new ones exactly their top-up"
+        );
+    }
+
+    #[test]
+    fn a_burn_leaves_its_part_to_the_other_holders() {
+        let mut r = supplied(100);
+        r.notify(1_000, 100, 0).unwrap();
+        let stays = holder(50, r.stream.index);
+        r.burn(50, 50).unwrap();
+        assert_eq!(earned(&r, stays, 100), 250 + 500);
+    }
+
+    #[test]
+    fn with_no_supply_everything_is_carried_into_the_next_stream() {
+        let mut r = Rewards::default();
+        r.notify(600, 60, 0).unwrap();
+        r.checkpoint(30).unwrap();
+        assert_eq!((r.carried, r.rest), (600 * SCALE as i128, [0, 0]));
+        assert_eq!(
+            r.mint(10, 30).unwrap(),
+            0,
+            "nothing to top up: no stream runs"
+        );
+        r.notify(100, 90, 30).unwrap();
+        let h = holder(10, r.stream.index);
+        assert_eq!(earned(&r, h, 90), 700);
+    }
+
+    #[test]
+    fn a_lanes_leftovers_are_carried_when_it_ends() {
+        // 3 × 10^18 base units sharing 10 units: 3.3 index units, floored to 3, which take 9
+        // of the 10: 1 is left when the lane ends.
+        let mut r = supplied(3_000_000_000_000_000_000);
+        r.notify(10, 7, 0).unwrap();
+        r.checkpoint(7).unwrap();
+        assert_eq!(r.stream.index, 3);
+        assert_eq!((r.rest, r.unpaid()), ([0, 0], 10 - 9));
+        r.notify(0, 20, 7).unwrap();
+        assert_eq!(
+            (r.rest[0] + r.rest[1], r.carried),
+            (SCALE as i128, 0),
+            "into the next stream"
+        );
+    }
+
+    /// 1 MH/s shares of a 1 EH/s pool: 10^19 base units sharing 2,000,000 units a day. An
+    /// integer rate (2.3 index units a second) would hold back 13%; paying the lane's total
+    /// pro rata holds back under a unit per checkpoint.
+    #[test]
+    fn fine_grained_shares_get_their_whole_stream() {
+        let supply = 10_000_000_000_000_000_000;
+        let mut r = supplied(supply);
+        r.notify(2_000_000, 86_400, 0).unwrap();
+        let h = holder(supply, r.stream.index);
+        let paid = earned(&r, h, 86_400);
+        assert!(2_000_000 - paid <= 10, "{paid}");
+        // Checkpoints along the way (mints of others) hold back at most one more unit each.
+        let mut r = supplied(supply);
+        r.notify(2_000_000, 86_400, 0).unwrap();
+        let mut h = holder(supply, r.stream.index);
+        for t in (0..86_400).step_by(3_600) {
+            r.checkpoint(t).unwrap();
+            h.settle(r.stream.index).unwrap();
+        }
+        r.checkpoint(86_400).unwrap();
+        h.settle(r.stream.index).unwrap();
+        assert!(2_000_000 - h.accrued() <= 50, "{}", h.accrued());
+    }
+
+    #[test]
+    fn huge_streams_never_overflow() {
+        let mut r = supplied(1);
+        let amount = i64::MAX as i128;
+        r.notify(amount, 3, 0).unwrap();
+        let h = holder(1, r.stream.index);
+        assert_eq!(earned(&r, h, 1), amount / 3);
+        assert_eq!(earned(&r, h, 3), amount);
     }
 
     #[test]
     fn holders_round_down() {
-        let mut r = Rewards::default();
-        r.set_supply(3).unwrap();
-        r.notify(10, 0, u64::MAX, 0).unwrap();
-        let mut h = holder(1, 0);
-        h.settle(r.index).unwrap();
-        assert_eq!(h.accrued(), 3); // 10/3 rounded down
+        let mut r = supplied(3);
+        r.notify(10, 1, 0).unwrap();
+        assert_eq!(earned(&r, holder(1, 0), 1), 3); // 10/3 rounded down
     }
 
     /// Holders keep fractions exactly, so every checkpoint must take what it pays out of the
     /// stream rounded up: otherwise fractions are streamed twice and holders are over-paid.
     #[test]
     fn many_checkpoints_never_credit_more_than_was_streamed() {
-        let mut r = Rewards::default();
-        r.set_supply(7).unwrap();
+        let mut r = supplied(7);
         let (mut a, mut b) = (holder(3, 0), holder(4, 0));
         let mut streamed_in = 0;
         for round in 0..50u64 {
             let t = round * 13;
-            r.notify(1_001, 13, u64::MAX, t).unwrap();
+            r.notify(1_001, t + 13, t).unwrap();
             streamed_in += 1_001;
             for step in 1..=13 {
                 r.checkpoint(t + step).unwrap(); // as a mint or burn would
-                a.settle(r.index).unwrap();
-                b.settle(r.index).unwrap();
+                a.settle(r.stream.index).unwrap();
+                b.settle(r.stream.index).unwrap();
             }
             let paid_scaled = a.accrued_scaled + b.accrued_scaled;
-            let kept = i128::from(streamed_in) - r.unstreamed - r.carried;
+            let kept = i128::from(streamed_in) - r.unpaid();
             assert!(
                 paid_scaled <= kept * SCALE as i128,
                 "round {round}: over-credited"
@@ -334,16 +454,15 @@ mod test {
 
     #[test]
     fn taking_often_or_once_pays_the_same() {
-        let mut r = Rewards::default();
-        r.set_supply(3).unwrap();
-        r.notify(100, 30, u64::MAX, 0).unwrap();
+        let mut r = supplied(3);
+        r.notify(100, 30, 0).unwrap();
         let (mut often, mut once) = (holder(1, 0), holder(1, 0));
         let mut taken = 0;
         for t in 1..=30 {
-            often.settle(r.index_at(t).unwrap()).unwrap();
+            often.settle(r.stream.index_at(t).unwrap()).unwrap();
             taken += often.take();
         }
-        once.settle(r.index_at(30).unwrap()).unwrap();
+        once.settle(r.stream.index_at(30).unwrap()).unwrap();
         assert_eq!(taken, once.take());
         assert_eq!(taken, 33); // 100/3 rounded down once, not thirty times
     }
