@@ -119,7 +119,8 @@ pub fn wasm_sizes() -> Vec<(String, u64)> {
 }
 
 /// A suite grown to a realistic state: two investors holding 60/40 shares of an attested pool,
-/// an epoch recorded, partly paid and streaming, the next attested and not recorded, an
+/// an epoch recorded, partly paid in two epochs and so streaming in both lanes, the next
+/// attested and not recorded, an
 /// allowance, an ended epoch with two of the three submissions its quorum needs, a second
 /// registered pool,
 /// admin transfers proposed and an upgrade WASM uploaded.
@@ -168,6 +169,9 @@ impl Scene {
             s.oracle
                 .submit(&reporter, &s.pool, &epoch, &(2_000 * TH_PER_SHARE), &7);
         }
+        // A second payment in this epoch: two streams run, as in the steady state of daily
+        // payments, so every reading of the index pays for both.
+        s.distributor.deposit(&s.operator, &paid_epoch, &100_000);
 
         s.oracle
             .register_pool(&Symbol::new(env, SPARE), &pool_config(env, 5, 3));
@@ -614,6 +618,12 @@ pub fn holders_sweep(sizes: &[usize]) -> Sweep {
                     )
                 }),
             ),
+            (
+                "mint".to_string(),
+                measure(env, |env| {
+                    ShareTokenClient::new(env, &port(env, &token)).mint(&port(env, a), &SHARE_UNIT)
+                }),
+            ),
         ];
         points.push(SweepPoint { size, costs });
     }
@@ -630,26 +640,27 @@ pub fn deposits_sweep(sizes: &[usize]) -> Sweep {
     let s = Suite::new(epochs as u64 * DAY, 500, i128::from(i64::MAX));
     let env = &s.env;
     let (alice, bob) = (Address::generate(env), Address::generate(env));
-    s.attest(100 * TH_PER_SHARE, 1_000_000);
+    s.attest(200 * TH_PER_SHARE, 1_000_000);
     s.token.mint(&alice, &(60 * SHARE_UNIT));
     s.token.mint(&bob, &(40 * SHARE_UNIT));
     let mut deposited = 0;
     let mut points = Vec::new();
     for &size in sizes {
         while deposited < size {
-            let epoch = s.attest(100 * TH_PER_SHARE, 1_000_000);
+            let epoch = s.attest(200 * TH_PER_SHARE, 1_000_000);
             s.record_through(epoch);
             s.distributor.deposit(&s.operator, &epoch, &1_000_000);
             deposited += 1;
         }
         // An epoch recorded and partly paid, and the next attested, not yet recorded.
-        let partly = s.attest(100 * TH_PER_SHARE, 1_000_000);
+        let partly = s.attest(200 * TH_PER_SHARE, 1_000_000);
         s.record_through(partly);
         s.distributor.deposit(&s.operator, &partly, &1_000);
-        let fresh = s.attest(100 * TH_PER_SHARE, 1_000_000);
+        let fresh = s.attest(200 * TH_PER_SHARE, 1_000_000);
         advance(env, 3_600);
         let distributor = s.distributor.address.clone();
         let operator = s.operator.clone();
+        let token = s.token.address.clone();
         let client = |env: &Env| PayoutDistributorClient::new(env, &port(env, &distributor));
         let costs = vec![
             (
@@ -668,6 +679,13 @@ pub fn deposits_sweep(sizes: &[usize]) -> Sweep {
                 "record".to_string(),
                 measure(env, |env| {
                     client(env).record(&fresh);
+                }),
+            ),
+            (
+                "mint".to_string(),
+                measure(env, |env| {
+                    ShareTokenClient::new(env, &port(env, &token))
+                        .mint(&port(env, &alice), &SHARE_UNIT)
                 }),
             ),
         ];

@@ -58,7 +58,7 @@ pub fn mul_div_ceil_i128(a: i128, b: i128, d: i128) -> Option<i128> {
 }
 
 /// The full 256-bit product `a * b` as `(high, low)` 128-bit halves.
-fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+pub fn mul_wide(a: u128, b: u128) -> (u128, u128) {
     const MASK: u128 = u64::MAX as u128;
     let (a_hi, a_lo) = (a >> 64, a & MASK);
     let (b_hi, b_lo) = (b >> 64, b & MASK);

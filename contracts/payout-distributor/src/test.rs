@@ -4,7 +4,7 @@
 extern crate std;
 
 use hashshare_common::ttl::{DAY_IN_LEDGERS, PERSISTENT_BUMP};
-use hashshare_interfaces::{EpochPayout, EpochReport, PoolConfig};
+use hashshare_interfaces::{Books, EpochPayout, EpochReport, PoolConfig};
 use soroban_sdk::{
     contract, contractimpl, contracttype,
     testutils::{
@@ -16,8 +16,8 @@ use soroban_sdk::{
 };
 
 use crate::{
-    storage::DataKey, Claimed, Deposited, DistributorError, FeeSet, PayoutDistributorContract,
-    PayoutDistributorContractClient, Recorded,
+    storage::DataKey, Claimed, Deposited, DistributorError, FeeRecipientSet, FeeSet, FeesWithdrawn,
+    Missed, PayoutDistributorContract, PayoutDistributorContractClient, Recorded, TopUpCollected,
 };
 
 #[contracttype]
@@ -25,6 +25,7 @@ enum MockKey {
     Pool,
     Report(u64),
     Supply,
+    EpochSupply(u64),
     Maturity,
     Accrued(Address),
     Notified,
@@ -86,16 +87,33 @@ impl MockShareToken {
         env.storage().instance().remove(&MockKey::Accrued(holder));
         amount
     }
-    pub fn notify_reward(env: Env, amount: i128, duration: u64) {
+    pub fn notify_reward(env: Env, amount: i128) {
         let mut log = Self::notified(env.clone());
-        log.push_back((amount, duration));
+        log.push_back(amount);
         env.storage().instance().set(&MockKey::Notified, &log);
     }
-    pub fn notified(env: Env) -> Vec<(i128, u64)> {
+    pub fn notified(env: Env) -> Vec<i128> {
         env.storage()
             .instance()
             .get(&MockKey::Notified)
             .unwrap_or(Vec::new(&env))
+    }
+    /// `(supply_seconds, supply_at_end, supply_now)`, as set by `set_epoch_supply`; an epoch
+    /// not set had `supply_at_start` throughout.
+    pub fn epoch_supply(env: Env, epoch: u64, supply_at_start: i128) -> (i128, i128, i128) {
+        let now = Self::supply_and_rate(&env).0;
+        let (seconds, at_end) = env
+            .storage()
+            .instance()
+            .get(&MockKey::EpochSupply(epoch))
+            .unwrap_or((supply_at_start * EPOCH_SECONDS as i128, supply_at_start));
+        (seconds, at_end, now)
+    }
+    pub fn set_epoch_supply(env: Env, epoch: u64, supply_seconds: i128, supply_at_end: i128) {
+        env.storage().instance().set(
+            &MockKey::EpochSupply(epoch),
+            &(supply_seconds, supply_at_end),
+        );
     }
     pub fn set_supply(env: Env, supply: i128, hashrate_per_share: i128) {
         env.storage()
@@ -137,7 +155,8 @@ const EPOCH_SECONDS: u64 = 100;
 /// Epoch 10 starts at maturity.
 const MATURITY: u64 = GENESIS + 10 * EPOCH_SECONDS;
 const FEE_BPS: u32 = 100;
-/// Epoch 0: 4 TH/s earned 1,000,000; 3 TH/s are sold, so 750,000 are owed.
+/// Epoch 0: 4 TH/s earned 1,000,000; 3 whole shares of 1 TH/s existed all epoch, so 750,000
+/// are owed.
 const REWARD: i128 = 1_000_000;
 const OWED: i128 = 750_000;
 
@@ -152,6 +171,8 @@ struct Setup {
     reward: TokenClient<'static>,
 }
 
+/// A distributor deployed before genesis (its first epoch is 0), over mocks: 3 shares held
+/// through epoch 0, whose report is in; the clock at the end of epoch 0.
 fn setup() -> Setup {
     let env = Env::new_with_config(EnvTestConfig {
         capture_snapshot_at_drop: false,
@@ -171,10 +192,12 @@ fn setup() -> Setup {
         genesis: GENESIS,
         dispute_seconds: 0,
         max_age_epochs: 1,
+        capacity_epochs: 1,
     });
     oracle.set_report(&0, &(4 * TH), &REWARD);
     let share_token = MockShareTokenClient::new(&env, &env.register(MockShareToken, ()));
     share_token.set_supply(&(3 * SHARE), &TH);
+    share_token.set_epoch_supply(&0, &(3 * SHARE * EPOCH_SECONDS as i128), &(3 * SHARE));
     share_token.set_maturity(&MATURITY);
     share_token.set_wiring(&oracle.address, &pool);
 
@@ -194,6 +217,8 @@ fn setup() -> Setup {
             fee_recipient.clone(),
         ),
     );
+    env.ledger()
+        .with_mut(|l| l.timestamp = GENESIS + EPOCH_SECONDS);
     Setup {
         distributor: PayoutDistributorContractClient::new(&env, &id),
         env,
@@ -206,24 +231,53 @@ fn setup() -> Setup {
     }
 }
 
+impl Setup {
+    fn at_epoch(&self, epoch: u64) {
+        self.env
+            .ledger()
+            .with_mut(|l| l.timestamp = GENESIS + epoch * EPOCH_SECONDS);
+    }
+
+    fn events(&self) -> soroban_sdk::testutils::ContractEvents {
+        self.env
+            .events()
+            .all()
+            .filter_by_contract(&self.distributor.address)
+    }
+}
+
 fn contract_error(error: DistributorError) -> Error {
     Error::from_contract_error(error as u32)
 }
 
-#[test]
-fn record_fixes_the_sold_share_of_the_reward_once() {
-    let s = setup();
-    let expected = EpochPayout {
-        owed: OWED,
+fn unpaid(owed: i128, supply_seconds: i128) -> EpochPayout {
+    EpochPayout {
+        owed,
         paid: 0,
+        topup: 0,
         fee: 0,
-    };
-    assert_eq!(s.distributor.record(&0), expected);
+        supply_seconds,
+        reported: true,
+    }
+}
+
+const EPOCH0_SECONDS: i128 = 3 * SHARE * EPOCH_SECONDS as i128;
+
+#[test]
+fn record_fixes_the_time_weighted_share_of_the_reward_once_and_in_order() {
+    let s = setup();
+    let d = &s.distributor;
+    assert_eq!(d.next_epoch(), 0);
+    s.at_epoch(2);
+    s.oracle.set_report(&1, &TH, &10);
     assert_eq!(
-        s.env
-            .events()
-            .all()
-            .filter_by_contract(&s.distributor.address),
+        d.try_record(&1),
+        Err(Ok(contract_error(DistributorError::EarlierEpochOpen)))
+    );
+    let expected = unpaid(OWED, EPOCH0_SECONDS);
+    assert_eq!(d.record(&0), expected);
+    assert_eq!(
+        s.events(),
         [Recorded {
             epoch: 0,
             owed: OWED,
@@ -231,63 +285,115 @@ fn record_fixes_the_sold_share_of_the_reward_once() {
             hashrate: 4 * TH,
             sold: 3 * TH,
         }
-        .to_xdr(&s.env, &s.distributor.address)]
+        .to_xdr(&s.env, &d.address)]
     );
-    assert_eq!(s.distributor.arrears(), OWED);
+    assert_eq!((d.arrears(), d.next_epoch()), (OWED, 1));
 
-    // More shares sold later change nothing for an epoch already recorded.
+    // More shares later change nothing for an epoch already recorded.
     s.share_token.set_supply(&(4 * SHARE), &TH);
-    assert_eq!(s.distributor.record(&0), expected);
-    assert_eq!(
-        s.env
-            .events()
-            .all()
-            .filter_by_contract(&s.distributor.address)
-            .events()
-            .len(),
-        0
-    );
-    assert_eq!(s.distributor.epoch(&0), Some(expected));
-    assert_eq!(s.distributor.arrears(), OWED);
+    assert_eq!(d.record(&0), expected);
+    assert_eq!(s.events().events().len(), 0);
+    assert_eq!(d.epoch(&0), Some(expected));
 
-    // An oversold epoch owes the whole reward; arrears add up.
-    s.oracle.set_report(&1, &TH, &10);
-    assert_eq!(s.distributor.record(&1).owed, 10);
-    assert_eq!(s.distributor.arrears(), OWED + 10);
-    assert_eq!(s.distributor.epoch(&2), None);
+    // Epoch 1 had the 3 shares only for its first half: 1.5 TH/s sold of 1 TH/s delivered,
+    // oversold, so it owes the whole reward.
+    s.share_token
+        .set_epoch_supply(&1, &(3 * SHARE * 50), &(4 * SHARE));
+    assert_eq!(d.record(&1).owed, 10);
+    assert_eq!((d.arrears(), d.next_epoch()), (OWED + 10, 2));
+    assert_eq!(d.epoch(&2), None);
 }
 
 #[test]
-fn record_refuses_missing_reports_epochs_after_maturity_and_overflow() {
+fn an_unreported_epoch_waits_for_its_deadline_then_owes_nothing_until_a_late_report() {
     let s = setup();
+    let d = &s.distributor;
+    d.record(&0);
+    s.share_token
+        .set_epoch_supply(&1, &(2 * SHARE * EPOCH_SECONDS as i128), &(3 * SHARE));
+    s.at_epoch(2); // epoch 1 is 1 epoch behind: within max_age_epochs (1)
     assert_eq!(
-        s.distributor.try_record(&1),
+        d.try_record(&1),
         Err(Ok(contract_error(DistributorError::ReportNotEffective)))
     );
-    s.oracle.set_report(&9, &TH, &1);
-    assert_eq!(s.distributor.record(&9).owed, 1, "starts before maturity");
-    s.oracle.set_report(&10, &TH, &1);
+    s.at_epoch(3); // 2 behind: its report would be stale on arrival
+    let missed = d.record(&1);
     assert_eq!(
-        s.distributor.try_record(&10),
-        Err(Ok(contract_error(DistributorError::EpochAfterMaturity)))
+        missed,
+        EpochPayout {
+            reported: false,
+            ..unpaid(0, 2 * SHARE * EPOCH_SECONDS as i128)
+        }
     );
-    s.oracle.set_report(&u64::MAX, &TH, &1);
     assert_eq!(
-        s.distributor.try_record(&u64::MAX),
-        Err(Ok(contract_error(DistributorError::EpochAfterMaturity))),
-        "a start beyond u64 is after maturity"
+        s.events(),
+        [Missed {
+            epoch: 1,
+            supply_seconds: 2 * SHARE * EPOCH_SECONDS as i128,
+        }
+        .to_xdr(&s.env, &d.address)]
     );
-    s.share_token.set_supply(&i128::MAX, &i128::MAX);
-    s.oracle.set_report(&2, &TH, &1);
+    assert_eq!((d.arrears(), d.next_epoch()), (OWED, 2));
     assert_eq!(
-        s.distributor.try_record(&2),
-        Err(Ok(contract_error(DistributorError::Overflow)))
+        d.try_deposit(&s.operator, &1, &1),
+        Err(Ok(contract_error(DistributorError::NothingOwed)))
     );
-    assert_eq!(s.distributor.epoch(&2), None);
+    // The late report counts once recorded: 2 TH/s sold of 4 TH/s.
+    s.oracle.set_report(&1, &(4 * TH), &REWARD);
+    assert_eq!(
+        d.record(&1),
+        unpaid(REWARD / 2, 2 * SHARE * EPOCH_SECONDS as i128)
+    );
+    assert_eq!(d.arrears(), OWED + REWARD / 2);
+    assert_eq!(d.record(&1).owed, REWARD / 2, "fixed once");
+    assert_eq!(d.arrears(), OWED + REWARD / 2);
 }
 
 #[test]
-fn deposit_pulls_takes_the_fee_and_streams_the_rest_over_one_epoch() {
+fn an_epoch_nothing_was_sold_in_needs_no_report() {
+    let s = setup();
+    let d = &s.distributor;
+    d.record(&0);
+    s.share_token.set_epoch_supply(&1, &0, &0);
+    s.at_epoch(2);
+    let payout = d.record(&1);
+    assert_eq!(payout.owed, 0);
+    assert!(!payout.reported);
+    assert_eq!(s.events().events().len(), 0);
+    s.share_token.set_epoch_supply(&2, &0, &0);
+    assert_eq!(
+        d.try_record(&2),
+        Err(Ok(contract_error(DistributorError::ReportNotEffective))),
+        "not ended"
+    );
+}
+
+#[test]
+fn record_refuses_epochs_after_maturity_and_overflow() {
+    let s = setup();
+    let d = &s.distributor;
+    s.at_epoch(20);
+    for epoch in 0..10 {
+        s.oracle.set_report(&epoch, &TH, &1);
+        d.record(&epoch);
+    }
+    s.oracle.set_report(&10, &TH, &1);
+    assert_eq!(
+        d.try_record(&10),
+        Err(Ok(contract_error(DistributorError::EpochAfterMaturity)))
+    );
+    let s = setup();
+    s.share_token.set_supply(&i128::MAX, &i128::MAX);
+    s.share_token.set_epoch_supply(&0, &i128::MAX, &i128::MAX);
+    assert_eq!(
+        s.distributor.try_record(&0),
+        Err(Ok(contract_error(DistributorError::Overflow)))
+    );
+    assert_eq!(s.distributor.epoch(&0), None);
+}
+
+#[test]
+fn deposit_takes_what_is_due_keeps_the_fee_and_streams_the_rest() {
     let s = setup();
     let d = &s.distributor;
     d.deposit(&s.operator, &0, &500_000);
@@ -313,7 +419,7 @@ fn deposit_pulls_takes_the_fee_and_streams_the_rest_over_one_epoch() {
         )]
     );
     assert_eq!(
-        s.env.events().all().filter_by_contract(&d.address),
+        s.events(),
         [
             Recorded {
                 epoch: 0,
@@ -327,58 +433,57 @@ fn deposit_pulls_takes_the_fee_and_streams_the_rest_over_one_epoch() {
                 epoch: 0,
                 from: s.operator.clone(),
                 amount: 500_000,
+                paid: 500_000,
+                topup: 0,
                 fee: 5_000,
             }
             .to_xdr(&s.env, &d.address)
         ]
     );
-    assert_eq!(s.reward.balance(&s.fee_recipient), 5_000);
-    assert_eq!(s.reward.balance(&d.address), 495_000);
-    assert_eq!(
-        s.share_token.notified(),
-        Vec::from_array(&s.env, [(495_000, EPOCH_SECONDS)])
-    );
+    assert_eq!(s.reward.balance(&s.fee_recipient), 0, "fees accrue");
+    assert_eq!(s.reward.balance(&d.address), 500_000);
+    assert_eq!(s.share_token.notified(), Vec::from_array(&s.env, [495_000]));
+    assert_eq!(d.arrears(), OWED - 500_000);
+    assert_eq!(d.due(&0), OWED - 500_000);
+
+    // One more share exists now than during the epoch: each unit of debt costs 4/3, and a
+    // deposit of more than is due takes exactly that and sends the rest back.
+    s.share_token.set_supply(&(4 * SHARE), &TH);
+    let due = (OWED - 500_000) * 4 / 3 + 1; // 333,333.33, rounded up
+    assert_eq!(d.due(&0), due);
+    let before = s.reward.balance(&s.operator);
+    d.deposit(&s.operator, &0, &1_000_000);
+    assert_eq!(before - s.reward.balance(&s.operator), due);
     assert_eq!(
         d.epoch(&0),
         Some(EpochPayout {
-            owed: OWED,
-            paid: 500_000,
-            fee: 5_000
+            paid: OWED,
+            topup: due - (OWED - 500_000),
+            fee: 5_000 + due / 100,
+            ..unpaid(OWED, EPOCH0_SECONDS)
         })
     );
-    assert_eq!(d.arrears(), OWED - 500_000);
-    assert_eq!(d.totals(), (500_000, 5_000));
-
-    // A deposit too small for a fee pays no fee and still streams.
-    d.deposit(&s.operator, &0, &99);
-    assert_eq!(s.reward.balance(&s.fee_recipient), 5_000);
-    assert_eq!(s.share_token.notified().last(), Some((99, EPOCH_SECONDS)));
-
-    let outstanding = OWED - 500_099;
+    assert_eq!(d.arrears(), 0);
     assert_eq!(
-        d.try_deposit(&s.operator, &0, &(outstanding + 1)),
-        Err(Ok(contract_error(DistributorError::Overpayment)))
+        d.totals(),
+        Books {
+            deposited: 500_000 + due,
+            topups: due - (OWED - 500_000),
+            fees: 5_000 + due / 100,
+            fees_withdrawn: 0,
+        }
+    );
+    assert_eq!(
+        d.try_deposit(&s.operator, &0, &1),
+        Err(Ok(contract_error(DistributorError::NothingOwed)))
     );
     assert_eq!(
         d.try_deposit(&s.operator, &0, &0),
         Err(Ok(contract_error(DistributorError::InvalidAmount)))
     );
-    d.deposit(&s.operator, &0, &outstanding);
-    assert_eq!(d.arrears(), 0);
-    assert_eq!(
-        d.try_deposit(&s.operator, &0, &1),
-        Err(Ok(contract_error(DistributorError::Overpayment)))
-    );
     assert_eq!(
         d.try_deposit(&s.operator, &1, &1),
         Err(Ok(contract_error(DistributorError::ReportNotEffective)))
-    );
-    let (deposited, fees) = d.totals();
-    assert_eq!(deposited, OWED);
-    assert_eq!(
-        deposited,
-        fees + s.reward.balance(&d.address),
-        "nothing claimed yet"
     );
 }
 
@@ -408,7 +513,7 @@ fn claims_pay_what_the_share_token_releases_once() {
         )]
     );
     assert_eq!(
-        s.env.events().all().filter_by_contract(&d.address),
+        s.events(),
         [Claimed {
             holder: holder.clone(),
             to: to.clone(),
@@ -417,40 +522,94 @@ fn claims_pay_what_the_share_token_releases_once() {
         .to_xdr(&s.env, &d.address)]
     );
     assert_eq!(s.reward.balance(&to), 1_234);
-    assert_eq!(s.reward.balance(&holder), 0);
-
     assert_eq!(d.claim(&holder), 0, "nothing left");
+    assert_eq!(s.events().events().len(), 0);
+    let books = d.totals();
     assert_eq!(
-        s.env
-            .events()
-            .all()
-            .filter_by_contract(&d.address)
-            .events()
-            .len(),
-        0
+        books.deposited,
+        books.fees_withdrawn + 1_234 + s.reward.balance(&d.address)
     );
-    s.share_token.set_accrued(&holder, &66);
-    assert_eq!(d.claim(&holder), 66);
-    assert_eq!(s.reward.balance(&holder), 66);
-    let (deposited, fees) = d.totals();
-    let claimed = 1_234 + 66;
-    assert_eq!(deposited, fees + claimed + s.reward.balance(&d.address));
 }
 
 #[test]
-fn pause_stops_deposits_and_claims_but_not_records() {
+fn fees_accrue_and_the_recipient_withdraws_them() {
+    let s = setup();
+    let d = &s.distributor;
+    d.deposit(&s.operator, &0, &OWED);
+    let fees = OWED / 100;
+    assert_eq!(d.withdraw_fees(), fees);
+    assert_eq!(s.env.auths()[0].0, s.fee_recipient);
+    assert_eq!(
+        s.events(),
+        [FeesWithdrawn {
+            recipient: s.fee_recipient.clone(),
+            amount: fees,
+        }
+        .to_xdr(&s.env, &d.address)]
+    );
+    assert_eq!(s.reward.balance(&s.fee_recipient), fees);
+    assert_eq!(d.withdraw_fees(), 0);
+    assert_eq!(d.totals().fees_withdrawn, fees);
+
+    let next = Address::generate(&s.env);
+    d.set_fee_recipient(&next);
+    assert_eq!(s.env.auths()[0].0, s.admin);
+    assert_eq!(
+        s.events(),
+        [FeeRecipientSet {
+            recipient: next.clone()
+        }
+        .to_xdr(&s.env, &d.address)]
+    );
+    assert_eq!(d.fee_recipient(), next);
+    assert_eq!(
+        d.try_set_fee_recipient(&d.address),
+        Err(Ok(contract_error(DistributorError::InvalidRecipient)))
+    );
+}
+
+#[test]
+fn a_top_up_is_taken_on_the_allowance_and_booked() {
+    let s = setup();
+    let d = &s.distributor;
+    let live_until = s.env.ledger().sequence() + 100;
+    s.reward
+        .approve(&s.operator, &d.address, &1_000, &live_until);
+    // Only the share token may ask (its auth, mocked here).
+    d.collect_topup(&s.operator, &600);
+    assert_eq!(s.env.auths()[0].0, s.share_token.address);
+    assert_eq!(
+        s.events(),
+        [TopUpCollected {
+            from: s.operator.clone(),
+            amount: 600,
+        }
+        .to_xdr(&s.env, &d.address)]
+    );
+    assert_eq!(s.reward.balance(&d.address), 600);
+    assert_eq!((d.totals().deposited, d.totals().topups), (600, 600));
+    assert_eq!(
+        d.try_collect_topup(&s.operator, &401),
+        Err(Ok(contract_error(DistributorError::TopUpNotApproved)))
+    );
+    assert_eq!(
+        d.try_collect_topup(&s.operator, &0),
+        Err(Ok(contract_error(DistributorError::InvalidAmount)))
+    );
+}
+
+#[test]
+fn pause_stops_money_moving_but_not_records() {
     let s = setup();
     let d = &s.distributor;
     d.pause();
     assert!(d.paused());
-    assert_eq!(
-        d.try_deposit(&s.operator, &0, &1),
-        Err(Ok(contract_error(DistributorError::Paused)))
-    );
-    assert_eq!(
-        d.try_claim(&s.operator),
-        Err(Ok(contract_error(DistributorError::Paused)))
-    );
+    let paused = Err(Ok(contract_error(DistributorError::Paused)));
+    assert_eq!(d.try_deposit(&s.operator, &0, &1), paused);
+    assert_eq!(d.try_collect_topup(&s.operator, &1), paused);
+    let paused = Err(Ok(contract_error(DistributorError::Paused)));
+    assert_eq!(d.try_claim(&s.operator), paused);
+    assert_eq!(d.try_withdraw_fees(), paused);
     assert_eq!(d.record(&0).owed, OWED);
     d.unpause();
     d.deposit(&s.operator, &0, &1);
@@ -468,12 +627,11 @@ fn fee_is_bounded_and_set_by_the_admin() {
     d.set_fee(&2_000);
     assert_eq!(s.env.auths()[0].0, s.admin);
     assert_eq!(
-        s.env.events().all().filter_by_contract(&d.address),
+        s.events(),
         [FeeSet { fee_bps: 2_000 }.to_xdr(&s.env, &d.address)]
     );
-    assert_eq!(d.fee_bps(), 2_000);
     d.deposit(&s.operator, &0, &10_000);
-    assert_eq!(s.reward.balance(&s.fee_recipient), 2_000);
+    assert_eq!(d.totals().fees, 2_000);
 }
 
 #[test]

@@ -11,10 +11,13 @@
 //!
 //! # The index
 //! At every checkpoint (mint, burn, deposit) each lane fixes the index increase it still owes
-//! the current supply, `total`, and pays it linearly until its end: between checkpoints the
-//! index at any moment is `index + Σ total × elapsed / span`, exact to the index unit (a fixed
-//! per-second rate would lose up to a unit every second: 13% of a day's stream for 1 MH/s
-//! shares of a 1 EH/s pool). Transfers and claims read it without writing global state.
+//! the current supply by its end (`total`, its rest over the supply) and pays it linearly: its
+//! rate is `total / span` index units a second, kept with `shift` (usually 64) extra binary
+//! digits and rounded up, so that `rate × span >> shift` is exactly `total` at the end and
+//! never more before it. (An integer rate would lose up to a unit every second: 13% of a day's
+//! stream for 1 MH/s shares of a 1 EH/s pool.) Between checkpoints the index at any moment is
+//! `index + Σ (rate × elapsed) >> shift`: a multiplication per lane, no division, so transfers
+//! and claims read it cheaply and without writing global state.
 //!
 //! # Rounding
 //! None is lost. Rests, like holders' accruals, are kept in index units (reward units ×
@@ -34,7 +37,7 @@
 //! The index is a wrapping `u128` scaled by [`SCALE`]: only differences between two readings
 //! matter, and a difference is exact while a holder's unsettled rewards per base unit of
 //! supply stay below `2^128 / SCALE` (3.4 × 10^20) reward units.
-use hashshare_common::math::{checked_mul, mul_div_ceil, mul_div_floor};
+use hashshare_common::math::{checked_mul, mul_div_ceil, mul_wide};
 
 /// Fixed-point scale of the reward-per-share index. Decimal, so that decimal amounts (the
 /// usual case) divide exactly.
@@ -43,14 +46,18 @@ pub const SCALE: u128 = 1_000_000_000_000_000_000;
 /// Live streams at most: those paid in the previous epoch and in the current one.
 pub const LANES: usize = 2;
 
-/// One stream: until when it runs and what it still adds to the index. What it still has to
-/// pay in reward units lives in [`Rewards::rest`].
+/// One stream: until when it runs and how fast it raises the index. What it still has to pay
+/// lives in [`Rewards::rest`].
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub struct Lane {
     pub end: u64,
-    /// Index units the lane adds, linearly, from the stream's `updated` until `end`.
-    pub total: u128,
+    /// Index units a second, × 2^`shift`, from the stream's `updated` until `end`.
+    pub rate: u128,
+    pub shift: u32,
 }
+
+/// The most extra binary digits a rate keeps.
+const MAX_SHIFT: u32 = 64;
 
 /// What reading the index needs: the part of the reward state every transfer and claim loads.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
@@ -108,16 +115,35 @@ fn scaled(amount: i128) -> Result<i128, Overflow> {
 }
 
 impl Lane {
-    /// What the lane adds to the index from `updated` until `now`: its `total` pro rata,
-    /// rounded down, and all of it at the end.
-    fn increase(&self, updated: u64, now: u64) -> Result<u128, Overflow> {
+    /// What the lane adds to the index from `updated` until `now`: `(rate × seconds) >>
+    /// shift`, at most its total, all of it at the end.
+    fn increase(&self, updated: u64, now: u64) -> u128 {
         let seconds = now.min(self.end).saturating_sub(updated);
-        if seconds == 0 || self.total == 0 {
-            return Ok(0);
+        if seconds == 0 || self.rate == 0 {
+            return 0;
         }
-        let span = u128::from(self.end - updated); // >= seconds > 0
-        mul_div_floor(self.total, u128::from(seconds), span).ok_or(Overflow)
+        shr_wide(mul_wide(self.rate, u128::from(seconds)), self.shift)
     }
+
+    /// Sets the rate that adds `total` index units over `span` (> 0) seconds: with as many
+    /// extra digits as fit and, when the span is shorter than 2^shift, rounded up, which makes
+    /// it exact at the end and over by under 2^-(shift - 18) units before it (never beyond
+    /// `total`); otherwise rounded down.
+    fn set_rate(&mut self, total: u128, span: u64) {
+        self.shift = total.leading_zeros().saturating_sub(1).min(MAX_SHIFT);
+        let scaled = total << self.shift;
+        let span = u128::from(span);
+        let round_up = span < (1u128 << self.shift) && scaled % span != 0;
+        self.rate = scaled / span + u128::from(round_up);
+    }
+}
+
+/// `(high, low) >> shift` for `shift < 128`, when the result fits in 128 bits.
+fn shr_wide((high, low): (u128, u128), shift: u32) -> u128 {
+    if shift == 0 {
+        return low;
+    }
+    (high << (128 - shift)) | (low >> shift)
 }
 
 impl Stream {
@@ -125,7 +151,7 @@ impl Stream {
     pub fn index_at(&self, now: u64) -> Result<u128, Overflow> {
         let mut index = self.index;
         for lane in &self.lanes {
-            index = index.wrapping_add(lane.increase(self.updated, now)?);
+            index = index.wrapping_add(lane.increase(self.updated, now));
         }
         Ok(index)
     }
@@ -139,9 +165,9 @@ impl Rewards {
         let now = now.max(self.stream.updated);
         for (lane, rest) in self.stream.lanes.iter().zip(self.rest.iter_mut()) {
             if *rest > 0 && self.supply > 0 {
-                let increase = lane.increase(self.stream.updated, now)?;
+                let increase = lane.increase(self.stream.updated, now);
                 let paid = checked_mul(increase, to_u128(self.supply)?).ok_or(Overflow)?;
-                // total <= rest / supply, so this never exceeds the rest.
+                // The increase is at most the lane's total, rest / supply: never beyond the rest.
                 *rest = rest.checked_sub(to_i128(paid)?).ok_or(Overflow)?;
                 self.stream.index = self.stream.index.wrapping_add(increase);
             }
@@ -154,16 +180,17 @@ impl Rewards {
         self.reset_totals()
     }
 
-    /// Fixes what each lane adds to the index by its end: its rest shared by the current
-    /// supply, rounded down (the remainder stays in the rest and is carried at the end).
+    /// Fixes each lane's rate to add, by its end, its rest shared by the current supply,
+    /// rounded down (the remainder stays in the rest and is carried at the end).
     fn reset_totals(&mut self) -> Result<(), Overflow> {
         let updated = self.stream.updated;
         for (lane, rest) in self.stream.lanes.iter_mut().zip(self.rest.iter()) {
-            lane.total = if *rest > 0 && self.supply > 0 && lane.end > updated {
-                to_u128(*rest)? / to_u128(self.supply)?
+            if *rest > 0 && self.supply > 0 && lane.end > updated {
+                let total = to_u128(*rest)? / to_u128(self.supply)?;
+                lane.set_rate(total, lane.end - updated);
             } else {
-                0
-            };
+                (lane.rate, lane.shift) = (0, 0);
+            }
         }
         Ok(())
     }
@@ -384,8 +411,8 @@ mod test {
     }
 
     /// 1 MH/s shares of a 1 EH/s pool: 10^19 base units sharing 2,000,000 units a day. An
-    /// integer rate (2.3 index units a second) would hold back 13%; paying the lane's total
-    /// pro rata holds back under a unit per checkpoint.
+    /// integer rate (2.3 index units a second) would hold back 13%; the rate's extra digits
+    /// hold back under a unit per checkpoint.
     #[test]
     fn fine_grained_shares_get_their_whole_stream() {
         let supply = 10_000_000_000_000_000_000;

@@ -41,8 +41,8 @@ pub(crate) enum DataKey {
 /// Stored forms: tuples serialize smaller than structs (no field names). `u128` values are
 /// stored as the `i128`s with the same bits, sparing the contract the host's `u128`
 /// conversions (every imported host function makes every call dearer).
-/// `(index, updated, end_0, total_0, end_1, total_1)`.
-type StreamEntry = (i128, u64, u64, i128, u64, i128);
+/// `(index, updated, end_0, rate_0, shift_0, end_1, rate_1, shift_1)`.
+type StreamEntry = (i128, u64, u64, i128, u32, u64, i128, u32);
 /// `(supply, rest_0, rest_1, carried, clock epoch, clock supply-seconds, clock since)`.
 type SupplyEntry = (i128, i128, i128, i128, u64, i128, u64);
 /// `(supply_seconds, supply_at_end)` of a finished epoch.
@@ -99,17 +99,21 @@ pub fn set_distributor(env: &Env, distributor: &Address) {
 /// The reward stream: all a transfer, a claim or `accrued` reads of the reward state.
 pub fn stream(env: &Env) -> Stream {
     let entry: Option<StreamEntry> = env.storage().instance().get(&DataKey::Stream);
-    entry.map_or_else(Stream::default, |(index, updated, e0, t0, e1, t1)| {
-        let lane = |end, total: i128| Lane {
-            end,
-            total: total as u128,
-        };
-        Stream {
-            index: index as u128,
-            updated,
-            lanes: [lane(e0, t0), lane(e1, t1)],
-        }
-    })
+    entry.map_or_else(
+        Stream::default,
+        |(index, updated, e0, r0, s0, e1, r1, s1)| {
+            let lane = |end, rate: i128, shift| Lane {
+                end,
+                rate: rate as u128,
+                shift,
+            };
+            Stream {
+                index: index as u128,
+                updated,
+                lanes: [lane(e0, r0, s0), lane(e1, r1, s1)],
+            }
+        },
+    )
 }
 
 fn set_stream(env: &Env, s: &Stream) {
@@ -118,9 +122,11 @@ fn set_stream(env: &Env, s: &Stream) {
         s.index as i128,
         s.updated,
         l0.end,
-        l0.total as i128,
+        l0.rate as i128,
+        l0.shift,
         l1.end,
-        l1.total as i128,
+        l1.rate as i128,
+        l1.shift,
     );
     env.storage().instance().set(&DataKey::Stream, &entry);
 }
