@@ -3,27 +3,51 @@
 //! Stellar Asset Contract, with exact expected numbers.
 //!
 //! The fixture sells 1 TH/s per whole share (10^7 base units); epochs are daily, reports become
-//! effective one hour after they finalize. Unless a test says otherwise, epoch 0 attests
-//! 100 TH/s earning nothing (it opens the mint cap) and the holders are minted right after it.
+//! effective one hour after they finalize and are stale two epochs later. Unless a test says
+//! otherwise, epoch 0 attests 100 TH/s earning nothing (it opens the mint cap), the holders are
+//! minted at the very start of epoch 2 (so they hold whole epochs from there on: epochs 0 and 1
+//! sold nothing and need no report), and the fee is 5%.
 //!
-//! Which test triggers which `DistributorError` (307 Overflow and 308 InvalidConfig cannot be
-//! reached through real contracts and are covered by the unit tests):
+//! How the numbers follow (the brief of issue 9):
+//! - `owed = reward * min(sold, hashrate) / hashrate`, `sold` the time-weighted hashrate of the
+//!   supply over the epoch (`supply_seconds * hashrate_per_share / (10^7 * epoch_seconds)`).
+//! - `due` is what paying the rest of the debt costs now: at face value while the supply has
+//!   not grown past the epoch's average `S_avg`, else `ceil(outstanding * S_now / S_avg)`, the
+//!   excess (the top-up) paying the part of the shares created since. A deposit takes at most
+//!   `due` and sends the rest back; a smaller one pays `floor(amount * S_avg / S_now)` of debt.
+//! - The fee, `floor(taken * fee_bps / 10_000)`, accrues in the distributor until the fee
+//!   recipient withdraws it; the rest streams linearly from the deposit to the end of the
+//!   epoch after it (a deposit one hour into an epoch streams for 47 hours).
+//! - A mint while a stream runs pays each live stream `ceil(rest * minted / supply)`, pulled by
+//!   the distributor on the operator's allowance (`collect_topup`).
+//! - The books close: `claimed == deposited - fees_withdrawn - balance` after every call.
+//!
+//! Which test triggers which `DistributorError`:
 //!
 //! - 300 InvalidAmount: deposit_refuses_zero_and_negative_amounts
-//! - 301 Overpayment: partial_deposits_leave_exact_arrears_and_an_overpayment_is_refused,
-//!   owed_is_the_sold_share_of_the_reward_fixed_at_first_record
-//! - 302 ReportNotEffective: deposit_and_record_refuse_an_unreported_epoch,
-//!   deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one
+//! - 301 NothingOwed: partial_deposits_leave_exact_arrears_and_more_than_is_due_goes_back,
+//!   owed_is_the_time_weighted_sold_share_of_the_reward_fixed_at_first_record,
+//!   an_epoch_with_shares_and_no_report_is_closed_at_its_deadline_and_fixed_by_a_late_report
+//! - 302 ReportNotEffective: an_epoch_with_shares_and_no_report_is_closed_at_its_deadline_and_fixed_by_a_late_report,
+//!   deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one,
+//!   epochs_are_recorded_in_order_from_the_one_the_distributor_was_deployed_in
 //! - 303 EpochAfterMaturity: deposit_refuses_an_epoch_starting_at_or_after_maturity
 //! - 304 InvalidFee: the_wrong_signer_is_refused_for_every_admin_call,
 //!   constructor_refuses_a_fee_above_twenty_percent
-//! - 305 Paused: pause_blocks_deposits_and_claims_until_unpause
+//! - 305 Paused: pause_blocks_deposits_claims_fee_withdrawals_and_top_ups_until_unpause
 //! - 306 NoPendingAdmin: the_wrong_signer_is_refused_for_every_admin_call
+//! - 307 Overflow: debts beyond i128_are_a_typed_overflow
+//! - 308 InvalidConfig: epochs_before_the_offering_are_not_its_debt
+//! - 309 InvalidRecipient: the_distributor_itself_is_refused_as_a_recipient
+//! - 310 EpochBeforeOffering: epochs_before_the_offering_are_not_its_debt
+//! - 311 EarlierEpochOpen: epochs_are_recorded_in_order_from_the_one_the_distributor_was_deployed_in,
+//!   deposit_refuses_an_epoch_starting_at_or_after_maturity
+//! - 312 TopUpNotApproved: a_mints_top_up_is_collected_by_the_share_token_alone
 //!
 //! Holders that must sign under `authorize` are contract addresses (`Address::generate`):
 //! the SDK's `mock_auths` cannot sign for a Stellar account.
 
-use hashshare_interfaces::{EpochPayout, PayoutDistributorClient, SHARE_UNIT};
+use hashshare_interfaces::{Books, EpochPayout, PayoutDistributorClient, SHARE_UNIT};
 use hashshare_tests::{
     fixture::{
         advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
@@ -32,12 +56,12 @@ use hashshare_tests::{
     measure::{measure, port, Cost},
 };
 use payout_distributor::{
-    Claimed, Deposited, DistributorError, FeeSet, PayoutDistributorContractClient, Recorded,
-    MAX_FEE_BPS,
+    Claimed, Deposited, DistributorError, FeeRecipientSet, FeeSet, FeesWithdrawn, Missed, Recorded,
+    TopUpCollected, MAX_FEE_BPS,
 };
 use soroban_sdk::{
-    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _},
-    Address, Env, Event, IntoVal, Symbol,
+    testutils::{Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _, IssuerFlags},
+    Address, Env, Error, Event, IntoVal, Symbol,
 };
 
 const DAY: u64 = 86_400;
@@ -47,7 +71,9 @@ const TERM: u64 = 365 * DAY;
 /// The distributor's fee in the tests: 5%.
 const FEE_BPS: u32 = 500;
 /// What the operator is funded with: far more than any test deposits.
-const FUNDS: i128 = 1_000_000_000_000;
+const FUNDS: i128 = 1_000_000_000_000_000;
+/// How long a deposit made one hour into an epoch streams: to the end of the next epoch.
+const SPAN: u64 = 2 * DAY - HOUR;
 
 /// Whole shares in base units.
 fn shares(n: i128) -> i128 {
@@ -59,55 +85,103 @@ fn th(n: i128) -> i128 {
     n * TH_PER_SHARE
 }
 
+/// The supply-seconds of `n` whole shares held for `seconds`.
+fn held(n: i128, seconds: u64) -> i128 {
+    shares(n) * i128::from(seconds)
+}
+
+/// A recorded epoch with an effective report.
+fn payout(owed: i128, paid: i128, topup: i128, fee: i128, supply_seconds: i128) -> EpochPayout {
+    EpochPayout {
+        owed,
+        paid,
+        topup,
+        fee,
+        supply_seconds,
+        reported: true,
+    }
+}
+
+/// A recorded epoch nothing was sold in: it owes nothing and needed no report.
+fn unsold() -> EpochPayout {
+    EpochPayout {
+        owed: 0,
+        paid: 0,
+        topup: 0,
+        fee: 0,
+        supply_seconds: 0,
+        reported: false,
+    }
+}
+
+fn books(deposited: i128, topups: i128, fees: i128, fees_withdrawn: i128) -> Books {
+    Books {
+        deposited,
+        topups,
+        fees,
+        fees_withdrawn,
+    }
+}
+
+/// Moves the clock to the start of the next epoch and returns it.
+fn to_next_epoch(s: &Suite) -> u64 {
+    let c = &s.pool_config;
+    let epoch = s.oracle.current_epoch(&s.pool) + 1;
+    let start = c.genesis + epoch * c.epoch_seconds;
+    advance(&s.env, start - s.env.ledger().timestamp());
+    epoch
+}
+
 /// A suite maturing in `term` seconds with a 5% fee, epoch 0 attesting 100 TH/s (and no
-/// reward), and one new holder per entry of `mints`, minted that many whole shares.
+/// reward), and one new holder per entry of `mints`, minted that many whole shares at the start
+/// of epoch 2.
 fn offering(term: u64, mints: &[i128]) -> (Suite, Vec<Address>) {
     let s = Suite::new(term, FEE_BPS, FUNDS);
     assert_eq!(s.attest(th(100), 0), 0);
-    let holders = mints
+    assert_eq!(to_next_epoch(&s), 2);
+    let holders = mint_holders(&s, mints);
+    (s, holders)
+}
+
+/// As [`offering`] with the holders minted one hour into epoch 1, as soon as epoch 0's report
+/// is effective: they hold 23 of epoch 1's 24 hours.
+fn early_offering(term: u64, mints: &[i128]) -> (Suite, Vec<Address>) {
+    let s = Suite::new(term, FEE_BPS, FUNDS);
+    assert_eq!(s.attest(th(100), 0), 0);
+    assert_eq!(s.env.ledger().timestamp(), START + DAY + HOUR);
+    let holders = mint_holders(&s, mints);
+    (s, holders)
+}
+
+fn mint_holders(s: &Suite, mints: &[i128]) -> Vec<Address> {
+    mints
         .iter()
         .map(|&n| {
             let holder = Address::generate(&s.env);
             s.token.mint(&holder, &shares(n));
             holder
         })
-        .collect();
-    (s, holders)
+        .collect()
 }
 
-/// The distributor through its own client, for `totals`, which is not part of the interface.
-fn totals(s: &Suite) -> (i128, i128) {
-    PayoutDistributorContractClient::new(&s.env, &s.distributor.address).totals()
-}
-
-fn payout(owed: i128, paid: i128, fee: i128) -> EpochPayout {
-    EpochPayout { owed, paid, fee }
-}
-
-/// The distributor's books close, and every claim can be paid: everything deposited is the
-/// fees (all held by the fee recipient), the claims paid so far, or still held by the
-/// distributor; and what it holds covers what every holder may claim now.
-fn assert_books_balance(s: &Suite, claimed_so_far: i128, holders: &[Address]) {
-    let (deposited, fees) = totals(s);
+/// The distributor's books close and every claim can be paid: everything received was claimed,
+/// withdrawn as fees or is still held (`claimed == deposited - fees_withdrawn - balance`), and
+/// what it holds covers the fees not yet withdrawn plus what every holder may claim now.
+fn assert_books_close(s: &Suite, claimed: i128, holders: &[Address]) {
+    let books = s.distributor.totals();
     let held = s.reward.balance(&s.distributor.address);
     assert_eq!(
-        deposited,
-        fees + claimed_so_far + held,
-        "deposited {deposited} != fees {fees} + claimed {claimed_so_far} + held {held}"
+        claimed,
+        books.deposited - books.fees_withdrawn - held,
+        "claimed {claimed} != deposited {} - fees withdrawn {} - held {held}",
+        books.deposited,
+        books.fees_withdrawn
     );
-    assert_eq!(s.reward.balance(&s.fee_recipient), fees, "fees paid out");
+    let fees_due = books.fees - books.fees_withdrawn;
     let claimable: i128 = holders.iter().map(|h| s.distributor.claimable(h)).sum();
     assert!(
-        held >= claimable,
-        "the distributor holds {held} but {claimable} is claimable"
-    );
-}
-
-/// `actual` is `expected` or one base unit less (holders are rounded down).
-fn assert_within_one(actual: i128, expected: i128) {
-    assert!(
-        actual == expected || actual == expected - 1,
-        "{actual} is not {expected} (-1)"
+        held >= fees_due + claimable,
+        "the distributor holds {held} but owes {fees_due} of fees and {claimable} of claims"
     );
 }
 
@@ -119,212 +193,493 @@ fn distributor_events(s: &Suite) -> soroban_sdk::testutils::ContractEvents {
 }
 
 #[test]
-fn two_investors_at_60_40_claim_their_exact_share_of_an_epoch_net_of_the_fee() {
+fn two_investors_at_60_40_are_paid_their_exact_share_net_of_a_five_percent_fee() {
     let (s, holders) = offering(TERM, &[60, 40]);
     let (a, b) = (&holders[0], &holders[1]);
     let d = &s.distributor;
-    // Epoch 1: exactly the 100 TH/s sold, earning 0.1 BTC (in satoshis).
+    let op = &s.operator;
+    // Epoch 2: exactly the 100 TH/s sold all day, earning 0.1 BTC (in satoshis).
     let epoch = s.attest(th(100), 10_000_000);
-    assert_eq!(epoch, 1);
-    assert_eq!(d.record(&epoch), payout(10_000_000, 0, 0));
-    d.deposit(&s.operator, &epoch, &10_000_000);
+    assert_eq!(epoch, 2);
+    let whole = held(100, DAY);
+    assert_eq!(s.record_through(epoch), payout(10_000_000, 0, 0, 0, whole));
+    assert_eq!(d.epoch(&0), Some(unsold()), "nothing sold in epoch 0");
+    assert_eq!(d.epoch(&1), Some(unsold()), "nor in epoch 1");
+    assert_eq!(
+        d.due(&epoch),
+        10_000_000,
+        "no share created since: face value"
+    );
+    d.deposit(op, &epoch, &10_000_000);
     assert_eq!(
         d.epoch(&epoch),
-        Some(payout(10_000_000, 10_000_000, 500_000))
+        Some(payout(10_000_000, 10_000_000, 0, 500_000, whole))
     );
-    assert_eq!(s.reward.balance(&s.operator), FUNDS - 10_000_000);
-    assert_eq!(s.reward.balance(&s.fee_recipient), 500_000);
-    assert_eq!(s.reward.balance(&d.address), 9_500_000);
+    assert_eq!(d.due(&epoch), 0);
     assert_eq!(d.arrears(), 0);
+    assert_eq!(s.reward.balance(op), FUNDS - 10_000_000);
+    assert_eq!(
+        s.reward.balance(&d.address),
+        10_000_000,
+        "the fee waits here"
+    );
+    assert_eq!(s.reward.balance(&s.fee_recipient), 0);
+    assert_eq!(d.totals(), books(10_000_000, 0, 500_000, 0));
     assert_eq!(
         (d.claimable(a), d.claimable(b)),
         (0, 0),
-        "nothing streamed yet"
+        "nothing is credited at once"
     );
-    assert_books_balance(&s, 0, &holders);
+    assert_books_close(&s, 0, &holders);
 
-    // The 9,500,000 left after the fee stream over one epoch.
-    advance(&s.env, DAY);
-    let (claimable_a, claimable_b) = (d.claimable(a), d.claimable(b));
-    assert_within_one(claimable_a, 9_500_000 * 60 / 100);
-    assert_within_one(claimable_b, 9_500_000 * 40 / 100);
-    // The index rounds down: 5,699,999.99996 and 3,799,999.99997.
-    assert_eq!((claimable_a, claimable_b), (5_699_999, 3_799_999));
-    assert_books_balance(&s, 0, &holders);
-
-    assert_eq!(s.reward.balance(a), 0);
-    assert_eq!(d.claim(a), claimable_a);
-    assert_eq!(s.reward.balance(a), claimable_a);
-    assert_eq!(d.claimable(a), 0);
+    // The 9,500,000 left after the fee stream from 1 h into epoch 3 to the end of epoch 4
+    // (47 h): half of it by half-time, exactly (9.5 × 10^24 index units over 10^9 base units).
+    advance(&s.env, SPAN / 2);
+    assert_eq!((d.claimable(a), d.claimable(b)), (2_850_000, 1_900_000));
+    assert_eq!(d.claim(a), 2_850_000);
     assert_eq!(d.claim(a), 0, "a second claim pays nothing");
-    assert_eq!(s.reward.balance(a), claimable_a);
-    assert_books_balance(&s, claimable_a, &holders);
+    assert_eq!(s.reward.balance(a), 2_850_000);
+    let mut claimed = 2_850_000;
+    assert_books_close(&s, claimed, &holders);
 
-    // b claims later: the stream has ended, so it has earned nothing more.
+    advance(&s.env, SPAN / 2);
+    assert_eq!((d.claimable(a), d.claimable(b)), (2_850_000, 3_800_000));
     advance(&s.env, DAY);
-    assert_eq!(d.claimable(b), claimable_b);
-    assert_eq!(d.claim(b), claimable_b);
-    assert_eq!(s.reward.balance(b), claimable_b);
-    assert_eq!(d.claim(b), 0);
-    assert_eq!(s.reward.balance(b), claimable_b);
+    assert_eq!(
+        (d.claimable(a), d.claimable(b)),
+        (2_850_000, 3_800_000),
+        "the stream has ended"
+    );
+    assert_eq!(d.claim(a), 2_850_000);
+    assert_eq!(d.claim(b), 3_800_000);
+    claimed += 2_850_000 + 3_800_000;
+    assert_eq!(s.reward.balance(a), 5_700_000, "60% of 9,500,000");
+    assert_eq!(s.reward.balance(b), 3_800_000, "40% of 9,500,000");
+    assert_books_close(&s, claimed, &holders);
 
-    let claimed = claimable_a + claimable_b;
-    assert_books_balance(&s, claimed, &holders);
+    // The fee recipient takes the 5%: nothing at all is left behind.
+    assert_eq!(d.withdraw_fees(), 500_000);
     assert_eq!(s.reward.balance(&s.fee_recipient), 500_000);
-    assert_eq!(totals(&s), (10_000_000, 500_000));
-    // What rounding left behind stays in the distributor, owed to nobody.
-    assert_eq!(s.reward.balance(&d.address), 2);
+    assert_eq!(s.reward.balance(&d.address), 0);
+    assert_eq!(d.totals(), books(10_000_000, 0, 500_000, 500_000));
+    assert_books_close(&s, claimed, &holders);
 }
 
 #[test]
-fn partial_deposits_leave_exact_arrears_and_an_overpayment_is_refused() {
+fn partial_deposits_leave_exact_arrears_and_more_than_is_due_goes_back() {
     let (s, holders) = offering(TERM, &[100]);
     let d = &s.distributor;
     let op = &s.operator;
-    let e1 = s.attest(th(100), 1_000);
-    let e2 = s.attest(th(100), 2_000);
-    let e3 = s.attest(th(100), 3_000);
-    assert_eq!((e1, e2, e3), (1, 2, 3));
+    let e2 = s.attest(th(100), 1_000);
+    let e3 = s.attest(th(100), 2_000);
+    let e4 = s.attest(th(100), 3_000);
+    assert_eq!((e2, e3, e4), (2, 3, 4));
+    let whole = held(100, DAY);
     assert_eq!(d.arrears(), 0, "nothing recorded yet");
+    assert_eq!(s.record_through(1), unsold());
 
-    d.deposit(op, &e1, &400);
-    assert_eq!(d.epoch(&e1), Some(payout(1_000, 400, 20)));
-    assert_eq!(d.arrears(), 600);
-    assert_eq!(d.record(&e2), payout(2_000, 0, 0));
+    // A deposit records the next epoch first.
+    d.deposit(op, &e2, &400);
+    assert_eq!(d.epoch(&e2), Some(payout(1_000, 400, 0, 20, whole)));
+    assert_eq!((d.arrears(), d.due(&e2)), (600, 600));
+    assert_eq!(d.record(&e3), payout(2_000, 0, 0, 0, whole));
     assert_eq!(d.arrears(), 2_600);
-    d.deposit(op, &e2, &2_000);
-    assert_eq!(d.epoch(&e2), Some(payout(2_000, 2_000, 100)));
+    d.deposit(op, &e3, &2_000);
+    assert_eq!(d.epoch(&e3), Some(payout(2_000, 2_000, 0, 100, whole)));
     assert_eq!(d.arrears(), 600);
     // One unit records the epoch and pays no fee (5% of 1 rounds down to 0).
-    d.deposit(op, &e3, &1);
-    assert_eq!(d.epoch(&e3), Some(payout(3_000, 1, 0)));
+    d.deposit(op, &e4, &1);
+    assert_eq!(d.epoch(&e4), Some(payout(3_000, 1, 0, 0, whole)));
     assert_eq!(d.arrears(), 600 + 2_999);
     // 5% of 333 is 16.65: 16.
-    d.deposit(op, &e1, &333);
-    assert_eq!(d.epoch(&e1), Some(payout(1_000, 733, 36)));
+    d.deposit(op, &e2, &333);
+    assert_eq!(d.epoch(&e2), Some(payout(1_000, 733, 0, 36, whole)));
     assert_eq!(d.arrears(), 267 + 2_999);
-    assert_eq!(totals(&s), (2_734, 136));
-    assert_books_balance(&s, 0, &holders);
+    assert_eq!(d.totals(), books(2_734, 0, 136, 0));
+    assert_eq!(s.reward.balance(op), FUNDS - 2_734);
+    assert_books_close(&s, 0, &holders);
 
-    // More than an epoch still owes is refused, changing nothing.
-    for (epoch, amount) in [(e1, 268), (e2, 1), (e3, 3_000), (e1, i128::MAX)] {
+    // More than the epoch still owes: the 267 it owes are taken (fee 13.35: 13), the other
+    // 733 go straight back.
+    d.deposit(op, &e2, &1_000);
+    assert_eq!(d.epoch(&e2), Some(payout(1_000, 1_000, 0, 49, whole)));
+    assert_eq!(s.reward.balance(op), FUNDS - 2_734 - 267);
+    assert_eq!(d.arrears(), 2_999);
+    assert_eq!(d.due(&e2), 0);
+    // An epoch paid in full owes nothing more, whatever the amount.
+    for (epoch, amount) in [(e2, 1), (e3, 1), (e2, i128::MAX)] {
         assert_unchanged(&s.env, || {
             assert_error(
                 d.try_deposit(op, &epoch, &amount),
-                DistributorError::Overpayment,
+                DistributorError::NothingOwed,
             )
         });
     }
-    // So is more than an epoch not yet recorded will owe: it stays unrecorded.
-    let e4 = s.attest(th(100), 4_000);
-    assert_unchanged(&s.env, || {
-        assert_error(
-            d.try_deposit(op, &e4, &4_001),
-            DistributorError::Overpayment,
-        )
-    });
-    assert_eq!(d.epoch(&e4), None);
-    assert_eq!(d.arrears(), 3_266, "an unrecorded epoch is not in arrears");
 
-    // Paying the rest clears the arrears; anyone may pay the miner's debt.
+    // Anyone may pay the miner's debt, and keeps what it was not needed: 2,999 of its 5,000
+    // (fee 149.95: 149).
     let payer = Address::generate(&s.env);
-    s.reward_issuer.mint(&payer, &267);
-    d.deposit(&payer, &e1, &267); // fee 13.35: 13
-    assert_eq!(s.reward.balance(&payer), 0);
-    assert_eq!(d.epoch(&e1), Some(payout(1_000, 1_000, 49)));
-    assert_eq!(d.arrears(), 2_999);
-    d.deposit(op, &e3, &2_999); // fee 149.95: 149
-    assert_eq!(d.epoch(&e3), Some(payout(3_000, 3_000, 149)));
+    s.reward_issuer.mint(&payer, &5_000);
+    d.deposit(&payer, &e4, &5_000);
+    assert_eq!(s.reward.balance(&payer), 5_000 - 2_999);
+    assert_eq!(d.epoch(&e4), Some(payout(3_000, 3_000, 0, 149, whole)));
     assert_eq!(d.arrears(), 0);
-    assert_eq!(totals(&s), (6_000, 298));
-    assert_eq!(s.reward.balance(op), FUNDS - 6_000 + 267);
-    assert_books_balance(&s, 0, &holders);
+    assert_eq!(d.totals(), books(6_000, 0, 298, 0));
+    assert_eq!(s.reward.balance(op), FUNDS - 3_001);
+    assert_eq!(s.reward.balance(&d.address), 6_000);
+    assert_books_close(&s, 0, &holders);
 
-    // Everything streams to the only holder, less at most a unit of dust per stream.
-    advance(&s.env, DAY);
-    let claimable = d.claimable(&holders[0]);
-    assert!(
-        (6_000 - 298 - 5..=6_000 - 298).contains(&claimable),
-        "claimable {claimable}"
-    );
-    assert_eq!(d.claim(&holders[0]), claimable);
-    assert_eq!(s.reward.balance(&holders[0]), claimable);
-    assert_books_balance(&s, claimable, &holders);
+    // Every deposit was made 1 h into epoch 5: one stream, ending with epoch 6, of all of it
+    // but the fees, to the only holder (5,702 × 10^18 index units over 10^9 base units: exact).
+    advance(&s.env, SPAN);
+    assert_eq!(d.claimable(&holders[0]), 6_000 - 298);
+    assert_eq!(d.claim(&holders[0]), 5_702);
+    assert_eq!(s.reward.balance(&holders[0]), 5_702);
+    assert_books_close(&s, 5_702, &holders);
+    assert_eq!(s.reward.balance(&d.address), 298, "the fees, to withdraw");
 }
 
 #[test]
-fn owed_is_the_sold_share_of_the_reward_fixed_at_first_record() {
-    // Half of the 100 TH/s attested is sold.
-    let (s, mut holders) = offering(TERM, &[50]);
+fn owed_is_the_time_weighted_sold_share_of_the_reward_fixed_at_first_record() {
+    // 48 shares held 23 of epoch 1's 24 hours: 46 TH/s sold of the 100 delivered.
+    let (s, mut holders) = early_offering(TERM, &[48]);
     let d = &s.distributor;
     let e1 = s.attest(th(100), 1_000_000);
-    assert_eq!(d.record(&e1), payout(500_000, 0, 0));
-    assert_eq!(d.arrears(), 500_000);
+    let sold_e1 = held(48, 23 * HOUR);
+    assert_eq!(s.record_through(e1), payout(460_000, 0, 0, 0, sold_e1));
+    assert_eq!(d.arrears(), 460_000);
 
-    // The other half is sold after the record: the epoch's debt does not change.
+    // 24 more shares an hour into epoch 2: epoch 1's debt does not change.
     let late_buyer = Address::generate(&s.env);
-    s.token.mint(&late_buyer, &shares(50));
+    s.token.mint(&late_buyer, &shares(24));
     holders.push(late_buyer);
-    assert_eq!(s.token.total_supply(), shares(100));
-    assert_eq!(d.record(&e1), payout(500_000, 0, 0));
+    assert_eq!(d.record(&e1), payout(460_000, 0, 0, 0, sold_e1));
     assert_eq!(
         distributor_events(&s).events().len(),
         0,
         "recorded once only"
     );
-    assert_eq!(d.epoch(&e1), Some(payout(500_000, 0, 0)));
-    assert_eq!(d.arrears(), 500_000);
+    // Epoch 2: 48 TH/s all day and 24 for 23 hours, 71 TH/s.
+    let e2 = s.attest(th(100), 1_000_000);
+    let sold_e2 = held(48, DAY) + held(24, 23 * HOUR);
+    assert_eq!(d.record(&e2), payout(710_000, 0, 0, 0, sold_e2));
+    // From epoch 3 on, 72 TH/s sold all day. Of 300 delivered: 24%.
+    let e3 = s.attest(th(300), 1_000_000);
+    assert_eq!(d.record(&e3), payout(240_000, 0, 0, 0, held(72, DAY)));
+    // Of 700: 102,857.14..., rounded down in the miner's favour.
+    let e4 = s.attest(th(700), 1_000_000);
+    assert_eq!(d.record(&e4).owed, 102_857);
+    // A pool delivering less than was sold owes the whole reward, never more.
+    let e5 = s.attest(th(70), 1_000_000);
+    assert_eq!(d.record(&e5).owed, 1_000_000);
+    // No hashrate delivered: nothing owed, and nothing can be deposited.
+    let e6 = s.attest(0, 1_000_000);
+    assert_eq!(d.record(&e6), payout(0, 0, 0, 0, held(72, DAY)));
+    assert_eq!(d.due(&e6), 0);
     assert_unchanged(&s.env, || {
         assert_error(
-            d.try_deposit(&s.operator, &e1, &500_001),
-            DistributorError::Overpayment,
+            d.try_deposit(&s.operator, &e6, &1),
+            DistributorError::NothingOwed,
         )
     });
-    d.deposit(&s.operator, &e1, &500_000);
-    assert_eq!(d.epoch(&e1), Some(payout(500_000, 500_000, 25_000)));
-
-    // The next epoch, recorded with everything sold, owes its whole reward.
-    let e2 = s.attest(th(100), 1_000_000);
-    assert_eq!(d.record(&e2), payout(1_000_000, 0, 0));
-    // 100 of 300 TH/s sold: a third of 1,000,000, rounded down in the miner's favour.
-    let e3 = s.attest(th(300), 1_000_000);
-    assert_eq!(d.record(&e3).owed, 333_333);
-    // A pool delivering less than was sold owes the whole reward, never more.
-    let e4 = s.attest(th(40), 1_000_000);
-    assert_eq!(d.record(&e4).owed, 1_000_000);
-    // No hashrate delivered: nothing owed, and nothing can be deposited.
-    let e5 = s.attest(0, 1_000_000);
-    assert_eq!(d.record(&e5).owed, 0);
-    assert_error(
-        d.try_deposit(&s.operator, &e5, &1),
-        DistributorError::Overpayment,
+    assert_eq!(
+        d.arrears(),
+        460_000 + 710_000 + 240_000 + 102_857 + 1_000_000
     );
-    assert_eq!(d.arrears(), 1_000_000 + 333_333 + 1_000_000);
-    assert_books_balance(&s, 0, &holders);
+    assert_books_close(&s, 0, &holders);
+}
+
+/// While the supply has not grown since the epoch, what is due is the debt itself.
+#[test]
+fn due_is_the_debt_at_face_value_while_no_share_was_created() {
+    let (s, holders) = offering(TERM, &[100]);
+    let d = &s.distributor;
+    let epoch = s.attest(th(100), 1_000_000);
+    assert_eq!(d.due(&epoch), 0, "not recorded yet");
+    s.record_through(epoch);
+    assert_eq!(d.due(&epoch), 1_000_000);
+    d.deposit(&s.operator, &epoch, &250_000);
+    assert_eq!(d.due(&epoch), 750_000);
+    d.deposit(&s.operator, &epoch, &d.due(&epoch));
+    assert_eq!(
+        d.epoch(&epoch),
+        Some(payout(1_000_000, 1_000_000, 0, 50_000, held(100, DAY)))
+    );
+    assert_eq!(d.totals(), books(1_000_000, 0, 50_000, 0));
+    assert_eq!(s.reward.balance(&s.operator), FUNDS - 1_000_000);
+    assert_eq!(d.due(&epoch), 0);
+    assert_books_close(&s, 0, &holders);
+}
+
+/// Shares minted after the epoch take nothing of its holders' payout: each unit of the debt
+/// costs `S_now / S_avg` = 80 / 50, the excess paying the new shares' part.
+#[test]
+fn due_adds_the_top_up_for_shares_minted_after_the_epoch() {
+    let (s, mut holders) = offering(TERM, &[50]);
+    let alice = holders[0].clone();
+    let d = &s.distributor;
+    let op = &s.operator;
+    let epoch = s.attest(th(100), 1_000_000);
+    let entitled = held(50, DAY);
+    assert_eq!(s.record_through(epoch), payout(500_000, 0, 0, 0, entitled));
+    assert_eq!(d.due(&epoch), 500_000);
+    // No stream runs yet: the mint itself pays nothing.
+    let bob = Address::generate(&s.env);
+    s.token.mint(&bob, &shares(30));
+    holders.push(bob.clone());
+    assert_eq!(d.totals(), books(0, 0, 0, 0));
+    assert_eq!(d.due(&epoch), 800_000, "500,000 × 80 / 50");
+
+    // Part of it: 100,001 pays floor(100,001 × 50 / 80) = 62,500 of the debt.
+    d.deposit(op, &epoch, &100_001);
+    assert_eq!(
+        d.epoch(&epoch),
+        Some(payout(500_000, 62_500, 37_501, 5_000, entitled))
+    );
+    assert_eq!(d.arrears(), 437_500, "top-ups are not debt");
+    assert_eq!(d.due(&epoch), 700_000, "437,500 × 80 / 50");
+    // More than due: 700,000 is taken, 300,000 sent back.
+    d.deposit(op, &epoch, &1_000_000);
+    assert_eq!(
+        d.epoch(&epoch),
+        Some(payout(500_000, 500_000, 300_001, 40_000, entitled))
+    );
+    assert_eq!(s.reward.balance(op), FUNDS - 800_001);
+    assert_eq!(d.totals(), books(800_001, 300_001, 40_000, 0));
+    assert_eq!((d.arrears(), d.due(&epoch)), (0, 0));
+
+    // 760,001 streams to 80 shares: alice gets exactly her 500,000 net of the 5% fee, bob
+    // 3/8 of the stream, the fraction of a unit left in the distributor.
+    advance(&s.env, SPAN);
+    assert_eq!(d.claimable(&alice), 475_000);
+    assert_eq!(d.claimable(&bob), 285_000);
+    assert_books_close(&s, 0, &holders);
+}
+
+/// Shares minted during the epoch count for the time they existed (`S_avg` = 75 shares), but
+/// receive, like every share existing now, `owed / S_avg` each: the top-up is 100 / 75.
+#[test]
+fn due_adds_the_top_up_for_shares_minted_during_the_epoch() {
+    let (s, mut holders) = offering(TERM, &[50]);
+    let alice = holders[0].clone();
+    let d = &s.distributor;
+    advance(&s.env, 12 * HOUR);
+    let bob = Address::generate(&s.env);
+    s.token.mint(&bob, &shares(50));
+    holders.push(bob.clone());
+    let epoch = s.attest(th(100), 1_000_000);
+    let entitled = held(50, DAY) + held(50, 12 * HOUR);
+    assert_eq!(s.record_through(epoch), payout(750_000, 0, 0, 0, entitled));
+    assert_eq!(d.due(&epoch), 1_000_000, "750,000 × 100 / 75");
+    d.deposit(&s.operator, &epoch, &1_000_000);
+    assert_eq!(
+        d.epoch(&epoch),
+        Some(payout(750_000, 750_000, 250_000, 50_000, entitled))
+    );
+    assert_eq!(d.totals(), books(1_000_000, 250_000, 50_000, 0));
+    advance(&s.env, SPAN);
+    // Alice's 500,000 of the debt (50 shares all day), net of the fee; bob as much.
+    assert_eq!(d.claimable(&alice), 475_000);
+    assert_eq!(d.claimable(&bob), 475_000);
+    assert_books_close(&s, 0, &holders);
+}
+
+/// Shares burned since the epoch: the debt costs its face value, and the burned shares' part
+/// goes to the remaining holders.
+#[test]
+fn due_after_burns_is_the_debt_at_face_value() {
+    let (s, holders) = offering(TERM, &[50, 50]);
+    let (a, b) = (&holders[0], &holders[1]);
+    let d = &s.distributor;
+    let epoch = s.attest(th(100), 1_000_000);
+    s.record_through(epoch);
+    s.sep41.burn(b, &shares(50));
+    assert_eq!(s.token.total_supply(), shares(50));
+    assert_eq!(d.due(&epoch), 1_000_000, "fewer shares now: no top-up");
+    d.deposit(&s.operator, &epoch, &500_000);
+    assert_eq!(
+        d.epoch(&epoch),
+        Some(payout(1_000_000, 500_000, 0, 25_000, held(100, DAY)))
+    );
+    assert_eq!(d.due(&epoch), 500_000);
+    d.deposit(&s.operator, &epoch, &500_000);
+    assert_eq!(d.totals(), books(1_000_000, 0, 50_000, 0));
+    advance(&s.env, SPAN);
+    assert_eq!(d.claimable(a), 950_000, "all of it, net of the fee");
+    assert_eq!(d.claimable(b), 0);
+    assert_books_close(&s, 0, &holders);
 }
 
 #[test]
-fn deposit_and_record_refuse_an_unreported_epoch() {
-    let (s, holders) = offering(TERM, &[100]);
+fn epochs_are_recorded_in_order_from_the_one_the_distributor_was_deployed_in() {
+    let (s, holders) = early_offering(TERM, &[48]);
     let d = &s.distributor;
-    // Epoch 1 is running: nothing reported for it, nor for any later epoch.
-    for epoch in [1, 2, 1_000] {
+    let op = &s.operator;
+    assert_eq!(d.next_epoch(), 0, "the epoch it was deployed in");
+    let e1 = s.attest(th(100), 1_000_000);
+    let e2 = s.attest(th(100), 1_000_000);
+    // A later epoch while an earlier one is open: refused, by record and by deposit.
+    for epoch in [e1, e2] {
+        assert_unchanged(&s.env, || {
+            assert_error(d.try_record(&epoch), DistributorError::EarlierEpochOpen);
+            assert_error(
+                d.try_deposit(op, &epoch, &1),
+                DistributorError::EarlierEpochOpen,
+            );
+        });
+        assert_eq!((d.epoch(&epoch), d.due(&epoch)), (None, 0));
+    }
+    assert_eq!(d.record(&0), unsold());
+    assert_eq!(distributor_events(&s).events().len(), 0);
+    assert_eq!(d.next_epoch(), 1);
+    assert_eq!(d.record(&0), unsold(), "recording again changes nothing");
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_record(&e2), DistributorError::EarlierEpochOpen)
+    });
+    assert_eq!(d.record(&e1).owed, 460_000);
+    assert_eq!(d.next_epoch(), 2);
+    // A deposit to the next epoch records it.
+    d.deposit(op, &e2, &1);
+    assert_eq!(d.epoch(&e2), Some(payout(480_000, 1, 0, 0, held(48, DAY))));
+    assert_eq!(d.next_epoch(), 3);
+    // Epoch 3 is running: not reportable yet. Epoch 4 comes after it.
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_record(&3), DistributorError::ReportNotEffective);
+        assert_error(d.try_record(&4), DistributorError::EarlierEpochOpen);
+    });
+    assert_eq!(d.next_epoch(), 3);
+    assert_books_close(&s, 0, &holders);
+}
+
+/// An epoch the holders had no share of needs no report: it is recorded owing nothing.
+#[test]
+fn an_epoch_without_shares_needs_no_report() {
+    let (s, holders) = offering(TERM, &[48]);
+    let d = &s.distributor;
+    // Epoch 1 was never attested, epoch 0 was (earning nothing); no share existed in either.
+    assert_eq!(s.oracle.report(&s.pool, &1), None);
+    assert_eq!(d.record(&0), unsold());
+    assert_eq!(d.record(&1), unsold());
+    assert_eq!(distributor_events(&s).events().len(), 0, "no `missed`");
+    assert_eq!(d.next_epoch(), 2);
+    assert_eq!(d.arrears(), 0);
+    for epoch in [0, 1] {
+        assert_eq!(d.due(&epoch), 0);
         assert_unchanged(&s.env, || {
             assert_error(
                 d.try_deposit(&s.operator, &epoch, &1),
+                DistributorError::NothingOwed,
+            )
+        });
+    }
+    // Nor does an epoch in which every share was burned before it started: here epoch 4, the
+    // 48 shares burned an hour into epoch 3.
+    let e2 = s.attest(th(100), 1_000_000);
+    s.sep41.burn(&holders[0], &shares(48));
+    let e3 = s.attest(th(100), 2_400);
+    assert_eq!(to_next_epoch(&s), 5); // epoch 4 ended, nobody reported it
+    assert_eq!(s.oracle.report(&s.pool, &4), None);
+    assert_eq!(d.record(&e2).owed, 480_000);
+    // 48 TH/s for one hour: 2 TH/s sold all day, 2% of 2,400.
+    assert_eq!(d.record(&e3), payout(48, 0, 0, 0, held(48, HOUR)));
+    assert_eq!(d.record(&4), unsold());
+    assert_eq!(distributor_events(&s).events().len(), 0, "no `missed`");
+    assert_eq!(d.next_epoch(), 5);
+    assert_eq!(d.arrears(), 480_048);
+}
+
+/// An epoch with shares and no effective report is refused until its report would be stale
+/// (more than two epochs behind), then closed owing 0 with a `missed` event; a late effective
+/// report recorded afterwards fixes what it owes.
+#[test]
+fn an_epoch_with_shares_and_no_report_is_closed_at_its_deadline_and_fixed_by_a_late_report() {
+    let (s, holders) = early_offering(TERM, &[48]);
+    let d = &s.distributor;
+    let op = &s.operator;
+    let sold_e1 = held(48, 23 * HOUR);
+    assert_eq!(to_next_epoch(&s), 2); // epoch 1 ended, nobody reported it
+    assert_eq!(d.record(&0), unsold());
+    let refused = || {
+        assert_unchanged(&s.env, || {
+            assert_error(d.try_record(&1), DistributorError::ReportNotEffective);
+            assert_error(
+                d.try_deposit(op, &1, &1),
                 DistributorError::ReportNotEffective,
             );
-            assert_error(d.try_record(&epoch), DistributorError::ReportNotEffective);
-        });
-        assert_eq!(d.epoch(&epoch), None);
+        })
+    };
+    refused();
+    assert_eq!(to_next_epoch(&s), 3);
+    refused();
+    advance(&s.env, DAY - 1);
+    refused(); // the last second of epoch 3: two epochs behind is not stale yet
+
+    advance(&s.env, 1);
+    let closed = EpochPayout {
+        supply_seconds: sold_e1,
+        ..unsold()
+    };
+    assert_eq!(d.record(&1), closed);
+    assert_eq!(
+        distributor_events(&s),
+        [Missed {
+            epoch: 1,
+            supply_seconds: sold_e1
+        }
+        .to_xdr(&s.env, &d.address)]
+    );
+    assert_eq!((d.next_epoch(), d.arrears(), d.due(&1)), (2, 0, 0));
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_deposit(op, &1, &1), DistributorError::NothingOwed)
+    });
+    assert_eq!(d.record(&1), closed);
+    assert_eq!(distributor_events(&s).events().len(), 0, "closed once");
+    // Epoch 2 is only two epochs behind: still waiting for its report.
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_record(&2), DistributorError::ReportNotEffective)
+    });
+
+    // The report arrives late; inside its dispute window it changes nothing yet.
+    let c = &s.pool_config;
+    for i in 0..c.quorum {
+        let reporter = c.reporters.get(i).unwrap();
+        s.oracle
+            .submit(&reporter, &s.pool, &1, &th(100), &1_000_000);
     }
+    assert_eq!(d.record(&1), closed);
+    assert_eq!(d.due(&1), 0);
+    advance(&s.env, HOUR);
+    // Effective now: `due` already says what a deposit would take (48 shares for an average
+    // of 46: 460,000 × 48 / 46), before anyone records it.
+    assert_eq!(d.due(&1), 480_000);
+    assert_eq!(d.record(&1), payout(460_000, 0, 0, 0, sold_e1));
+    assert_eq!(
+        distributor_events(&s),
+        [Recorded {
+            epoch: 1,
+            owed: 460_000,
+            reward: 1_000_000,
+            hashrate: th(100),
+            sold: th(46),
+        }
+        .to_xdr(&s.env, &d.address)]
+    );
+    assert_eq!(d.arrears(), 460_000);
+    assert_eq!(d.next_epoch(), 2, "the cursor does not move back");
+    // 48 shares now for an average of 46: 460,000 × 48 / 46.
+    assert_eq!(d.due(&1), 480_000);
+    d.deposit(op, &1, &480_000);
+    assert_eq!(
+        d.epoch(&1),
+        Some(payout(460_000, 460_000, 20_000, 24_000, sold_e1))
+    );
     assert_eq!(d.arrears(), 0);
-    assert_books_balance(&s, 0, &holders);
+    assert_books_close(&s, 0, &holders);
 }
 
 #[test]
 fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
-    let (s, _) = offering(TERM, &[100]);
+    let (s, _) = early_offering(TERM, &[48]);
     let d = &s.distributor;
     let c = &s.pool_config;
     let submit_quorum = |hashrate: i128, reward: i128| {
@@ -342,8 +697,9 @@ fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
             assert_error(d.try_record(&1), DistributorError::ReportNotEffective);
         })
     };
+    d.record(&0);
     // Epoch 1 ends and finalizes: its report is inside its dispute window for an hour.
-    advance(&s.env, c.genesis + 2 * DAY - s.env.ledger().timestamp());
+    to_next_epoch(&s);
     submit_quorum(th(100), 1_000);
     refused();
     advance(&s.env, HOUR - 1);
@@ -355,40 +711,52 @@ fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
     refused();
     assert_eq!(d.epoch(&1), None);
 
-    // Attested again, it is used once effective, with the new values.
+    // Attested again, it is used once effective, with the new values: 46 of 100 TH/s sold.
     submit_quorum(th(100), 800);
     refused();
     advance(&s.env, HOUR);
-    d.deposit(&s.operator, &1, &800);
-    assert_eq!(d.epoch(&1), Some(payout(800, 800, 40)));
+    assert_eq!(d.due(&1), 0, "not recorded yet");
+    d.deposit(&s.operator, &1, &1_000);
+    // 368 owed; 48 shares now for an average of 46: 384 taken, fee 19.2: 19.
+    assert_eq!(
+        d.epoch(&1),
+        Some(payout(368, 368, 16, 19, held(48, 23 * HOUR)))
+    );
+    assert_eq!(s.reward.balance(&s.operator), FUNDS - 384);
 }
 
 #[test]
 fn deposit_refuses_an_epoch_starting_at_or_after_maturity() {
     // A two-day term: epochs 0 and 1 are covered, epoch 2 starts at maturity.
-    let (s, holders) = offering(2 * DAY, &[100]);
+    let (s, holders) = early_offering(2 * DAY, &[48]);
     let d = &s.distributor;
     assert_eq!(s.token.maturity(), START + 2 * DAY);
-    let e1 = s.attest(th(100), 1_000);
-    let e2 = s.attest(th(100), 2_000);
-    let e3 = s.attest(th(100), 3_000);
-    assert_eq!((e1, e2, e3), (1, 2, 3));
-    for epoch in [e2, e3] {
-        assert_unchanged(&s.env, || {
-            assert_error(
-                d.try_deposit(&s.operator, &epoch, &1),
-                DistributorError::EpochAfterMaturity,
-            );
-            assert_error(d.try_record(&epoch), DistributorError::EpochAfterMaturity);
-        });
-        assert_eq!(d.epoch(&epoch), None);
-    }
-    // The last covered epoch is paid after maturity, credited at once to the holders.
-    d.deposit(&s.operator, &e1, &1_000);
-    assert_eq!(d.epoch(&e1), Some(payout(1_000, 1_000, 50)));
-    assert_eq!(d.claimable(&holders[0]), 950);
-    assert_eq!(d.claim(&holders[0]), 950);
-    assert_books_balance(&s, 950, &holders);
+    let e1 = s.attest(th(100), 1_000_000);
+    assert_eq!(e1, 1);
+    assert!(s.env.ledger().timestamp() >= s.token.maturity());
+    assert_eq!(s.record_through(e1).owed, 460_000);
+    assert_eq!(to_next_epoch(&s), 3); // epoch 2 has ended
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_record(&2), DistributorError::EpochAfterMaturity);
+        assert_error(
+            d.try_deposit(&s.operator, &2, &1),
+            DistributorError::EpochAfterMaturity,
+        );
+        // Nor any later one: maturity is checked before the order of records.
+        assert_error(d.try_record(&3), DistributorError::EpochAfterMaturity);
+    });
+    assert_eq!(d.epoch(&2), None);
+    assert_eq!(d.next_epoch(), 2);
+
+    // The last covered epoch is paid after maturity, and streams like any other: 480,000 due
+    // (48 shares for an average of 46), 456,000 after the fee, none of it at once.
+    assert_eq!(d.due(&e1), 480_000);
+    d.deposit(&s.operator, &e1, &480_000);
+    assert_eq!(d.claimable(&holders[0]), 0);
+    advance(&s.env, 2 * DAY);
+    assert_eq!(d.claimable(&holders[0]), 456_000);
+    assert_eq!(d.claim(&holders[0]), 456_000);
+    assert_books_close(&s, 456_000, &holders);
     assert_eq!(d.arrears(), 0);
 }
 
@@ -397,7 +765,7 @@ fn deposit_refuses_zero_and_negative_amounts() {
     let (s, holders) = offering(TERM, &[100]);
     let d = &s.distributor;
     let recorded = s.attest(th(100), 1_000);
-    d.record(&recorded);
+    s.record_through(recorded);
     let unrecorded = s.attest(th(100), 1_000);
     for epoch in [recorded, unrecorded] {
         for amount in [0, -1, i128::MIN] {
@@ -410,66 +778,85 @@ fn deposit_refuses_zero_and_negative_amounts() {
         }
     }
     assert_eq!(d.epoch(&unrecorded), None);
-    assert_eq!(d.epoch(&recorded), Some(payout(1_000, 0, 0)));
-    assert_books_balance(&s, 0, &holders);
+    assert_eq!(
+        d.epoch(&recorded),
+        Some(payout(1_000, 0, 0, 0, held(100, DAY)))
+    );
+    assert_books_close(&s, 0, &holders);
 }
 
-/// A deposit the depositor cannot fund is refused by the reward asset (its `BalanceError`,
-/// #10) and rolls back the payout and totals the distributor had already updated.
+/// A deposit pulls the whole amount offered before sending back what was not needed: one the
+/// depositor cannot fund is refused by the reward asset (its `BalanceError`, #10), even when
+/// less is due, and rolls back the payout and books the distributor had already updated.
 #[test]
 fn a_deposit_the_depositor_cannot_fund_changes_nothing() {
     let (s, holders) = offering(TERM, &[100]);
     let d = &s.distributor;
-    let e1 = s.attest(th(100), 1_000);
+    let e2 = s.attest(th(100), 1_000);
+    s.record_through(1);
     let payer = Address::generate(&s.env);
     s.reward_issuer.mint(&payer, &99);
-    assert_unchanged(&s.env, || {
-        assert_error(
-            d.try_deposit(&payer, &e1, &100),
-            soroban_sdk::Error::from_contract_error(10),
-        )
-    });
-    assert_eq!(d.epoch(&e1), None);
-    assert_eq!(totals(&s), (0, 0));
-    d.deposit(&payer, &e1, &99);
-    assert_eq!(d.epoch(&e1), Some(payout(1_000, 99, 4)));
-    assert_books_balance(&s, 0, &holders);
+    for amount in [100, 1_001] {
+        assert_unchanged(&s.env, || {
+            assert_error(
+                d.try_deposit(&payer, &e2, &amount),
+                Error::from_contract_error(10),
+            )
+        });
+    }
+    assert_eq!(d.epoch(&e2), None);
+    assert_eq!(d.totals(), books(0, 0, 0, 0));
+    d.deposit(&payer, &e2, &99);
+    assert_eq!(d.epoch(&e2), Some(payout(1_000, 99, 0, 4, held(100, DAY))));
+    assert_eq!(s.reward.balance(&payer), 0);
+    assert_books_close(&s, 0, &holders);
 }
 
 #[test]
-fn pause_blocks_deposits_and_claims_until_unpause() {
-    let (s, holders) = offering(TERM, &[100]);
-    let holder = &holders[0];
+fn pause_blocks_deposits_claims_fee_withdrawals_and_top_ups_until_unpause() {
+    // 100 of the 200 TH/s delivered are sold: room to mint.
+    let (s, mut holders) = offering(TERM, &[100]);
+    let holder = holders[0].clone();
     let d = &s.distributor;
-    let e1 = s.attest(th(100), 1_000);
-    d.deposit(&s.operator, &e1, &500);
+    let e2 = s.attest(th(200), 2_000);
+    s.record_through(e2);
+    d.deposit(&s.operator, &e2, &500);
+    // 475 streams over 47 h: after 1 day, floor(475 × 86,400 / 169,200) = 242.
     advance(&s.env, DAY);
-    // 475 streamed; the index rounds the holder down by one unit.
-    assert_eq!(d.claimable(holder), 474);
+    assert_eq!(d.claimable(&holder), 242);
 
     d.pause();
     assert!(d.paused());
+    let buyer = Address::generate(&s.env);
     assert_unchanged(&s.env, || {
         assert_error(
-            d.try_deposit(&s.operator, &e1, &500),
+            d.try_deposit(&s.operator, &e2, &500),
             DistributorError::Paused,
         );
-        assert_error(d.try_claim(holder), DistributorError::Paused);
+        assert_error(d.try_claim(&holder), DistributorError::Paused);
         assert_error(
-            d.try_claim_to(holder, &s.operator),
+            d.try_claim_to(&holder, &s.operator),
             DistributorError::Paused,
         );
+        assert_error(d.try_withdraw_fees(), DistributorError::Paused);
+        // A mint while the stream runs owes a top-up, which the paused distributor refuses.
+        assert_error(s.token.try_mint(&buyer, &1), DistributorError::Paused);
     });
-    // Reads still work.
-    assert_eq!(d.claimable(holder), 474);
+    // Reads and recording still work.
+    assert_eq!(d.claimable(&holder), 242);
     assert_eq!(d.arrears(), 500);
+    assert_eq!(d.due(&e2), 500);
 
     d.unpause();
     assert!(!d.paused());
-    d.deposit(&s.operator, &e1, &500);
+    d.deposit(&s.operator, &e2, &500);
     assert_eq!(d.arrears(), 0);
-    assert_eq!(d.claim(holder), 474);
-    assert_books_balance(&s, 474, &holders);
+    assert_eq!(d.claim(&holder), 242);
+    assert_eq!(d.withdraw_fees(), 50);
+    s.token.mint(&buyer, &1);
+    holders.push(buyer);
+    assert!(d.totals().topups > 0, "the mint paid its top-up");
+    assert_books_close(&s, 242, &holders);
 }
 
 #[test]
@@ -478,11 +865,11 @@ fn claim_needs_the_holders_own_signature() {
     let holder = &holders[0];
     let d = &s.distributor;
     let id = d.address.clone();
-    let e1 = s.attest(th(100), 1_000);
-    d.deposit(&s.operator, &e1, &1_000);
-    advance(&s.env, DAY);
-    // 950 streamed; the index rounds the holder down by one unit.
-    assert_eq!(d.claimable(holder), 949);
+    let e2 = s.attest(th(100), 1_000);
+    s.record_through(e2);
+    d.deposit(&s.operator, &e2, &1_000);
+    advance(&s.env, SPAN);
+    assert_eq!(d.claimable(holder), 950);
 
     let intruder = Address::generate(&s.env);
     for signer in [&intruder, &s.operator, &s.admin] {
@@ -500,7 +887,7 @@ fn claim_needs_the_holders_own_signature() {
             assert_auth_error(&s.env, d.try_claim_to(holder, signer))
         });
     }
-    assert_eq!(d.claimable(holder), 949);
+    assert_eq!(d.claimable(holder), 950);
 
     authorize(
         &s.env,
@@ -509,22 +896,25 @@ fn claim_needs_the_holders_own_signature() {
         "claim",
         (holder.clone(),).into_val(&s.env),
     );
-    assert_eq!(d.claim(holder), 949);
-    assert_eq!(s.reward.balance(holder), 949);
+    assert_eq!(d.claim(holder), 950);
+    assert_eq!(s.reward.balance(holder), 950);
     s.env.mock_all_auths();
-    assert_books_balance(&s, 949, &holders);
+    assert_books_close(&s, 950, &holders);
 }
 
+/// The depositor signs the deposit and, inside it, the transfer of exactly the amount offered
+/// to the distributor; the refund of what was not needed is the distributor's own transfer.
 #[test]
 fn deposit_and_claim_ask_exactly_the_expected_signatures() {
     let (s, holders) = offering(TERM, &[100]);
     let holder = &holders[0];
     let d = &s.distributor;
-    let e1 = s.attest(th(100), 1_000);
     let e2 = s.attest(th(100), 1_000);
-    d.record(&e1);
-    // The same tree whether the deposit records the epoch (e2) or not (e1).
-    for (epoch, amount) in [(e1, 600i128), (e2, 700i128)] {
+    let e3 = s.attest(th(100), 1_000);
+    s.record_through(e2);
+    // The same tree whether the deposit records the epoch (e3) or not (e2), and whether all of
+    // it is needed (600 of 1,000 due) or not (1,500 for 1,000 due).
+    for (epoch, amount) in [(e2, 600i128), (e3, 1_500i128)] {
         d.deposit(&s.operator, &epoch, &amount);
         assert_eq!(
             s.env.auths(),
@@ -548,10 +938,11 @@ fn deposit_and_claim_ask_exactly_the_expected_signatures() {
             )]
         );
     }
+    assert_eq!(s.reward.balance(&s.operator), FUNDS - 1_600);
 
-    advance(&s.env, DAY);
+    advance(&s.env, SPAN);
     let claimable = d.claimable(holder);
-    assert!(claimable > 0);
+    assert_eq!(claimable, 1_520, "95% of 1,600");
     assert_eq!(d.claim(holder), claimable);
     assert_eq!(
         s.env.auths(),
@@ -585,8 +976,9 @@ fn deposit_and_claim_ask_exactly_the_expected_signatures() {
     );
 }
 
-/// Every admin call is refused when signed by anyone but the right account, and the same call
-/// succeeds with the right signature (so the refusal is about the signer).
+/// Every admin call, and the fee withdrawal, is refused when signed by anyone but the right
+/// account, and the same call succeeds with the right signature (so the refusal is about the
+/// signer).
 #[test]
 fn the_wrong_signer_is_refused_for_every_admin_call() {
     let (s, holders) = offering(TERM, &[100]);
@@ -594,7 +986,7 @@ fn the_wrong_signer_is_refused_for_every_admin_call() {
     let d = &s.distributor;
     let id = d.address.clone();
     let intruder = Address::generate(env);
-    let wrong = [&intruder, &s.operator];
+    let wrong = [&intruder, &s.operator, &s.fee_recipient];
 
     // set_fee: the admin, up to 20%.
     for signer in wrong {
@@ -619,6 +1011,26 @@ fn the_wrong_signer_is_refused_for_every_admin_call() {
     d.set_fee(&MAX_FEE_BPS);
     assert_eq!(d.fee_bps(), 2_000);
 
+    // set_fee_recipient: the admin.
+    let recipient = Address::generate(env);
+    for signer in wrong {
+        authorize(
+            env,
+            signer,
+            &id,
+            "set_fee_recipient",
+            (recipient.clone(),).into_val(env),
+        );
+        assert_unchanged(env, || {
+            assert_auth_error(env, d.try_set_fee_recipient(&recipient))
+        });
+    }
+    assert_eq!(d.fee_recipient(), s.fee_recipient);
+    let args = (recipient.clone(),).into_val(env);
+    authorize(env, &s.admin, &id, "set_fee_recipient", args);
+    d.set_fee_recipient(&recipient);
+    assert_eq!(d.fee_recipient(), recipient);
+
     // pause / unpause: the admin.
     for signer in wrong {
         authorize(env, signer, &id, "pause", ().into_val(env));
@@ -635,10 +1047,20 @@ fn the_wrong_signer_is_refused_for_every_admin_call() {
     d.unpause();
     assert!(!d.paused());
 
-    // upgrade: the admin; payouts, totals and funds survive it.
+    // withdraw_fees: the fee recipient (now `recipient`), not even the admin.
     s.env.mock_all_auths();
-    let e1 = s.attest(th(100), 1_000);
-    d.deposit(&s.operator, &e1, &400);
+    let e2 = s.attest(th(100), 1_000);
+    s.record_through(e2);
+    d.deposit(&s.operator, &e2, &400); // fee 20% of 400
+    for signer in [&intruder, &s.operator, &s.admin, &s.fee_recipient] {
+        authorize(env, signer, &id, "withdraw_fees", ().into_val(env));
+        assert_unchanged(env, || assert_auth_error(env, d.try_withdraw_fees()));
+    }
+    authorize(env, &recipient, &id, "withdraw_fees", ().into_val(env));
+    assert_eq!(d.withdraw_fees(), 80);
+    assert_eq!(s.reward.balance(&recipient), 80);
+
+    // upgrade: the admin; payouts, books and funds survive it.
     let hash = env
         .deployer()
         .upload_contract_wasm(wasm("payout_distributor").as_slice());
@@ -648,9 +1070,15 @@ fn the_wrong_signer_is_refused_for_every_admin_call() {
     }
     authorize(env, &s.admin, &id, "upgrade", (hash.clone(),).into_val(env));
     d.upgrade(&hash);
-    assert_eq!(d.epoch(&e1), Some(payout(1_000, 400, 80)));
+    assert_eq!(
+        d.epoch(&e2),
+        Some(payout(1_000, 400, 0, 80, held(100, DAY)))
+    );
     assert_eq!(d.arrears(), 600);
     assert_eq!(d.fee_bps(), 2_000);
+    assert_eq!(d.fee_recipient(), recipient);
+    assert_eq!(d.next_epoch(), 3);
+    assert_eq!(d.totals(), books(400, 0, 80, 80));
     assert_eq!(s.reward.balance(&id), 320);
 
     // Two-step admin transfer: only the admin proposes, only the proposed account accepts.
@@ -659,7 +1087,7 @@ fn the_wrong_signer_is_refused_for_every_admin_call() {
     assert_unchanged(env, || {
         assert_error(d.try_accept_admin(), DistributorError::NoPendingAdmin)
     });
-    for signer in [&intruder, &successor] {
+    for signer in [&intruder, &successor, &s.operator] {
         let args = (successor.clone(),).into_val(env);
         authorize(env, signer, &id, "propose_admin", args);
         assert_unchanged(env, || {
@@ -679,15 +1107,392 @@ fn the_wrong_signer_is_refused_for_every_admin_call() {
     assert_eq!(d.admin(), successor);
     // The proposal is used up; the old admin has lost its powers, the new one has them.
     authorize(env, &successor, &id, "accept_admin", ().into_val(env));
-    assert_error(d.try_accept_admin(), DistributorError::NoPendingAdmin);
+    assert_unchanged(env, || {
+        assert_error(d.try_accept_admin(), DistributorError::NoPendingAdmin)
+    });
     authorize(env, &s.admin, &id, "set_fee", (0u32,).into_val(env));
-    assert_auth_error(env, d.try_set_fee(&0));
+    assert_unchanged(env, || assert_auth_error(env, d.try_set_fee(&0)));
     authorize(env, &successor, &id, "set_fee", (0u32,).into_val(env));
     d.set_fee(&0);
     assert_eq!(d.fee_bps(), 0);
 
     s.env.mock_all_auths();
-    assert_books_balance(&s, 0, &holders);
+    assert_books_close(&s, 0, &holders);
+}
+
+#[test]
+fn fees_accrue_until_the_fee_recipient_withdraws_them() {
+    let (s, holders) = offering(TERM, &[100]);
+    let d = &s.distributor;
+    let env = &s.env;
+    let old = s.fee_recipient.clone();
+    let e2 = s.attest(th(100), 1_000_000);
+    s.record_through(e2);
+    d.deposit(&s.operator, &e2, &400_000);
+    assert_eq!(d.totals(), books(400_000, 0, 20_000, 0));
+    assert_eq!(s.reward.balance(&old), 0, "nothing is sent at deposit");
+
+    assert_eq!(d.withdraw_fees(), 20_000);
+    assert_eq!(s.reward.balance(&old), 20_000);
+    assert_eq!(d.totals(), books(400_000, 0, 20_000, 20_000));
+    assert_eq!(d.withdraw_fees(), 0, "a second withdrawal pays nothing");
+    assert_eq!(distributor_events(&s).events().len(), 0);
+    assert_eq!(s.reward.balance(&old), 20_000);
+
+    // A new fee applies to the deposits after it: 10% of 600,000.
+    d.set_fee(&1_000);
+    d.deposit(&s.operator, &e2, &600_000);
+    assert_eq!(
+        d.epoch(&e2),
+        Some(payout(1_000_000, 1_000_000, 0, 80_000, held(100, DAY)))
+    );
+    assert_eq!(d.totals(), books(1_000_000, 0, 80_000, 20_000));
+
+    // A new recipient withdraws the 60,000 not yet withdrawn; the old one may no longer.
+    let new = Address::generate(env);
+    d.set_fee_recipient(&new);
+    assert_eq!(d.fee_recipient(), new);
+    authorize(env, &old, &d.address, "withdraw_fees", ().into_val(env));
+    assert_unchanged(env, || assert_auth_error(env, d.try_withdraw_fees()));
+    env.mock_all_auths();
+    assert_eq!(d.withdraw_fees(), 60_000);
+    assert_eq!(
+        (s.reward.balance(&new), s.reward.balance(&old)),
+        (60_000, 20_000)
+    );
+    assert_eq!(d.withdraw_fees(), 0);
+    assert_eq!(d.totals(), books(1_000_000, 0, 80_000, 80_000));
+    assert_eq!(s.reward.balance(&d.address), 920_000, "the holders' stream");
+    assert_books_close(&s, 0, &holders);
+}
+
+/// A fee recipient whose balance the issuer deauthorized blocks no deposit (fees accrue, they
+/// never move at deposit), nor any claim; only its own withdrawal fails, changing nothing,
+/// until the admin names another recipient.
+#[test]
+fn a_deauthorized_fee_recipient_never_blocks_deposits() {
+    let (s, holders) = offering(TERM, &[100]);
+    let d = &s.distributor;
+    let e2 = s.attest(th(100), 1_000_000);
+    s.record_through(e2);
+    s.reward_asset.issuer().set_flag(IssuerFlags::RevocableFlag);
+    s.reward_issuer.set_authorized(&s.fee_recipient, &false);
+    d.deposit(&s.operator, &e2, &400_000);
+    d.deposit(&s.operator, &e2, &600_000);
+    assert_eq!(d.arrears(), 0);
+    assert_eq!(d.totals(), books(1_000_000, 0, 50_000, 0));
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_withdraw_fees(), Error::from_contract_error(11))
+    });
+    advance(&s.env, SPAN);
+    assert_eq!(d.claim(&holders[0]), 950_000);
+
+    let replacement = Address::generate(&s.env);
+    d.set_fee_recipient(&replacement);
+    assert_eq!(d.withdraw_fees(), 50_000);
+    assert_eq!(s.reward.balance(&replacement), 50_000);
+    assert_eq!(s.reward.balance(&s.fee_recipient), 0);
+    assert_eq!(s.reward.balance(&d.address), 0);
+    assert_books_close(&s, 950_000, &holders);
+}
+
+/// A mint while a stream runs pays that stream the new shares' part of what it has still to
+/// pay, taken by the distributor on the operator's allowance, and booked as a top-up. Only the
+/// share token may make the distributor pull it.
+#[test]
+fn a_mints_top_up_is_collected_by_the_share_token_alone() {
+    let (s, mut holders) = offering(TERM, &[100]);
+    let alice = holders[0].clone();
+    let d = &s.distributor;
+    let env = &s.env;
+    let op = &s.operator;
+    let e2 = s.attest(th(200), 2_000_000); // 100 of 200 TH/s sold
+    s.record_through(e2);
+    d.deposit(op, &e2, &1_000_000);
+    // A tenth of the stream later, 855,000 of the 950,000 are still to stream: 50 new shares
+    // on 100 pay half of that.
+    advance(env, SPAN / 10);
+    let bob = Address::generate(env);
+    let before = s.reward.balance(op);
+    s.token.mint(&bob, &shares(50));
+    holders.push(bob.clone());
+    assert_eq!(
+        distributor_events(&s),
+        [TopUpCollected {
+            from: op.clone(),
+            amount: 427_500
+        }
+        .to_xdr(env, &d.address)]
+    );
+    assert_eq!(s.reward.balance(op), before - 427_500);
+    assert_eq!(d.totals(), books(1_427_500, 427_500, 50_000, 0));
+    assert_eq!(d.arrears(), 0, "a mint's top-up is no debt");
+    assert_books_close(&s, 0, &holders);
+
+    // Nobody but the share token may have the distributor pull a top-up.
+    let intruder = Address::generate(env);
+    for signer in [op, &s.admin, &intruder, &bob] {
+        let args = (op.clone(), 1i128).into_val(env);
+        authorize(env, signer, &d.address, "collect_topup", args);
+        assert_unchanged(env, || assert_auth_error(env, d.try_collect_topup(op, &1)));
+    }
+    env.mock_all_auths();
+
+    // Without an allowance, or without the funds, a mint owing a top-up is refused.
+    let sink = Address::generate(env);
+    s.reward
+        .approve(op, &d.address, &0, &env.ledger().sequence());
+    assert_unchanged(env, || {
+        assert_error(
+            s.token.try_mint(&bob, &1),
+            DistributorError::TopUpNotApproved,
+        )
+    });
+    s.approve_topups(op);
+    let funds = s.reward.balance(op);
+    s.reward.transfer(op, &sink, &funds);
+    assert_unchanged(env, || {
+        assert_error(
+            s.token.try_mint(&bob, &1),
+            DistributorError::TopUpNotApproved,
+        )
+    });
+    s.reward.transfer(&sink, op, &funds);
+    assert_eq!(s.token.total_supply(), shares(150));
+
+    // Alice gets her whole stream, as it was promised when she alone held; bob his top-up.
+    s.attest(th(200), 0);
+    s.attest(th(200), 0); // epoch 4 attested: the stream ended with epoch 4
+    assert_eq!(d.claimable(&alice), 950_000);
+    assert_eq!(d.claimable(&bob), 427_500);
+    // With no stream running a mint pays nothing, and needs no allowance.
+    s.reward
+        .approve(op, &d.address, &0, &env.ledger().sequence());
+    s.token.mint(&bob, &1);
+    assert_eq!(d.totals(), books(1_427_500, 427_500, 50_000, 0));
+    assert_books_close(&s, 0, &holders);
+}
+
+#[test]
+fn record_deposit_claim_fee_and_top_up_calls_emit_exactly_their_events() {
+    let (s, holders) = offering(TERM, &[30]); // 30 of the 100 TH/s sold
+    let holder = &holders[0];
+    let d = &s.distributor;
+    let id = d.address.clone();
+    let env = &s.env;
+    let op = &s.operator;
+    let e2 = s.attest(th(100), 1_000_000);
+    let e3 = s.attest(th(100), 2_000_000);
+    s.record_through(1);
+
+    d.record(&e2);
+    assert_eq!(
+        distributor_events(&s),
+        [Recorded {
+            epoch: e2,
+            owed: 300_000,
+            reward: 1_000_000,
+            hashrate: th(100),
+            sold: th(30),
+        }
+        .to_xdr(env, &id)]
+    );
+
+    d.deposit(op, &e2, &300_000);
+    assert_eq!(
+        distributor_events(&s),
+        [Deposited {
+            epoch: e2,
+            from: op.clone(),
+            amount: 300_000,
+            paid: 300_000,
+            topup: 0,
+            fee: 15_000,
+        }
+        .to_xdr(env, &id)]
+    );
+
+    // A deposit that records first emits both, in that order; `amount` is what was taken.
+    d.deposit(op, &e3, &1_000_000);
+    assert_eq!(
+        distributor_events(&s),
+        [
+            Recorded {
+                epoch: e3,
+                owed: 600_000,
+                reward: 2_000_000,
+                hashrate: th(100),
+                sold: th(30),
+            }
+            .to_xdr(env, &id),
+            Deposited {
+                epoch: e3,
+                from: op.clone(),
+                amount: 600_000,
+                paid: 600_000,
+                topup: 0,
+                fee: 30_000,
+            }
+            .to_xdr(env, &id),
+        ]
+    );
+    // Recording again emits nothing.
+    d.record(&e3);
+    assert_eq!(distributor_events(&s).events().len(), 0);
+
+    // Both deposits stream 855,000 from 1 h into epoch 4 to the end of epoch 5. A tenth of the
+    // way, 15 new shares on 30 pay half of the 769,500 left.
+    advance(env, SPAN / 10);
+    let buyer = Address::generate(env);
+    s.token.mint(&buyer, &shares(15));
+    assert_eq!(
+        distributor_events(&s),
+        [TopUpCollected {
+            from: op.clone(),
+            amount: 384_750,
+        }
+        .to_xdr(env, &id)]
+    );
+
+    advance(env, SPAN);
+    assert_eq!(d.claimable(holder), 855_000, "the whole stream");
+    assert_eq!(d.claim(holder), 855_000);
+    assert_eq!(
+        distributor_events(&s),
+        [Claimed {
+            holder: holder.clone(),
+            to: holder.clone(),
+            amount: 855_000,
+        }
+        .to_xdr(env, &id)]
+    );
+    // Nothing to claim: no event.
+    assert_eq!(d.claim(holder), 0);
+    assert_eq!(distributor_events(&s).events().len(), 0);
+    let to = Address::generate(env);
+    assert_eq!(d.claim_to(&buyer, &to), 384_750, "the buyer's top-up");
+    assert_eq!(
+        distributor_events(&s),
+        [Claimed {
+            holder: buyer.clone(),
+            to: to.clone(),
+            amount: 384_750,
+        }
+        .to_xdr(env, &id)]
+    );
+    assert_eq!(s.reward.balance(&to), 384_750);
+
+    assert_eq!(d.withdraw_fees(), 45_000);
+    assert_eq!(
+        distributor_events(&s),
+        [FeesWithdrawn {
+            recipient: s.fee_recipient.clone(),
+            amount: 45_000,
+        }
+        .to_xdr(env, &id)]
+    );
+    assert_eq!(d.withdraw_fees(), 0);
+    assert_eq!(distributor_events(&s).events().len(), 0);
+
+    let recipient = Address::generate(env);
+    d.set_fee_recipient(&recipient);
+    assert_eq!(
+        distributor_events(&s),
+        [FeeRecipientSet {
+            recipient: recipient.clone()
+        }
+        .to_xdr(env, &id)]
+    );
+    d.set_fee(&1_000);
+    assert_eq!(
+        distributor_events(&s),
+        [FeeSet { fee_bps: 1_000 }.to_xdr(env, &id)]
+    );
+    assert_eq!(d.totals(), books(1_284_750, 384_750, 45_000, 45_000));
+    assert_eq!(s.reward.balance(&id), 0, "exact to the unit");
+    assert_books_close(&s, 855_000 + 384_750, &[holder.clone(), buyer]);
+}
+
+/// After every step of a scenario mixing partial and full deposits, top-ups of both kinds,
+/// transfers, burns, claims, fee changes and withdrawals, the books close and what the
+/// distributor holds covers every claim and the fees due.
+#[test]
+fn books_close_after_every_step_of_a_scenario() {
+    let (s, mut holders) = offering(TERM, &[60, 40]);
+    let d = &s.distributor;
+    let op = &s.operator;
+    let (a, b) = (holders[0].clone(), holders[1].clone());
+    let mut claimed = 0;
+    let check = |claimed: i128, holders: &[Address]| assert_books_close(&s, claimed, holders);
+
+    let e2 = s.attest(th(200), 1_000_000); // 100 of 200 TH/s sold: 500,000 owed
+    s.record_through(e2);
+    check(claimed, &holders);
+    d.deposit(op, &e2, &200_000);
+    check(claimed, &holders);
+    advance(&s.env, HOUR);
+    let c = Address::generate(&s.env);
+    s.token.mint(&c, &shares(50)); // a top-up into the running stream
+    holders.push(c.clone());
+    check(claimed, &holders);
+    s.sep41.transfer(&a, &b, &shares(10));
+    check(claimed, &holders);
+    d.deposit(op, &e2, &d.due(&e2)); // with the top-up for c's shares
+    assert_eq!(d.arrears(), 0);
+    check(claimed, &holders);
+    claimed += d.claim(&a);
+    check(claimed, &holders);
+
+    let e3 = s.attest(th(200), 3_000_000);
+    s.record_through(e3);
+    check(claimed, &holders);
+    s.sep41.burn(&b, &shares(20));
+    check(claimed, &holders);
+    d.deposit(op, &e3, &(d.due(&e3) / 2));
+    check(claimed, &holders);
+    claimed += d.claim(&b);
+    check(claimed, &holders);
+    d.withdraw_fees();
+    check(claimed, &holders);
+    d.set_fee(&1_000);
+    d.set_fee_recipient(&Address::generate(&s.env));
+    let payer = Address::generate(&s.env);
+    s.reward_issuer.mint(&payer, &10_000_000);
+    d.deposit(&payer, &e3, &10_000_000);
+    assert_eq!(d.arrears(), 0);
+    check(claimed, &holders);
+    advance(&s.env, DAY);
+    claimed += d.claim_to(&c, &Address::generate(&s.env));
+    check(claimed, &holders);
+    d.withdraw_fees();
+    check(claimed, &holders);
+
+    // Once every stream has ended and everyone has claimed, only dust is left: under a unit
+    // per holder and stream.
+    advance(&s.env, 3 * DAY);
+    for holder in &holders {
+        claimed += d.claim(holder);
+        check(claimed, &holders);
+    }
+    let totals = d.totals();
+    assert_eq!(totals.fees, totals.fees_withdrawn);
+    let left = s.reward.balance(&d.address);
+    assert!((0..10).contains(&left), "{left} left behind");
+    assert_eq!(claimed, totals.deposited - totals.fees_withdrawn - left);
+}
+
+#[test]
+fn debts_beyond_i128_are_a_typed_overflow() {
+    let (s, _) = offering(TERM, &[100]);
+    let d = &s.distributor;
+    let e2 = s.attest(th(100), i128::MAX);
+    assert_eq!(s.record_through(e2).owed, i128::MAX);
+    let e3 = s.attest(th(100), 1);
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_record(&e3), DistributorError::Overflow)
+    });
+    assert_eq!(d.arrears(), i128::MAX);
+    assert_eq!(d.next_epoch(), e3);
 }
 
 #[test]
@@ -716,16 +1521,23 @@ fn constructor_refuses_a_fee_above_twenty_percent() {
 fn the_distributor_itself_is_refused_as_a_recipient() {
     let (s, holders) = offering(TERM, &[100]);
     let holder = &holders[0];
+    let d = &s.distributor;
     let epoch = s.attest(th(100), 1_000_000);
-    s.distributor.deposit(&s.operator, &epoch, &1_000_000);
-    advance(&s.env, DAY);
+    s.record_through(epoch);
+    d.deposit(&s.operator, &epoch, &1_000_000);
+    advance(&s.env, SPAN);
     assert_unchanged(&s.env, || {
         assert_error(
-            s.distributor.try_claim_to(holder, &s.distributor.address),
+            d.try_claim_to(holder, &d.address),
             DistributorError::InvalidRecipient,
-        )
+        );
+        assert_error(
+            d.try_set_fee_recipient(&d.address),
+            DistributorError::InvalidRecipient,
+        );
     });
-    assert!(s.distributor.claimable(holder) > 0);
+    assert_eq!(d.claimable(holder), 950_000);
+    assert_eq!(d.fee_recipient(), s.fee_recipient);
 
     // A distributor deployed at a chosen address with itself as fee recipient.
     let at = Address::generate(&s.env);
@@ -756,6 +1568,7 @@ fn epochs_before_the_offering_are_not_its_debt() {
     for _ in 0..3 {
         s.attest(th(100), 1_000_000);
     }
+    s.token.mint(&Address::generate(env), &shares(48)); // 1 h into epoch 3
     let late = env.register(
         wasm("payout_distributor").as_slice(),
         (
@@ -769,6 +1582,7 @@ fn epochs_before_the_offering_are_not_its_debt() {
         ),
     );
     let late = PayoutDistributorClient::new(env, &late);
+    assert_eq!(late.next_epoch(), 3);
     for epoch in 0..3 {
         assert_unchanged(env, || {
             assert_error(
@@ -777,10 +1591,10 @@ fn epochs_before_the_offering_are_not_its_debt() {
             )
         });
     }
-    // Epoch 3 was under way at the deployment: recordable.
+    // Epoch 3 was under way at the deployment: recordable, 46 of 100 TH/s sold.
     let epoch = s.attest(th(100), 1_000_000);
     assert_eq!(epoch, 3);
-    late.record(&epoch);
+    assert_eq!(late.record(&epoch).owed, 460_000);
 
     let other_pool = Symbol::new(env, "other_pool");
     let mut config = s.pool_config.clone();
@@ -803,103 +1617,6 @@ fn epochs_before_the_offering_are_not_its_debt() {
     assert!(message.contains("Error(Contract, #308)"), "{message}");
 }
 
-#[test]
-fn record_deposit_and_claim_emit_exactly_their_events() {
-    let (s, holders) = offering(TERM, &[30]); // 30 of the 100 TH/s sold
-    let holder = &holders[0];
-    let d = &s.distributor;
-    let id = d.address.clone();
-    let env = &s.env;
-    let e1 = s.attest(th(100), 1_000_000);
-    let e2 = s.attest(th(100), 2_000_000);
-
-    d.record(&e1);
-    assert_eq!(
-        distributor_events(&s),
-        [Recorded {
-            epoch: e1,
-            owed: 300_000,
-            reward: 1_000_000,
-            hashrate: th(100),
-            sold: th(30),
-        }
-        .to_xdr(env, &id)]
-    );
-
-    d.deposit(&s.operator, &e1, &300_000);
-    assert_eq!(
-        distributor_events(&s),
-        [Deposited {
-            epoch: e1,
-            from: s.operator.clone(),
-            amount: 300_000,
-            fee: 15_000,
-        }
-        .to_xdr(env, &id)]
-    );
-
-    // A deposit that records first emits both, in that order.
-    d.deposit(&s.operator, &e2, &100_000);
-    assert_eq!(
-        distributor_events(&s),
-        [
-            Recorded {
-                epoch: e2,
-                owed: 600_000,
-                reward: 2_000_000,
-                hashrate: th(100),
-                sold: th(30),
-            }
-            .to_xdr(env, &id),
-            Deposited {
-                epoch: e2,
-                from: s.operator.clone(),
-                amount: 100_000,
-                fee: 5_000,
-            }
-            .to_xdr(env, &id),
-        ]
-    );
-    // Recording again emits nothing.
-    d.record(&e2);
-    assert_eq!(distributor_events(&s).events().len(), 0);
-
-    advance(env, DAY);
-    let amount = d.claimable(holder);
-    // 285,000 + 95,000 streamed to the only holder, rounded down by one unit.
-    assert_eq!(amount, 379_999);
-    assert_eq!(d.claim(holder), amount);
-    assert_eq!(
-        distributor_events(&s),
-        [Claimed {
-            holder: holder.clone(),
-            to: holder.clone(),
-            amount,
-        }
-        .to_xdr(env, &id)]
-    );
-    // Nothing to claim: no event.
-    assert_eq!(d.claim(holder), 0);
-    assert_eq!(distributor_events(&s).events().len(), 0);
-
-    d.deposit(&s.operator, &e2, &100_000);
-    advance(env, DAY);
-    let to = Address::generate(env);
-    // The 95,000 streamed since (net of the fee).
-    assert_eq!(d.claim_to(holder, &to), 95_000);
-    assert_eq!(
-        distributor_events(&s),
-        [Claimed {
-            holder: holder.clone(),
-            to: to.clone(),
-            amount: 95_000,
-        }
-        .to_xdr(env, &id)]
-    );
-    assert_eq!(s.reward.balance(&to), 95_000);
-    assert_books_balance(&s, amount + 95_000, &holders);
-}
-
 /// The distributor's client in a measuring `Env`.
 fn distributor_in<'a>(env: &Env, s: &Suite) -> PayoutDistributorClient<'a> {
     PayoutDistributorClient::new(env, &port(env, &s.distributor.address))
@@ -908,54 +1625,78 @@ fn distributor_in<'a>(env: &Env, s: &Suite) -> PayoutDistributorClient<'a> {
 /// The costs of the distributor's calls on the WASM, each measured in a fresh `Env` loaded
 /// from the grown ledger's snapshot (shared/measuring.md).
 #[test]
-fn record_deposit_and_claim_costs_on_the_wasm() {
+fn record_deposit_claim_and_fee_withdrawal_costs_on_the_wasm() {
     let (s, holders) = offering(TERM, &[60, 40]);
     let d = &s.distributor;
-    let e1 = s.attest(th(100), 10_000_000);
-    d.deposit(&s.operator, &e1, &5_000_000);
     let e2 = s.attest(th(100), 10_000_000);
+    s.record_through(e2);
+    d.deposit(&s.operator, &e2, &5_000_000);
     let e3 = s.attest(th(100), 10_000_000);
     d.record(&e3);
+    let e4 = s.attest(th(100), 10_000_000); // the first stream ended with epoch 4
     let (a, op) = (&holders[0], &s.operator);
-    assert!(d.claimable(a) > 0);
+    assert_eq!(d.claimable(a), 2_850_000, "60% of 4,750,000");
 
     let record = measure(&s.env, |env| {
-        assert_eq!(distributor_in(env, &s).record(&e2).owed, 10_000_000);
+        assert_eq!(distributor_in(env, &s).record(&e4).owed, 10_000_000);
     });
     let deposit = measure(&s.env, |env| {
         distributor_in(env, &s).deposit(&port(env, op), &e3, &10_000_000);
     });
+    let deposit_refunding = measure(&s.env, |env| {
+        distributor_in(env, &s).deposit(&port(env, op), &e3, &20_000_000);
+    });
     let deposit_recording = measure(&s.env, |env| {
-        distributor_in(env, &s).deposit(&port(env, op), &e2, &10_000_000);
+        distributor_in(env, &s).deposit(&port(env, op), &e4, &10_000_000);
     });
     let claim = measure(&s.env, |env| {
-        assert_eq!(distributor_in(env, &s).claim(&port(env, a)), 2_849_999);
+        assert_eq!(distributor_in(env, &s).claim(&port(env, a)), 2_850_000);
+    });
+    let withdraw_fees = measure(&s.env, |env| {
+        assert_eq!(distributor_in(env, &s).withdraw_fees(), 250_000);
     });
     println!("{}", Cost::HEADER);
     for (label, cost) in [
         ("distributor record", &record),
         ("distributor deposit (epoch recorded)", &deposit),
         (
+            "distributor deposit (sending the rest back)",
+            &deposit_refunding,
+        ),
+        (
             "distributor deposit (records the epoch)",
             &deposit_recording,
         ),
         ("distributor claim", &claim),
+        ("distributor withdraw_fees", &withdraw_fees),
     ] {
         println!("{}", cost.row(label));
     }
 
-    // record writes the payout entry and the instance (the totals).
+    // record writes the payout entry and the instance (the books and the cursor).
     assert_eq!(record.write_entries, 2);
-    // deposit: the payout, the instance, the share token's reward state, three reward-asset
-    // balances (depositor, distributor, fee recipient) and the depositor's auth nonce.
+    // deposit: the payout, the instance, the share token's stream (its instance) and reward
+    // state, two reward-asset balances (depositor, distributor; the fee stays here) and the
+    // depositor's auth nonce. Sending the rest back touches the same balances.
     assert_eq!(deposit.write_entries, 7);
+    assert_eq!(deposit_refunding.write_entries, 7);
     assert_eq!(deposit_recording.write_entries, 7);
     assert!(deposit_recording.instructions > deposit.instructions);
+    assert!(deposit_refunding.instructions > deposit.instructions);
     // claim: the holder's entry in the share token, two reward-asset balances (distributor,
     // holder) and the holder's auth nonce; no global state.
     assert_eq!(claim.write_entries, 4);
+    // withdraw_fees: the instance (fees withdrawn), two balances and the recipient's nonce.
+    assert_eq!(withdraw_fees.write_entries, 4);
     // Every call is well under 5% of the 400M-instruction transaction limit.
-    for cost in [&record, &deposit, &deposit_recording, &claim] {
+    for cost in [
+        &record,
+        &deposit,
+        &deposit_refunding,
+        &deposit_recording,
+        &claim,
+        &withdraw_fees,
+    ] {
         assert!(cost.instructions < 20_000_000, "{cost}");
     }
 }
@@ -968,7 +1709,8 @@ fn grown_ledger(holders: usize, deposits: usize) -> (Suite, Address, u64) {
     let s = Suite::new(400 * DAY, FEE_BPS, FUNDS);
     let sold = th(holders as i128);
     s.attest(sold, 0);
-    // Every mint while the capacity is fresh.
+    to_next_epoch(&s);
+    // Every mint at the start of epoch 2, while the capacity is fresh: whole epochs from there.
     let first = Address::generate(&s.env);
     s.token.mint(&first, &shares(1));
     for _ in 1..holders {
@@ -976,10 +1718,15 @@ fn grown_ledger(holders: usize, deposits: usize) -> (Suite, Address, u64) {
     }
     for _ in 0..deposits {
         let epoch = s.attest(sold, REWARD);
+        s.record_through(epoch);
+        assert_eq!(s.distributor.due(&epoch), REWARD);
         s.distributor.deposit(&s.operator, &epoch, &REWARD);
     }
     let recorded = s.attest(sold, REWARD);
-    assert_eq!(s.distributor.record(&recorded), payout(REWARD, 0, 0));
+    assert_eq!(
+        s.record_through(recorded),
+        payout(REWARD, 0, 0, 0, held(holders as i128, DAY))
+    );
     assert!(s.distributor.claimable(&first) > 0);
     (s, first, recorded)
 }
@@ -991,7 +1738,7 @@ fn claim_and_deposit_cost_is_flat_in_holders_and_past_deposits() {
     let small = grown_ledger(1, 1);
     let big = grown_ledger(1_000, 100);
     assert_eq!(big.0.token.total_supply(), shares(1_000));
-    assert_eq!(totals(&big.0).0, 100 * 1_000_000);
+    assert_eq!(big.0.distributor.totals().deposited, 100 * 1_000_000);
 
     let claim = |(s, holder, _): &(Suite, Address, u64)| {
         measure(&s.env, |env| {

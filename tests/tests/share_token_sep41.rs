@@ -1,15 +1,17 @@
 //! share-token end to end, on the compiled WASM: SEP-41 conformance (functions and events),
-//! allowances, refused inputs, the hashrate mint cap, and who must sign what.
+//! allowances, refused inputs, the no-ops the Stellar Asset Contract also accepts (zero
+//! amounts, self transfers), the hashrate mint cap, and who must sign what.
 //!
-//! Which test triggers which `ShareTokenError` (Overflow, 210, is covered by another suite):
+//! Which test triggers which `ShareTokenError` (203, `SelfTransfer`, no longer exists: self
+//! transfers succeed as no-ops):
 //!
-//! - 200 InvalidAmount: zero_and_negative_amounts_are_refused_without_state_change
-//! - 201 InsufficientBalance: insufficient_balance_is_refused_without_state_change
+//! - 200 InvalidAmount: negative_amounts_and_zero_mints_are_refused_without_state_change
+//! - 201 InsufficientBalance: insufficient_balance_is_refused_without_state_change,
+//!   self_transfers_succeed_as_no_ops_within_the_balance
 //! - 202 InsufficientAllowance: insufficient_allowance_is_refused_without_state_change,
 //!   allowance_is_live_through_its_expiration_ledger_and_not_after,
 //!   transfer_from_spends_exactly_the_amount_and_emits_a_plain_transfer_event,
 //!   approve_of_zero_with_a_past_ledger_is_allowed_and_revokes
-//! - 203 SelfTransfer: self_transfer_is_refused_without_state_change
 //! - 204 InvalidExpiration: approve_refuses_an_expiration_outside_the_live_range
 //! - 205 Paused: pause_blocks_transfers_mints_and_burns_until_unpause
 //! - 206 DistributorNotSet: nothing_mints_or_streams_before_set_distributor
@@ -19,7 +21,9 @@
 //!   the_cap_rounds_a_fractional_base_unit_of_capacity_down,
 //!   the_cap_floors_with_a_hashrate_per_share_that_does_not_divide,
 //!   stale_capacity_stops_minting, a_report_inside_its_dispute_window_gives_no_capacity,
-//!   a_disputed_report_gives_no_capacity, a_disputed_higher_report_does_not_raise_the_cap
+//!   a_disputed_report_gives_no_capacity, a_disputed_higher_report_does_not_raise_the_cap,
+//!   the_cap_is_the_sustained_capacity_of_the_window
+//! - 210 Overflow: share_token_rewards.rs, reward_amounts_are_checked
 //! - 211 NoPendingAdmin: accept_admin_without_a_proposal_is_refused
 //! - 212 InvalidConfig: constructor_refuses_a_non_positive_hashrate_per_share
 //!
@@ -27,9 +31,12 @@
 //! the SDK's `mock_auths` cannot sign for a Stellar account. Muxed recipients are accounts.
 
 use hashshare_interfaces::SHARE_UNIT;
-use hashshare_tests::fixture::{
-    advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
-    TokenSuite, START, TH_PER_SHARE,
+use hashshare_tests::{
+    fixture::{
+        advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
+        TokenSuite, START, TH_PER_SHARE,
+    },
+    measure::written_keys,
 };
 use share_token::ShareTokenError;
 use soroban_sdk::{
@@ -125,6 +132,16 @@ fn assert_signed_by(
 /// The events the token emitted in the last top-level invocation.
 fn token_events(s: &TokenSuite) -> soroban_sdk::testutils::ContractEvents {
     s.env.events().all().filter_by_contract(&s.token.address)
+}
+
+/// The token's ledger entries `call` created, changed or removed (TTL extensions aside). A
+/// signer's auth nonce is its own entry, not the token's, so a no-op writes none.
+fn token_writes<R>(s: &TokenSuite, call: impl FnOnce() -> R) -> std::vec::Vec<xdr::LedgerKey> {
+    let token = ScAddress::from(&s.token.address);
+    written_keys(&s.env, call)
+        .into_iter()
+        .filter(|key| matches!(key, xdr::LedgerKey::ContractData(d) if d.contract == token))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -626,25 +643,29 @@ fn insufficient_allowance_is_refused_without_state_change() {
 }
 
 #[test]
-fn zero_and_negative_amounts_are_refused_without_state_change() {
+fn negative_amounts_and_zero_mints_are_refused_without_state_change() {
     let (s, alice) = suite_with_holder(10);
     let spender = account(&s.env);
     let bob = account(&s.env);
     let until = ledger(&s.env) + 100;
     s.sep41.approve(&alice, &spender, &(5 * SHARE), &until);
-    for amount in [0, -1, -SHARE, i128::MIN] {
+    // A mint must create something: zero is refused like a negative amount.
+    for amount in [0, -1, i128::MIN] {
         assert_unchanged(&s.env, || {
             assert_error(
-                s.sep41.try_transfer(&alice, &bob, &amount),
+                s.token.try_mint(&bob, &amount),
                 ShareTokenError::InvalidAmount,
-            );
-            assert_error(
-                s.sep41
-                    .try_transfer(&alice, MuxedAddress::new(bob.clone(), 9), &amount),
-                ShareTokenError::InvalidAmount,
-            );
+            )
+        });
+    }
+    for amount in [-1, -SHARE, i128::MIN] {
+        assert_unchanged(&s.env, || {
             assert_error(
                 s.sep41.try_transfer_from(&spender, &alice, &bob, &amount),
+                ShareTokenError::InvalidAmount,
+            );
+            assert_error(
+                s.sep41.try_transfer_from(&spender, &alice, &alice, &amount),
                 ShareTokenError::InvalidAmount,
             );
             assert_error(
@@ -656,17 +677,23 @@ fn zero_and_negative_amounts_are_refused_without_state_change() {
                 ShareTokenError::InvalidAmount,
             );
             assert_error(
-                s.token.try_mint(&bob, &amount),
-                ShareTokenError::InvalidAmount,
-            );
-        });
-    }
-    for amount in [-1, i128::MIN] {
-        assert_unchanged(&s.env, || {
-            assert_error(
                 s.sep41.try_approve(&alice, &spender, &amount, &until),
                 ShareTokenError::InvalidAmount,
-            )
+            );
+            assert_error(
+                s.sep41.try_transfer(&alice, &bob, &amount),
+                ShareTokenError::InvalidAmount,
+            );
+            assert_error(
+                s.sep41
+                    .try_transfer(&alice, MuxedAddress::new(bob.clone(), 9), &amount),
+                ShareTokenError::InvalidAmount,
+            );
+            // To oneself too: a negative amount is never a no-op.
+            assert_error(
+                s.sep41.try_transfer(&alice, &alice, &amount),
+                ShareTokenError::InvalidAmount,
+            );
         });
     }
     assert_eq!(s.sep41.allowance(&alice, &spender), 5 * SHARE);
@@ -674,31 +701,191 @@ fn zero_and_negative_amounts_are_refused_without_state_change() {
     assert_eq!(s.token.total_supply(), 10 * SHARE);
 }
 
+/// As the Stellar Asset Contract: moving or burning nothing succeeds, needs no allowance, emits
+/// exactly the SEP-41 event (amount 0) and writes no entry of the token, not even a new
+/// recipient's.
 #[test]
-fn self_transfer_is_refused_without_state_change() {
+fn zero_amounts_succeed_as_no_ops_with_exactly_the_sep41_event() {
+    let (s, alice) = suite_with_holder(10);
+    let (bob, spender) = (account(&s.env), account(&s.env));
+    let t = &s.token.address;
+
+    assert_eq!(token_writes(&s, || s.sep41.transfer(&alice, &bob, &0)), []);
+    assert_eq!(
+        token_events(&s),
+        [TransferWithAmountOnly {
+            from: alice.clone(),
+            to: bob.clone(),
+            amount: 0
+        }
+        .to_xdr(&s.env, t)]
+    );
+    let bob_muxed = MuxedAddress::new(bob.clone(), 7);
+    assert_eq!(
+        token_writes(&s, || s.sep41.transfer(&alice, &bob_muxed, &0)),
+        []
+    );
+    assert_eq!(
+        token_events(&s),
+        [Transfer {
+            from: alice.clone(),
+            to: bob.clone(),
+            to_muxed_id: Some(7),
+            amount: 0
+        }
+        .to_xdr(&s.env, t)]
+    );
+    // No allowance at all: spending nothing needs none.
+    assert_eq!(s.sep41.allowance(&alice, &spender), 0);
+    assert_eq!(
+        token_writes(&s, || s.sep41.transfer_from(&spender, &alice, &bob, &0)),
+        []
+    );
+    assert_eq!(
+        token_events(&s),
+        [TransferWithAmountOnly {
+            from: alice.clone(),
+            to: bob.clone(),
+            amount: 0
+        }
+        .to_xdr(&s.env, t)]
+    );
+    assert_eq!(token_writes(&s, || s.sep41.burn(&alice, &0)), []);
+    assert_eq!(
+        token_events(&s),
+        [Burn {
+            from: alice.clone(),
+            amount: 0
+        }
+        .to_xdr(&s.env, t)]
+    );
+    assert_eq!(
+        token_writes(&s, || s.sep41.burn_from(&spender, &alice, &0)),
+        []
+    );
+    assert_eq!(
+        token_events(&s),
+        [Burn {
+            from: alice.clone(),
+            amount: 0
+        }
+        .to_xdr(&s.env, t)]
+    );
+    // An account that holds nothing may move nothing too.
+    assert_eq!(token_writes(&s, || s.sep41.transfer(&bob, &alice, &0)), []);
+    assert_eq!(
+        token_events(&s),
+        [TransferWithAmountOnly {
+            from: bob.clone(),
+            to: alice.clone(),
+            amount: 0
+        }
+        .to_xdr(&s.env, t)]
+    );
+
+    assert_eq!(s.sep41.balance(&alice), 10 * SHARE);
+    assert_eq!(s.sep41.balance(&bob), 0);
+    assert_eq!(s.sep41.allowance(&alice, &spender), 0);
+    assert_eq!(s.token.total_supply(), 10 * SHARE);
+}
+
+/// As the Stellar Asset Contract: a transfer to oneself succeeds and changes no balance, as
+/// long as the sender holds the amount; `transfer_from` to the owner still spends the
+/// allowance.
+#[test]
+fn self_transfers_succeed_as_no_ops_within_the_balance() {
     let (s, alice) = suite_with_holder(10);
     let spender = account(&s.env);
     let carol = account(&s.env);
+    let t = &s.token.address;
     s.sep41.transfer(&alice, &carol, &(2 * SHARE));
     s.sep41
         .approve(&alice, &spender, &(5 * SHARE), &(ledger(&s.env) + 100));
+
+    assert_eq!(
+        token_writes(&s, || s.sep41.transfer(&alice, &alice, &SHARE)),
+        []
+    );
+    assert_eq!(
+        token_events(&s),
+        [TransferWithAmountOnly {
+            from: alice.clone(),
+            to: alice.clone(),
+            amount: SHARE
+        }
+        .to_xdr(&s.env, t)]
+    );
+    // The whole balance, to oneself.
+    assert_eq!(
+        token_writes(&s, || s.sep41.transfer(&alice, &alice, &(8 * SHARE))),
+        []
+    );
+    // An account's own muxed address is still that account.
+    let carol_muxed = MuxedAddress::new(carol.clone(), 1);
+    assert_eq!(
+        token_writes(&s, || s.sep41.transfer(&carol, &carol_muxed, &SHARE)),
+        []
+    );
+    assert_eq!(
+        token_events(&s),
+        [Transfer {
+            from: carol.clone(),
+            to: carol.clone(),
+            to_muxed_id: Some(1),
+            amount: SHARE
+        }
+        .to_xdr(&s.env, t)]
+    );
+    // On an allowance: the balance stays, the allowance is spent (as the SAC spends it).
+    s.sep41.transfer_from(&spender, &alice, &alice, &SHARE);
+    assert_eq!(
+        token_events(&s),
+        [TransferWithAmountOnly {
+            from: alice.clone(),
+            to: alice.clone(),
+            amount: SHARE
+        }
+        .to_xdr(&s.env, t)]
+    );
+    assert_eq!(s.sep41.allowance(&alice, &spender), 4 * SHARE);
+
+    // More than the balance is refused, to oneself as to anyone.
+    let nobody = account(&s.env);
+    s.sep41
+        .approve(&alice, &spender, &(50 * SHARE), &(ledger(&s.env) + 100));
     assert_unchanged(&s.env, || {
         assert_error(
-            s.sep41.try_transfer(&alice, &alice, &SHARE),
-            ShareTokenError::SelfTransfer,
+            s.sep41.try_transfer(&alice, &alice, &(8 * SHARE + 1)),
+            ShareTokenError::InsufficientBalance,
         );
-        // An account's own muxed address is still that account.
+        assert_error(
+            s.sep41.try_transfer(
+                &carol,
+                MuxedAddress::new(carol.clone(), 1),
+                &(2 * SHARE + 1),
+            ),
+            ShareTokenError::InsufficientBalance,
+        );
         assert_error(
             s.sep41
-                .try_transfer(&carol, MuxedAddress::new(carol.clone(), 1), &SHARE),
-            ShareTokenError::SelfTransfer,
+                .try_transfer_from(&spender, &alice, &alice, &(8 * SHARE + 1)),
+            ShareTokenError::InsufficientBalance,
         );
         assert_error(
-            s.sep41.try_transfer_from(&spender, &alice, &alice, &SHARE),
-            ShareTokenError::SelfTransfer,
+            s.sep41.try_transfer(&nobody, &nobody, &1),
+            ShareTokenError::InsufficientBalance,
         );
     });
-    assert_eq!(s.sep41.allowance(&alice, &spender), 5 * SHARE);
+    // Nothing, to oneself, from an account that holds nothing: a no-op too.
+    assert_eq!(
+        token_writes(&s, || s.sep41.transfer(&nobody, &nobody, &0)),
+        []
+    );
+
+    assert_eq!(s.sep41.balance(&alice), 8 * SHARE);
+    assert_eq!(s.sep41.balance(&carol), 2 * SHARE);
+    assert_eq!(s.sep41.balance(&nobody), 0);
+    assert_eq!(s.token.total_supply(), 10 * SHARE);
 }
 
 #[test]
@@ -713,15 +900,6 @@ fn pause_blocks_transfers_mints_and_burns_until_unpause() {
     assert!(s.token.paused());
     assert_unchanged(&s.env, || {
         assert_error(
-            s.sep41.try_transfer(&alice, &bob, &SHARE),
-            ShareTokenError::Paused,
-        );
-        assert_error(
-            s.sep41
-                .try_transfer(&alice, MuxedAddress::new(bob.clone(), 3), &SHARE),
-            ShareTokenError::Paused,
-        );
-        assert_error(
             s.sep41.try_transfer_from(&spender, &alice, &bob, &SHARE),
             ShareTokenError::Paused,
         );
@@ -731,6 +909,21 @@ fn pause_blocks_transfers_mints_and_burns_until_unpause() {
             ShareTokenError::Paused,
         );
         assert_error(s.token.try_mint(&bob, &SHARE), ShareTokenError::Paused);
+        // Not even the no-ops go through.
+        assert_error(
+            s.sep41.try_transfer_from(&spender, &alice, &bob, &0),
+            ShareTokenError::Paused,
+        );
+        assert_error(s.sep41.try_burn(&alice, &0), ShareTokenError::Paused);
+        assert_error(
+            s.sep41.try_transfer(&alice, &bob, &SHARE),
+            ShareTokenError::Paused,
+        );
+        assert_error(
+            s.sep41
+                .try_transfer(&alice, MuxedAddress::new(bob.clone(), 3), &SHARE),
+            ShareTokenError::Paused,
+        );
     });
     // Reads keep working while paused.
     assert_eq!(s.sep41.balance(&alice), 10 * SHARE);
@@ -902,7 +1095,7 @@ fn a_report_inside_its_dispute_window_gives_no_capacity() {
     let s = TokenSuite::new(TERM);
     let alice = account(&s.env);
     advance(&s.env, DAY);
-    for i in 0..2 {
+    for i in 0..s.pool_config.quorum {
         let reporter = s.pool_config.reporters.get(i).unwrap();
         s.oracle
             .submit(&reporter, &s.pool, &0, &(100 * TH_PER_SHARE), &0);
@@ -932,7 +1125,7 @@ fn a_disputed_report_gives_no_capacity() {
     let s = TokenSuite::new(TERM);
     let alice = account(&s.env);
     advance(&s.env, DAY);
-    for i in 0..2 {
+    for i in 0..s.pool_config.quorum {
         let reporter = s.pool_config.reporters.get(i).unwrap();
         s.oracle
             .submit(&reporter, &s.pool, &0, &(100 * TH_PER_SHARE), &0);
@@ -959,7 +1152,7 @@ fn a_disputed_higher_report_does_not_raise_the_cap() {
     s.token.mint(&alice, &(100 * SHARE));
     // Epoch 1 claims twice the hashrate and is disputed inside its window.
     advance(&s.env, DAY - HOUR);
-    for i in 0..2 {
+    for i in 0..s.pool_config.quorum {
         let reporter = s.pool_config.reporters.get(i).unwrap();
         s.oracle
             .submit(&reporter, &s.pool, &1, &(200 * TH_PER_SHARE), &0);
@@ -974,6 +1167,55 @@ fn a_disputed_higher_report_does_not_raise_the_cap() {
         )
     });
     assert_eq!(s.token.total_supply(), 100 * SHARE);
+}
+
+/// The cap is the sustained capacity: the lowest hashrate of the last `capacity_epochs`
+/// consecutive effective epochs, and none at all while fewer exist or one of them is missing.
+#[test]
+fn the_cap_is_the_sustained_capacity_of_the_window() {
+    let s = TokenSuite::configured(TERM, TH_PER_SHARE, |c| c.capacity_epochs = 3);
+    s.token.set_distributor(&s.distributor);
+    let alice = account(&s.env);
+    let refused = |amount: i128| {
+        assert_unchanged(&s.env, || {
+            assert_error(
+                s.token.try_mint(&alice, &amount),
+                ShareTokenError::CapacityExceeded,
+            )
+        })
+    };
+    // Two epochs of three: no capacity yet.
+    s.attest(100 * TH_PER_SHARE, 0);
+    s.attest(120 * TH_PER_SHARE, 0);
+    assert_eq!(s.oracle.capacity(&s.pool), 0);
+    refused(1);
+    // Three: the lowest of them, 90 TH/s.
+    s.attest(90 * TH_PER_SHARE, 0);
+    assert_eq!(s.oracle.capacity(&s.pool), 90 * TH_PER_SHARE);
+    refused(90 * SHARE + 1);
+    s.token.mint(&alice, &(90 * SHARE));
+    refused(1);
+    // A higher epoch raises nothing while 90 TH/s is still in the window (epochs 1-3, 2-4)...
+    for _ in 0..2 {
+        s.attest(300 * TH_PER_SHARE, 0);
+        assert_eq!(s.oracle.capacity(&s.pool), 90 * TH_PER_SHARE);
+        refused(1);
+    }
+    // ...until three epochs in a row attest more (3-5).
+    s.attest(300 * TH_PER_SHARE, 0);
+    assert_eq!(s.oracle.capacity(&s.pool), 300 * TH_PER_SHARE);
+    s.token.mint(&alice, &(210 * SHARE));
+    refused(1);
+    // An epoch without a report breaks the window (5-7 misses 6): no capacity.
+    let burnt = SHARE;
+    s.sep41.burn(&alice, &burnt);
+    advance(&s.env, DAY);
+    let latest = s.attest(300 * TH_PER_SHARE, 0);
+    assert_eq!(latest, 7);
+    assert_eq!(s.oracle.report(&s.pool, &6), None);
+    assert_eq!(s.oracle.capacity(&s.pool), 0);
+    refused(1);
+    assert_eq!(s.token.total_supply(), 300 * SHARE - burnt);
 }
 
 #[test]
@@ -1016,7 +1258,7 @@ fn nothing_mints_or_streams_before_set_distributor() {
             ShareTokenError::DistributorNotSet,
         );
         assert_error(
-            s.token.try_notify_reward(&1_000, &DAY),
+            s.token.try_notify_reward(&1_000),
             ShareTokenError::DistributorNotSet,
         );
         assert_error(
@@ -1166,7 +1408,8 @@ fn mint_asks_exactly_the_operators_signature() {
     s.attest(100 * TH_PER_SHARE, 0);
     let alice = account(&s.env);
     s.token.mint(&alice, &(3 * SHARE));
-    // The oracle's `capacity` is read without any authorization: no sub-invocation.
+    // The oracle's `minter_capacity` is read without any authorization, and with no stream
+    // running there is no top-up to collect: no sub-invocation.
     assert_signed_by(
         &s.env,
         &s.operator,
@@ -1174,6 +1417,49 @@ fn mint_asks_exactly_the_operators_signature() {
         "mint",
         (alice.clone(), 3 * SHARE).into_val(&s.env),
     );
+}
+
+/// The minter is the pool's operator on the oracle *now*, read at every mint: rotating it with
+/// `update_pool` hands minting to the new operator and takes it from the old one (whom the
+/// token was constructed with).
+#[test]
+fn a_rotated_operator_mints_and_the_old_one_is_refused() {
+    let s = TokenSuite::new(TERM);
+    s.attest(100 * TH_PER_SHARE, 0);
+    let env = &s.env;
+    let id = s.token.address.clone();
+    let alice = account(env);
+    s.token.mint(&alice, &SHARE);
+    let new_operator = Address::generate(env);
+    let mut config = s.pool_config.clone();
+    config.operator = new_operator.clone();
+    s.oracle.update_pool(&s.pool, &config);
+    assert_eq!(s.token.operator(), new_operator);
+
+    let args = || (alice.clone(), 2 * SHARE).into_val(env);
+    for signer in [&s.operator, &s.admin] {
+        authorize(env, signer, &id, "mint", args());
+        assert_unchanged(env, || {
+            assert_auth_error(env, s.token.try_mint(&alice, &(2 * SHARE)))
+        });
+    }
+    authorize(env, &new_operator, &id, "mint", args());
+    s.token.mint(&alice, &(2 * SHARE));
+    assert_signed_by(env, &new_operator, &id, "mint", args());
+    assert_eq!(s.sep41.balance(&alice), 3 * SHARE);
+
+    // Rotating back restores the first operator, and refuses the second.
+    config.operator = s.operator.clone();
+    s.env.mock_all_auths();
+    s.oracle.update_pool(&s.pool, &config);
+    authorize(env, &new_operator, &id, "mint", args());
+    assert_unchanged(env, || {
+        assert_auth_error(env, s.token.try_mint(&alice, &(2 * SHARE)))
+    });
+    authorize(env, &s.operator, &id, "mint", args());
+    s.token.mint(&alice, &(2 * SHARE));
+    assert_eq!(s.token.total_supply(), 5 * SHARE);
+    assert_eq!(s.token.operator(), s.operator);
 }
 
 /// Every SEP-41 call that needs a signature is refused when signed by anyone but the
@@ -1356,15 +1642,9 @@ fn the_wrong_signer_is_refused_for_every_privileged_call() {
 
     // notify_reward: the distributor; not the admin.
     for signer in [&intruder, &s.admin] {
-        authorize(
-            env,
-            signer,
-            &id,
-            "notify_reward",
-            (REWARD, 0u64).into_val(env),
-        );
+        authorize(env, signer, &id, "notify_reward", (REWARD,).into_val(env));
         assert_unchanged(env, || {
-            assert_auth_error(env, s.token.try_notify_reward(&REWARD, &0))
+            assert_auth_error(env, s.token.try_notify_reward(&REWARD))
         });
     }
     authorize(
@@ -1372,9 +1652,12 @@ fn the_wrong_signer_is_refused_for_every_privileged_call() {
         &s.distributor,
         &id,
         "notify_reward",
-        (REWARD, 0u64).into_val(env),
+        (REWARD,).into_val(env),
     );
-    s.token.notify_reward(&REWARD, &0); // credited at once to alice, the only holder
+    s.token.notify_reward(&REWARD);
+    // It streams until the end of the next epoch; then alice, the only holder, has it all.
+    assert_eq!(s.token.accrued(&alice), 0);
+    advance(env, 2 * DAY);
     assert_eq!(s.token.accrued(&alice), REWARD);
 
     // take_accrued: the distributor; not the holder itself.

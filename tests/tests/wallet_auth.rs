@@ -1,12 +1,19 @@
-//! Authorization as a wallet does it: `deposit` and `claim` signed by Stellar accounts (`G…`)
-//! with real ed25519 keys, through signed `SorobanAuthorizationEntry`s and no mocking, on the
-//! compiled WASM of all three contracts and a real Stellar Asset Contract.
+//! Authorization as a wallet does it: `deposit`, `claim`, a mint and a fee withdrawal signed
+//! by Stellar accounts (`G…`) with real ed25519 keys, through signed
+//! `SorobanAuthorizationEntry`s and no mocking, on the compiled WASM of all three contracts and
+//! a real Stellar Asset Contract.
 //!
 //! The setup (pool, mint, funding) runs with every authorization mocked; only the calls under
 //! test switch to `env.set_auths`, which replaces the mocking with the host's real checks:
 //! each entry's ed25519 signature over the SHA-256 of its `HashIdPreimage::SorobanAuthorization`
 //! (network id, nonce, expiration ledger, invocation tree), checked against the account's
 //! signers and medium threshold, its expiration, and its nonce (consumed, so never replayable).
+//!
+//! The offering: epoch 0 attests 2,000 TH/s; the investor's 600 and another holder's 400
+//! shares (1 TH/s each) are minted at the start of epoch 2, which attests 2,000 TH/s earning
+//! `2 * REWARD`: half of it, `REWARD`, is owed, and due at face value (no share was created
+//! since). A deposit one hour into epoch 3 streams what the 1% fee leaves, 169,200,000, until
+//! the end of epoch 4: 47 hours, 1,000 units a second, 600 of them the investor's.
 use std::rc::Rc;
 
 use ed25519_dalek::{Signer, SigningKey};
@@ -32,11 +39,20 @@ use soroban_sdk::{
 };
 
 const DAY: u64 = 86_400;
+const HOUR: u64 = 3_600;
 const TERM: u64 = 365 * DAY;
 const FEE_BPS: u32 = 100;
-/// Epoch 0's reward: 1 unit per whole share per second for 1,000 shares, before the 1% fee.
-const REWARD: i128 = 87_272_728;
-const FEE: i128 = 872_727;
+/// The paid epoch: epoch 2, the first whole epoch with shares.
+const EPOCH: u64 = 2;
+/// Epoch 2's debt: 1,000 of 2,000 TH/s sold, half of its `2 * REWARD`. After the 1% fee
+/// (1,709,090.9: 1,709,090) it streams 169,200,000 over the 169,200 s to the end of epoch 4.
+const REWARD: i128 = 170_909_090;
+const FEE: i128 = 1_709_090;
+const STREAMED: i128 = REWARD - FEE;
+/// How long a deposit one hour into epoch 3 streams.
+const SPAN: u64 = 2 * DAY - HOUR;
+/// What the operator holds to pay its mints' top-ups.
+const OPERATOR_FUNDS: i128 = 1_000_000_000;
 
 /// A Stellar account controlled by one ed25519 key (master weight 1, thresholds 1), as a
 /// wallet holds it.
@@ -208,15 +224,20 @@ fn signed_as(
     }
 }
 
-/// The whole suite on the compiled WASM, with the payer of epoch 0's debt and an investor as
-/// wallets (Stellar accounts with keys), the payer funded with the reward asset and the
-/// investor holding 600 of 1,000 shares.
+/// The whole suite on the compiled WASM, with the payer of epoch 2's debt, an investor, the
+/// pool's operator and the fee recipient as wallets (Stellar accounts with keys): the payer
+/// funded with the reward asset, the investor holding 600 of 1,000 shares, the operator funded
+/// for its mints' top-ups on an allowance to the distributor. Epochs 0 and 1 (no share existed)
+/// are recorded; epoch 2 is attested and effective, not recorded.
 struct Setup {
     base: TokenSuite,
     distributor: PayoutDistributorClient<'static>,
     reward: TokenClient<'static>,
     payer: Wallet,
     investor: Wallet,
+    /// The pool's operator on the oracle: the one account that may mint.
+    operator: Wallet,
+    fee_recipient: Wallet,
     /// Holds the other 400 shares.
     other: Address,
     /// A key that is not a signer of any of these accounts.
@@ -229,6 +250,10 @@ impl Setup {
         let env = &base.env;
         let sac: StellarAssetContract =
             env.register_stellar_asset_contract_v2(Address::generate(env));
+        let payer = Wallet::new(env, 7, &sac.asset());
+        let investor = Wallet::new(env, 8, &sac.asset());
+        let operator = Wallet::new(env, 10, &sac.asset());
+        let fee_recipient = Wallet::new(env, 11, &sac.asset());
         let distributor = env.register(
             wasm("payout_distributor").as_slice(),
             (
@@ -238,23 +263,42 @@ impl Setup {
                 base.oracle.address.clone(),
                 base.pool.clone(),
                 FEE_BPS,
-                Address::generate(env),
+                fee_recipient.address.clone(),
             ),
         );
         base.token.set_distributor(&distributor);
-        let payer = Wallet::new(env, 7, &sac.asset());
-        let investor = Wallet::new(env, 8, &sac.asset());
-        StellarAssetClient::new(env, &sac.address()).mint(&payer.address, &(10 * REWARD));
+        // The minter is whoever the oracle names the pool's operator: rotate it to the wallet.
+        let mut config = base.pool_config.clone();
+        config.operator = operator.address.clone();
+        base.oracle.update_pool(&base.pool, &config);
+        assert_eq!(base.token.operator(), operator.address);
+        let issuer = StellarAssetClient::new(env, &sac.address());
+        issuer.mint(&payer.address, &(10 * REWARD));
+        issuer.mint(&operator.address, &OPERATOR_FUNDS);
+        let reward = TokenClient::new(env, &sac.address());
+        let ledger = env.ledger().get();
+        let live_until = ledger.sequence_number + ledger.max_entry_ttl - 1;
+        reward.approve(&operator.address, &distributor, &i128::MAX, &live_until);
 
-        base.attest(1_000 * TH_PER_SHARE, REWARD);
+        assert_eq!(base.attest(2_000 * TH_PER_SHARE, 0), 0);
+        // To the very start of epoch 2, so the shares hold it whole.
+        let start = base.pool_config.genesis + EPOCH * DAY;
+        advance(env, start - env.ledger().timestamp());
         let other = Address::generate(env);
         base.token.mint(&investor.address, &(600 * SHARE_UNIT));
         base.token.mint(&other, &(400 * SHARE_UNIT));
+        assert_eq!(base.attest(2_000 * TH_PER_SHARE, 2 * REWARD), EPOCH);
+        let distributor = PayoutDistributorClient::new(env, &distributor);
+        for epoch in 0..EPOCH {
+            assert_eq!(distributor.record(&epoch).owed, 0);
+        }
         Setup {
-            distributor: PayoutDistributorClient::new(env, &distributor),
-            reward: TokenClient::new(env, &sac.address()),
+            distributor,
+            reward,
             payer,
             investor,
+            operator,
+            fee_recipient,
             other,
             stranger: SigningKey::from_bytes(&[9; 32]),
             base,
@@ -270,7 +314,8 @@ impl Setup {
     }
 
     /// The exact tree `deposit(payer, epoch, amount)` asks the payer to sign: the deposit and,
-    /// inside it, the reward asset's `transfer(payer, distributor, amount)`.
+    /// inside it, the reward asset's `transfer(payer, distributor, amount)` of the whole amount
+    /// offered (what is not needed comes back in the distributor's own transfer).
     fn deposit_tree(&self, epoch: u64, amount: i128) -> SorobanAuthorizedInvocation {
         let env = self.env();
         let transfer = invocation(
@@ -307,6 +352,31 @@ impl Setup {
         )
     }
 
+    /// The tree of the operator's `mint(to, amount)`: the mint alone, even when it owes a
+    /// top-up, which the distributor pulls on the operator's allowance as the spender.
+    fn mint_tree(&self, to: &Address, amount: i128) -> SorobanAuthorizedInvocation {
+        let env = self.env();
+        invocation(
+            env,
+            &self.base.token.address,
+            "mint",
+            (to.clone(), amount).into_val(env),
+            std::vec![],
+        )
+    }
+
+    /// The tree of the fee recipient's `withdraw_fees()`.
+    fn withdraw_fees_tree(&self) -> SorobanAuthorizedInvocation {
+        let env = self.env();
+        invocation(
+            env,
+            &self.distributor.address,
+            "withdraw_fees",
+            ().into_val(env),
+            std::vec![],
+        )
+    }
+
     /// An entry signed by `wallet`'s own key, valid for 100 more ledgers.
     fn signed_by_owner(
         &self,
@@ -322,6 +392,27 @@ impl Setup {
             self.ledger() + 100,
             tree,
         )
+    }
+
+    /// `wallet`'s only authorization in the last call: `contract.fn_name(args)`, nothing inside.
+    fn sole_authorization(
+        &self,
+        wallet: &Wallet,
+        contract: &Address,
+        fn_name: &str,
+        args: SorobanVec<Val>,
+    ) -> std::vec::Vec<(Address, AuthorizedInvocation)> {
+        std::vec![(
+            wallet.address.clone(),
+            AuthorizedInvocation {
+                function: AuthorizedFunction::Contract((
+                    contract.clone(),
+                    Symbol::new(self.env(), fn_name),
+                    args,
+                )),
+                sub_invocations: std::vec![],
+            }
+        )]
     }
 }
 
@@ -352,16 +443,18 @@ fn assert_refused<T: std::fmt::Debug, C: std::fmt::Debug>(
     );
 }
 
-/// The operator's treasury account pays epoch 0's debt and an investor's account claims, each
+/// The operator's treasury account pays epoch 2's debt and an investor's account claims, each
 /// authorizing with its own key's signature over exactly the tree the call needs; the host
-/// records exactly those authorizations and the funds move.
+/// records exactly those authorizations and the funds move. The payer signs for the whole
+/// amount it offers; what the debt does not need comes back.
 #[test]
 fn deposit_and_claim_signed_by_wallet_keys_go_through() {
     let s = Setup::new();
     let env = s.env();
-    let tree = s.deposit_tree(0, REWARD);
+    let offered = REWARD + 1_000;
+    let tree = s.deposit_tree(EPOCH, offered);
     env.set_auths(&[s.signed_by_owner(&s.payer, 1, tree)]);
-    s.distributor.deposit(&s.payer.address, &0, &REWARD);
+    s.distributor.deposit(&s.payer.address, &EPOCH, &offered);
     assert_eq!(
         env.auths(),
         std::vec![(
@@ -370,7 +463,7 @@ fn deposit_and_claim_signed_by_wallet_keys_go_through() {
                 function: AuthorizedFunction::Contract((
                     s.distributor.address.clone(),
                     Symbol::new(env, "deposit"),
-                    (s.payer.address.clone(), 0u64, REWARD).into_val(env),
+                    (s.payer.address.clone(), EPOCH, offered).into_val(env),
                 )),
                 sub_invocations: std::vec![AuthorizedInvocation {
                     function: AuthorizedFunction::Contract((
@@ -379,7 +472,7 @@ fn deposit_and_claim_signed_by_wallet_keys_go_through() {
                         (
                             s.payer.address.clone(),
                             s.distributor.address.clone(),
-                            REWARD
+                            offered
                         )
                             .into_val(env),
                     )),
@@ -389,11 +482,17 @@ fn deposit_and_claim_signed_by_wallet_keys_go_through() {
         )],
         "the payer's signature covered exactly the deposit and its asset transfer"
     );
-    assert_eq!(s.reward.balance(&s.payer.address), 9 * REWARD);
-    assert_eq!(s.reward.balance(&s.distributor.address), REWARD - FEE);
+    assert_eq!(s.reward.balance(&s.payer.address), 9 * REWARD, "1,000 back");
+    assert_eq!(
+        s.reward.balance(&s.distributor.address),
+        REWARD,
+        "the fee waits for the fee recipient"
+    );
+    assert_eq!(s.reward.balance(&s.fee_recipient.address), 0);
+    assert_eq!(s.distributor.epoch(&EPOCH).map(|p| p.paid), Some(REWARD));
     assert_eq!(s.distributor.arrears(), 0);
 
-    // 86,400,001 streamed over a day: the investor's 60% after 1,000 seconds.
+    // 169,200,000 streamed over 169,200 s: the investor's 60% after 1,000 seconds.
     advance(env, 1_000);
     let earned = s.distributor.claimable(&s.investor.address);
     assert_eq!(earned, 600_000);
@@ -401,27 +500,22 @@ fn deposit_and_claim_signed_by_wallet_keys_go_through() {
     assert_eq!(s.distributor.claim(&s.investor.address), earned);
     assert_eq!(
         env.auths(),
-        std::vec![(
-            s.investor.address.clone(),
-            AuthorizedInvocation {
-                function: AuthorizedFunction::Contract((
-                    s.distributor.address.clone(),
-                    Symbol::new(env, "claim"),
-                    (s.investor.address.clone(),).into_val(env),
-                )),
-                sub_invocations: std::vec![],
-            }
-        )]
+        s.sole_authorization(
+            &s.investor,
+            &s.distributor.address,
+            "claim",
+            (s.investor.address.clone(),).into_val(env)
+        )
     );
     assert_eq!(s.reward.balance(&s.investor.address), earned);
     assert_eq!(s.distributor.claimable(&s.investor.address), 0);
 
-    // Later, a second claim with a fresh nonce.
-    advance(env, DAY);
+    // After the stream, a second claim with a fresh nonce.
+    advance(env, SPAN);
     env.set_auths(&[s.signed_by_owner(&s.investor, 3, s.claim_tree())]);
     let rest = s.distributor.claim(&s.investor.address);
-    assert_eq!(rest, 51_840_000 - earned, "60% of 86,400,001, rounded down");
-    assert_eq!(s.reward.balance(&s.investor.address), 51_840_000);
+    assert_eq!(rest, STREAMED * 6 / 10 - earned, "60% of 169,200,000");
+    assert_eq!(s.reward.balance(&s.investor.address), 101_520_000);
 }
 
 /// The deposit's signature must come from a signer of the paying account: a stranger's key,
@@ -431,7 +525,7 @@ fn deposit_and_claim_signed_by_wallet_keys_go_through() {
 fn a_deposit_signed_by_another_key_is_refused() {
     let s = Setup::new();
     let env = s.env();
-    let tree = s.deposit_tree(0, REWARD);
+    let tree = s.deposit_tree(EPOCH, REWARD);
     let stranger = signed(
         env,
         &s.payer,
@@ -444,7 +538,7 @@ fn a_deposit_signed_by_another_key_is_refused() {
     assert_unchanged(env, || {
         assert_refused(
             env,
-            s.distributor.try_deposit(&s.payer.address, &0, &REWARD),
+            s.distributor.try_deposit(&s.payer.address, &EPOCH, &REWARD),
             "signer does not belong to account",
         )
     });
@@ -463,12 +557,12 @@ fn a_deposit_signed_by_another_key_is_refused() {
     assert_unchanged(env, || {
         assert_refused(
             env,
-            s.distributor.try_deposit(&s.payer.address, &0, &REWARD),
+            s.distributor.try_deposit(&s.payer.address, &EPOCH, &REWARD),
             "failed ED25519 verification",
         )
     });
     assert_eq!(s.reward.balance(&s.payer.address), 10 * REWARD);
-    assert_eq!(s.distributor.epoch(&0), None);
+    assert_eq!(s.distributor.epoch(&EPOCH), None, "not even recorded");
 }
 
 /// A signature is valid through its expiration ledger, never after.
@@ -483,21 +577,29 @@ fn an_expired_signature_is_refused() {
         &s.payer.key,
         1,
         ledger - 1,
-        s.deposit_tree(0, REWARD),
+        s.deposit_tree(EPOCH, REWARD),
     );
     env.set_auths(&[expired]);
     assert_unchanged(env, || {
         assert_refused(
             env,
-            s.distributor.try_deposit(&s.payer.address, &0, &REWARD),
+            s.distributor.try_deposit(&s.payer.address, &EPOCH, &REWARD),
             "signature has expired",
         )
     });
 
     // Signed to expire at this very ledger: valid now...
-    let until_now = signed(env, &s.payer, &s.payer.key, 2, ledger, s.deposit_tree(0, 1));
+    let until_now = signed(
+        env,
+        &s.payer,
+        &s.payer.key,
+        2,
+        ledger,
+        s.deposit_tree(EPOCH, 1),
+    );
     env.set_auths(&[until_now]);
-    s.distributor.deposit(&s.payer.address, &0, &1);
+    s.distributor.deposit(&s.payer.address, &EPOCH, &1);
+    assert_eq!(s.distributor.epoch(&EPOCH).map(|p| p.paid), Some(1));
     // ...and the investor's claim signed for this ledger is refused one ledger later.
     advance(env, 1_000);
     let ledger = s.ledger();
@@ -520,21 +622,22 @@ fn an_expired_signature_is_refused() {
 fn a_replayed_signature_is_refused() {
     let s = Setup::new();
     let env = s.env();
-    let deposit = s.signed_by_owner(&s.payer, 42, s.deposit_tree(0, 1_009));
+    let deposit = s.signed_by_owner(&s.payer, 42, s.deposit_tree(EPOCH, 1_009));
     env.set_auths(std::slice::from_ref(&deposit));
-    s.distributor.deposit(&s.payer.address, &0, &1_009);
+    s.distributor.deposit(&s.payer.address, &EPOCH, &1_009);
     env.set_auths(std::slice::from_ref(&deposit));
     assert_unchanged(env, || {
         assert_refused(
             env,
-            s.distributor.try_deposit(&s.payer.address, &0, &1_009),
+            s.distributor.try_deposit(&s.payer.address, &EPOCH, &1_009),
             "nonce already exists",
         )
     });
     assert_eq!(s.reward.balance(&s.payer.address), 10 * REWARD - 1_009);
-    assert_eq!(s.distributor.epoch(&0).map(|p| p.paid), Some(1_009));
+    assert_eq!(s.distributor.epoch(&EPOCH).map(|p| p.paid), Some(1_009));
 
-    advance(env, DAY);
+    // The 999 left after the fee (10.09: 10) have streamed by the end of epoch 4.
+    advance(env, SPAN);
     // Signed to stay valid for about a week (100,000 ledgers), long enough to try a replay.
     let week = s.ledger() + 100_000;
     let claim = signed(env, &s.investor, &s.investor.key, 43, week, s.claim_tree());
@@ -543,8 +646,8 @@ fn a_replayed_signature_is_refused() {
     assert_eq!(paid, 599, "60% of the 999 streamed, rounded down");
     // More rewards accrue, but the replayed claim cannot take them.
     env.mock_all_auths();
-    s.distributor.deposit(&s.payer.address, &0, &100_000);
-    advance(env, DAY);
+    s.distributor.deposit(&s.payer.address, &EPOCH, &100_000);
+    advance(env, 2 * DAY);
     env.set_auths(std::slice::from_ref(&claim));
     assert_unchanged(env, || {
         assert_refused(
@@ -565,28 +668,29 @@ fn a_replayed_signature_is_refused() {
 fn a_signature_over_another_tree_is_refused() {
     let s = Setup::new();
     let env = s.env();
-    let mut without_transfer = s.deposit_tree(0, REWARD);
+    let mut without_transfer = s.deposit_tree(EPOCH, REWARD);
     without_transfer.sub_invocations = Default::default();
     env.set_auths(&[s.signed_by_owner(&s.payer, 1, without_transfer)]);
     assert_unchanged(env, || {
         assert_refused(
             env,
-            s.distributor.try_deposit(&s.payer.address, &0, &REWARD),
+            s.distributor.try_deposit(&s.payer.address, &EPOCH, &REWARD),
             "Unauthorized function call for address",
         )
     });
-    env.set_auths(&[s.signed_by_owner(&s.payer, 2, s.deposit_tree(0, 1))]);
+    env.set_auths(&[s.signed_by_owner(&s.payer, 2, s.deposit_tree(EPOCH, 1))]);
     assert_unchanged(env, || {
         assert_refused(
             env,
-            s.distributor.try_deposit(&s.payer.address, &0, &REWARD),
+            s.distributor.try_deposit(&s.payer.address, &EPOCH, &REWARD),
             "Unauthorized function call for address",
         )
     });
+    assert_eq!(s.distributor.epoch(&EPOCH), None);
 
     // The investor's signed claim cannot be used to claim the other holder's rewards.
     env.mock_all_auths();
-    s.distributor.deposit(&s.payer.address, &0, &REWARD);
+    s.distributor.deposit(&s.payer.address, &EPOCH, &REWARD);
     advance(env, 1_000);
     let claim = s.signed_by_owner(&s.investor, 3, s.claim_tree());
     env.set_auths(&[claim]);
@@ -598,4 +702,109 @@ fn a_signature_over_another_tree_is_refused() {
         )
     });
     assert_eq!(s.distributor.claimable(&s.other), 400_000);
+}
+
+/// The operator's account mints while epoch 2's payout streams, signing the mint alone: the
+/// top-up that keeps the stream's per-share rate is pulled by the distributor on the
+/// operator's allowance, which needs no signature of the operator's. A stranger's key mints
+/// nothing.
+#[test]
+fn a_mint_signed_by_the_operators_key_pays_its_top_up_on_the_allowance() {
+    let s = Setup::new();
+    let env = s.env();
+    let token = &s.base.token;
+    s.distributor.deposit(&s.payer.address, &EPOCH, &REWARD);
+    // 1,000 s in, 168,200,000 are still to stream to 1,000 shares: 250 more pay a quarter.
+    advance(env, 1_000);
+    let buyer = Address::generate(env);
+    let amount = 250 * SHARE_UNIT;
+    let tree = s.mint_tree(&buyer, amount);
+    let stranger = signed(
+        env,
+        &s.operator,
+        &s.stranger,
+        1,
+        s.ledger() + 100,
+        tree.clone(),
+    );
+    env.set_auths(&[stranger]);
+    assert_unchanged(env, || {
+        assert_refused(
+            env,
+            token.try_mint(&buyer, &amount),
+            "signer does not belong to account",
+        )
+    });
+
+    env.set_auths(&[s.signed_by_owner(&s.operator, 2, tree)]);
+    token.mint(&buyer, &amount);
+    assert_eq!(
+        env.auths(),
+        s.sole_authorization(
+            &s.operator,
+            &token.address,
+            "mint",
+            (buyer.clone(), amount).into_val(env)
+        ),
+        "the operator signed the mint, nothing inside it"
+    );
+    let topup = 42_050_000;
+    assert_eq!(
+        s.reward.balance(&s.operator.address),
+        OPERATOR_FUNDS - topup
+    );
+    let books = s.distributor.totals();
+    assert_eq!(
+        (books.deposited, books.topups, books.fees),
+        (REWARD + topup, topup, FEE)
+    );
+    assert_eq!(token.total_supply(), 1_250 * SHARE_UNIT);
+
+    // The investor's stream is untouched by the mint; the buyer gets exactly its top-up.
+    advance(env, SPAN);
+    assert_eq!(s.distributor.claimable(&s.investor.address), 101_520_000);
+    assert_eq!(s.distributor.claimable(&buyer), topup);
+    assert_eq!(s.distributor.claimable(&s.other), 67_680_000);
+}
+
+/// The fee recipient's account withdraws the accrued fees with its own key's signature over
+/// the withdrawal alone; a stranger's key is refused.
+#[test]
+fn withdraw_fees_signed_by_the_fee_recipients_key_goes_through() {
+    let s = Setup::new();
+    let env = s.env();
+    s.distributor.deposit(&s.payer.address, &EPOCH, &REWARD);
+    assert_eq!(s.distributor.totals().fees, FEE);
+    let tree = s.withdraw_fees_tree();
+    let stranger = signed(
+        env,
+        &s.fee_recipient,
+        &s.stranger,
+        1,
+        s.ledger() + 100,
+        tree.clone(),
+    );
+    env.set_auths(&[stranger]);
+    assert_unchanged(env, || {
+        assert_refused(
+            env,
+            s.distributor.try_withdraw_fees(),
+            "signer does not belong to account",
+        )
+    });
+
+    env.set_auths(&[s.signed_by_owner(&s.fee_recipient, 2, tree)]);
+    assert_eq!(s.distributor.withdraw_fees(), FEE);
+    assert_eq!(
+        env.auths(),
+        s.sole_authorization(
+            &s.fee_recipient,
+            &s.distributor.address,
+            "withdraw_fees",
+            ().into_val(env)
+        )
+    );
+    assert_eq!(s.reward.balance(&s.fee_recipient.address), FEE);
+    assert_eq!(s.reward.balance(&s.distributor.address), STREAMED);
+    assert_eq!(s.distributor.totals().fees_withdrawn, FEE);
 }

@@ -177,18 +177,25 @@ impl PayoutDistributor for PayoutDistributorContract {
         storage::payout(&env, epoch)
     }
 
-    /// What a deposit paying the rest of `epoch`'s debt takes now, top-up included; 0 for an
-    /// epoch not yet recorded or fully paid.
+    /// What a deposit paying the rest of `epoch`'s debt takes now, top-up included (for an
+    /// epoch closed without a report, what its late report, once effective, makes it owe); 0
+    /// for an epoch not yet recorded or fully paid.
     fn due(env: Env, epoch: u64) -> i128 {
         ttl::bump_instance(&env);
-        let Some(payout) = storage::payout(&env, epoch) else {
+        let Some(mut payout) = storage::payout(&env, epoch) else {
             return 0;
         };
+        let config = config(&env);
+        if !payout.reported && payout.supply_seconds > 0 {
+            // Closed without a report: a late one now effective is what a deposit would record.
+            if let Some(report) = effective_report(&env, &config, epoch) {
+                payout.owed = owed_by(&env, &config, &payout, &report).1;
+            }
+        }
         let outstanding = payout.owed - payout.paid;
         if outstanding <= 0 {
             return 0;
         }
-        let config = config(&env);
         let supply = ShareTokenClient::new(&env, &config.share_token).total_supply();
         let present = present_supply_seconds(&env, &config, supply);
         checked(
@@ -447,14 +454,14 @@ fn record_epoch(
         }
         return payout;
     }
+    if !payout::starts_before(config.genesis, config.epoch_seconds, epoch, config.maturity) {
+        panic_with_error!(env, DistributorError::EpochAfterMaturity);
+    }
     if epoch < books.next_epoch {
         panic_with_error!(env, DistributorError::EpochBeforeOffering);
     }
     if epoch > books.next_epoch {
         panic_with_error!(env, DistributorError::EarlierEpochOpen);
-    }
-    if !payout::starts_before(config.genesis, config.epoch_seconds, epoch, config.maturity) {
-        panic_with_error!(env, DistributorError::EpochAfterMaturity);
     }
     let now = env.ledger().timestamp();
     if !payout::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
@@ -500,14 +507,13 @@ fn past_deadline(env: &Env, config: &DistributorConfig, epoch: u64, now: u64) ->
     payout::epoch_at(config.genesis, config.epoch_seconds, now).saturating_sub(epoch) > max_age
 }
 
-/// Fixes `payout.owed` from `report` and the hashrate sold over the epoch; emits `recorded`.
-fn fix_owed(
+/// `(sold, owed)` of an epoch with `payout`'s supply-seconds under `report`.
+fn owed_by(
     env: &Env,
     config: &DistributorConfig,
-    epoch: u64,
-    payout: &mut EpochPayout,
+    payout: &EpochPayout,
     report: &EpochReport,
-) {
+) -> (i128, i128) {
     let sold = checked(
         env,
         payout::sold_hashrate(
@@ -516,7 +522,22 @@ fn fix_owed(
             config.epoch_seconds,
         ),
     );
-    payout.owed = checked(env, payout::owed(report.reward, report.hashrate, sold));
+    (
+        sold,
+        checked(env, payout::owed(report.reward, report.hashrate, sold)),
+    )
+}
+
+/// Fixes `payout.owed` from `report` and the hashrate sold over the epoch; emits `recorded`.
+fn fix_owed(
+    env: &Env,
+    config: &DistributorConfig,
+    epoch: u64,
+    payout: &mut EpochPayout,
+    report: &EpochReport,
+) {
+    let (sold, owed) = owed_by(env, config, payout, report);
+    payout.owed = owed;
     payout.reported = true;
     Recorded {
         epoch,

@@ -17,10 +17,7 @@ pub fn is_honest_majority(quorum: u32, reporters: u32) -> bool {
 /// Whether a report that finalizes within one epoch of its epoch's end is still fresh when
 /// its dispute window closes, in seconds: `dispute + epoch <= max_age * epoch`.
 pub fn is_fresh_when_effective(config: &PoolConfig) -> bool {
-    let stale_after = config
-        .max_age_epochs
-        .checked_mul(config.epoch_seconds)
-        .unwrap_or(u64::MAX);
+    let stale_after = config.max_age_epochs.saturating_mul(config.epoch_seconds);
     config
         .dispute_seconds
         .checked_add(config.epoch_seconds)

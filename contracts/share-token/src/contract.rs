@@ -120,6 +120,7 @@ impl TokenInterface for ShareTokenContract {
     fn transfer(env: Env, from: Address, to: MuxedAddress, amount: i128) {
         from.require_auth();
         ttl::bump_instance(&env);
+        check_amount(&env, amount);
         let to_address = to.address();
         move_shares(&env, &from, &to_address, amount);
         match to.id() {

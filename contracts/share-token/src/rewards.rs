@@ -12,9 +12,11 @@
 //! # The index
 //! At every checkpoint (mint, burn, deposit) each lane fixes the index increase it still owes
 //! the current supply by its end (`total`, its rest over the supply) and pays it linearly: its
-//! rate is `total / span` index units a second, kept with `shift` (usually 64) extra binary
-//! digits and rounded up, so that `rate × span >> shift` is exactly `total` at the end and
-//! never more before it. (An integer rate would lose up to a unit every second: 13% of a day's
+//! rate is `total / span` index units a second, kept with `shift` (64 for any realistic
+//! stream) extra binary digits and rounded up, so that `rate × span >> shift` is exactly
+//! `total` at the end and never more before it. (For a lane owing more than about 2^110 index
+//! units per base unit, the digits run short: its rate rounds down, and the few index units it
+//! falls short by are carried into the next stream.) (An integer rate would lose up to a unit every second: 13% of a day's
 //! stream for 1 MH/s shares of a 1 EH/s pool.) Between checkpoints the index at any moment is
 //! `index + Σ (rate × elapsed) >> shift`: a multiplication per lane, no division, so transfers
 //! and claims read it cheaply and without writing global state.
@@ -133,7 +135,7 @@ impl Lane {
         self.shift = total.leading_zeros().saturating_sub(1).min(MAX_SHIFT);
         let scaled = total << self.shift;
         let span = u128::from(span);
-        let round_up = span < (1u128 << self.shift) && scaled % span != 0;
+        let round_up = span < (1u128 << self.shift) && !scaled.is_multiple_of(span);
         self.rate = scaled / span + u128::from(round_up);
     }
 }
