@@ -121,7 +121,7 @@ pub fn wasm_sizes() -> Vec<(String, u64)> {
 /// A suite grown to a realistic state: two investors holding 60/40 shares of an attested pool,
 /// an epoch recorded, partly paid in two epochs and so streaming in both lanes, the next
 /// attested and not recorded, an
-/// allowance, an ended epoch with two of the three submissions its quorum needs, a second
+/// allowance, an ended epoch with four of its five reporters' submissions, a second
 /// registered pool,
 /// admin transfers proposed and an upgrade WASM uploaded.
 struct Scene {
@@ -156,15 +156,16 @@ impl Scene {
         s.distributor.deposit(&s.operator, &paid_epoch, &400_000);
         advance(env, 3_600);
 
-        // The current epoch ends with two of the three submissions its quorum needs (capacity
-        // stays fresh: the latest effective report is one epoch older).
+        // The current epoch ends with four of its five reporters' submissions in, so the
+        // fifth finalizes it (capacity stays fresh: the latest effective report is one epoch
+        // older).
         let c = &s.pool_config;
         let epoch = s.oracle.current_epoch(&s.pool);
         advance(
             env,
             c.genesis + (epoch + 1) * c.epoch_seconds - env.ledger().timestamp(),
         );
-        for i in 0..2 {
+        for i in 0..4 {
             let reporter = c.reporters.get(i).expect("reporter");
             s.oracle
                 .submit(&reporter, &s.pool, &epoch, &(2_000 * TH_PER_SHARE), &7);
@@ -216,7 +217,7 @@ struct Ported {
     bob: Address,
     carol: Address,
     operator: Address,
-    reporter: [Address; 3],
+    reporter: [Address; 5],
 }
 
 impl Scene {
@@ -232,7 +233,7 @@ impl Scene {
             bob: port(env, &self.bob),
             carol: port(env, &self.carol),
             operator: port(env, &s.operator),
-            reporter: [reporter(0), reporter(1), reporter(2)],
+            reporter: [0, 1, 2, 3, 4].map(reporter),
         }
     }
 
@@ -265,8 +266,8 @@ pub fn functions() -> Vec<Row> {
         p.oracle.update_pool(&spare(env), &config);
     }));
     rows.extend(oracle_rounds());
-    rows.push(sc.row(o, "submit (finalizing, 3 of 5)", |env, p| {
-        p.oracle.submit(&p.reporter[2], &pool(env), &open, &1, &1);
+    rows.push(sc.row(o, "submit (finalizing, 5 of 5)", |env, p| {
+        p.oracle.submit(&p.reporter[4], &pool(env), &open, &1, &1);
     }));
     rows.push(sc.row(o, "report", |env, p| {
         p.oracle.report(&pool(env), &0);
@@ -438,8 +439,8 @@ pub fn functions() -> Vec<Row> {
     rows
 }
 
-/// The first submission of an epoch, and a dispute, on an oracle whose epoch 0 was just
-/// finalized (inside its dispute window) and whose epoch 1 has ended unreported.
+/// The first submission of an epoch, a dispute, and a finalization by `finalize`, on an oracle
+/// whose epoch 0 was just finalized (inside its dispute window) and whose epoch 1 has ended.
 fn oracle_rounds() -> Vec<Row> {
     let env = crate::fixture::new_env();
     env.mock_all_auths();
@@ -448,13 +449,13 @@ fn oracle_rounds() -> Vec<Row> {
     oracle.register_pool(&Symbol::new(&env, POOL), &config);
     advance(&env, 2 * config.epoch_seconds);
     let reporter = |i| config.reporters.get(i).expect("reporter");
-    for i in 0..3 {
+    for i in 0..5 {
         oracle.submit(&reporter(i), &Symbol::new(&env, POOL), &0, &1_000, &10);
     }
     let id = oracle.address.clone();
     let client = |env: &Env| PoolOracleClient::new(env, &port(env, &id));
     let first = reporter(0);
-    vec![
+    let mut rows = vec![
         Row {
             contract: "pool-oracle",
             call: "submit (not finalizing)".to_string(),
@@ -467,7 +468,18 @@ fn oracle_rounds() -> Vec<Row> {
             call: "dispute".to_string(),
             cost: measure(&env, |env| client(env).dispute(&Symbol::new(env, POOL), &0)),
         },
-    ]
+    ];
+    // Epoch 1: a quorum of three in, two reporters silent, its round open past its window.
+    for i in 0..3 {
+        oracle.submit(&reporter(i), &Symbol::new(&env, POOL), &1, &1_000, &10);
+    }
+    advance(&env, config.dispute_seconds);
+    rows.push(Row {
+        contract: "pool-oracle",
+        call: "finalize (3 of 5, round closed)".to_string(),
+        cost: measure(&env, |env| client(env).finalize(&Symbol::new(env, POOL), &1)),
+    });
+    rows
 }
 
 /// `set_distributor` happens once per token, before any mint: measured on a fresh offering.

@@ -160,8 +160,9 @@ pub fn symbol(env: &Env, name: &str) -> Symbol {
 
 /// One hashrate offering on the compiled WASM: an oracle with a registered pool (daily epochs,
 /// 5 reporters, quorum 3, one-hour dispute window, capacity fresh for two epochs, a one-epoch
-/// capacity window) and a share token selling it. The distributor is a plain account here, so tests can drive
-/// `notify_reward`/`take_accrued` directly; every authorization is mocked.
+/// capacity window), a share token selling it, and a real payout-distributor of it (fee 0,
+/// paying in a fresh Stellar Asset Contract) — wired or not. Every authorization is mocked, so
+/// tests can also drive `notify_reward`/`take_accrued` directly as the distributor.
 pub struct TokenSuite {
     pub env: Env,
     pub admin: Address,
@@ -173,6 +174,9 @@ pub struct TokenSuite {
     pub token: ShareTokenClient<'static>,
     /// The same token through the SEP-41 client wallets and AMMs use.
     pub sep41: TokenClient<'static>,
+    /// The distributor's reward asset.
+    pub reward_asset: soroban_sdk::testutils::StellarAssetContract,
+    pub fee_recipient: Address,
 }
 
 /// The id of the suite's pool.
@@ -206,6 +210,16 @@ impl TokenSuite {
         hashrate_per_share: i128,
         adjust: impl FnOnce(&mut PoolConfig),
     ) -> TokenSuite {
+        TokenSuite::build(term, hashrate_per_share, 0, adjust)
+    }
+
+    /// The unwired suite, its distributor taking `fee_bps`.
+    fn build(
+        term: u64,
+        hashrate_per_share: i128,
+        fee_bps: u32,
+        adjust: impl FnOnce(&mut PoolConfig),
+    ) -> TokenSuite {
         let env = new_env();
         // Non-root: the share token's constructor binds the pool on the oracle, which the
         // pool's operator authorizes inside the deployment (rooted at the create-contract
@@ -233,8 +247,22 @@ impl TokenSuite {
                 maturity,
             ),
         );
+        let reward_asset = env.register_stellar_asset_contract_v2(Address::generate(&env));
+        let fee_recipient = Address::generate(&env);
+        let distributor = env.register(
+            wasm("payout_distributor").as_slice(),
+            (
+                admin.clone(),
+                token_id.clone(),
+                reward_asset.address(),
+                oracle.address.clone(),
+                pool.clone(),
+                fee_bps,
+                fee_recipient.clone(),
+            ),
+        );
         TokenSuite {
-            distributor: Address::generate(&env),
+            distributor,
             token: ShareTokenClient::new(&env, &token_id),
             sep41: TokenClient::new(&env, &token_id),
             env,
@@ -243,18 +271,20 @@ impl TokenSuite {
             oracle,
             pool,
             pool_config,
+            reward_asset,
+            fee_recipient,
         }
     }
 
-    /// Makes `hashrate` the oracle's capacity: the current epoch is let run out, attested by a
-    /// quorum, and its dispute window passed. Returns the attested epoch.
+    /// Makes `hashrate` the oracle's capacity: the current epoch is let run out, attested by
+    /// every reporter (which finalizes it at once), and its dispute window passed. Returns the
+    /// attested epoch.
     pub fn attest(&self, hashrate: i128, reward: i128) -> u64 {
         let c = &self.pool_config;
         let epoch = self.oracle.current_epoch(&self.pool);
         let end = c.genesis + (epoch + 1) * c.epoch_seconds;
         advance(&self.env, end - self.env.ledger().timestamp());
-        for i in 0..c.quorum {
-            let reporter = c.reporters.get(i).expect("listed reporter");
+        for reporter in c.reporters.iter() {
             self.oracle
                 .submit(&reporter, &self.pool, &epoch, &hashrate, &reward);
         }
@@ -275,8 +305,6 @@ pub struct Suite {
     /// The reward asset's issuer interface, to fund accounts.
     pub reward_issuer: StellarAssetClient<'static>,
     pub fee_recipient: Address,
-    /// The reward asset's issuer account, to set its flags.
-    pub reward_asset: soroban_sdk::testutils::StellarAssetContract,
 }
 
 impl std::ops::Deref for Suite {
@@ -306,33 +334,18 @@ impl Suite {
         hashrate_per_share: i128,
         adjust: impl FnOnce(&mut PoolConfig),
     ) -> Suite {
-        let base = TokenSuite::configured(term, hashrate_per_share, adjust);
+        let base = TokenSuite::build(term, hashrate_per_share, fee_bps, adjust);
         let env = &base.env;
-        let reward_asset = env.register_stellar_asset_contract_v2(Address::generate(env));
-        let fee_recipient = Address::generate(env);
-        let distributor_id = env.register(
-            wasm("payout_distributor").as_slice(),
-            (
-                base.admin.clone(),
-                base.token.address.clone(),
-                reward_asset.address(),
-                base.oracle.address.clone(),
-                base.pool.clone(),
-                fee_bps,
-                fee_recipient.clone(),
-            ),
-        );
-        base.token.set_distributor(&distributor_id);
-        let reward_issuer = StellarAssetClient::new(env, &reward_asset.address());
+        base.token.set_distributor(&base.distributor);
+        let reward_issuer = StellarAssetClient::new(env, &base.reward_asset.address());
         if funds > 0 {
             reward_issuer.mint(&base.operator, &funds);
         }
         let suite = Suite {
-            distributor: PayoutDistributorClient::new(env, &distributor_id),
-            reward: TokenClient::new(env, &reward_asset.address()),
+            distributor: PayoutDistributorClient::new(env, &base.distributor),
+            reward: TokenClient::new(env, &base.reward_asset.address()),
             reward_issuer,
-            fee_recipient,
-            reward_asset,
+            fee_recipient: base.fee_recipient.clone(),
             base,
         };
         suite.approve_topups(&suite.operator.clone());

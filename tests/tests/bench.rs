@@ -10,7 +10,7 @@ fn benchmark_at_ci_size_shows_flat_costs() {
 
     // Every public function of design.md is in the table, each at a real cost.
     for (contract, call) in [
-        ("pool-oracle", "submit (finalizing, 3 of 5)"),
+        ("pool-oracle", "submit (finalizing, 5 of 5)"),
         ("pool-oracle", "dispute"),
         ("pool-oracle", "capacity"),
         ("share-token", "transfer"),

@@ -422,7 +422,8 @@ fn a_mint_mid_stream_pays_an_exact_top_up_and_dilutes_no_one() {
             .filter_by_contract(&s.distributor.address),
         [TopUpCollected {
             from: s.operator.clone(),
-            amount: topup
+            amount: topup,
+            fee: 0,
         }
         .to_xdr(&s.env, &s.distributor.address)]
     );

@@ -36,6 +36,8 @@ pub trait PayoutDistributor {
     /// Replaces the fee recipient; fees not yet withdrawn go to the new one. Admin only.
     fn set_fee_recipient(env: Env, recipient: Address);
     fn fee_recipient(env: Env) -> Address;
+    fn share_token(env: Env) -> Address;
+    fn reward_token(env: Env) -> Address;
     fn pause(env: Env);
     fn unpause(env: Env);
     fn paused(env: Env) -> bool;

@@ -33,7 +33,7 @@ impl PayoutDistributorContract {
     /// # Errors
     /// `InvalidFee` if `fee_bps > MAX_FEE_BPS` (20%); `InvalidRecipient` if `fee_recipient` is
     /// this contract; `InvalidConfig` if the share token sells another oracle's or pool's
-    /// hashrate; the oracle's `PoolNotFound`.
+    /// hashrate, or already has shares; the oracle's `PoolNotFound`.
     #[allow(clippy::too_many_arguments)]
     pub fn __constructor(
         env: Env,
@@ -51,8 +51,10 @@ impl PayoutDistributorContract {
         }
         let schedule = PoolOracleClient::new(&env, &oracle).pool(&pool);
         let token = ShareTokenClient::new(&env, &share_token);
-        // Paying holders of one offering from another pool's reports would be silent theft.
-        if token.oracle() != oracle || token.pool() != pool {
+        // Paying holders of one offering from another pool's reports would be silent theft;
+        // and shares sold before this distributor existed would be owed nothing (its books
+        // start at a supply of 0).
+        if token.oracle() != oracle || token.pool() != pool || token.total_supply() != 0 {
             panic_with_error!(&env, DistributorError::InvalidConfig);
         }
         admin::init(&env, &admin);
@@ -230,15 +232,18 @@ impl PayoutDistributor for PayoutDistributorContract {
         }
     }
 
-    /// Takes a mint's `amount` of top-up from `from`, on the allowance `from` gave this
-    /// contract in the reward asset; the share token has already added it to its streams.
+    /// Takes a mint's top-up from `from`, on the allowance `from` gave this contract in the
+    /// reward asset: `amount` (which the share token has added to its streams) grossed up by
+    /// the fee, `ceil(amount * 10_000 / (10_000 - fee_bps))`, the difference accruing as fee —
+    /// as for a deposit's top-up, so the order of a mint and a deposit changes no one's share.
     ///
     /// # Auth
     /// The share token.
     /// # Errors
-    /// `InvalidAmount`, `Paused`, `TopUpNotApproved` (allowance or balance too small).
+    /// `InvalidAmount`, `Paused`, `TopUpNotApproved` (allowance or balance too small),
+    /// `Overflow`.
     /// # Events
-    /// `topup_collected`.
+    /// `topup_collected`, with the amount taken and its fee.
     fn collect_topup(env: Env, from: Address, amount: i128) {
         let config = config(&env);
         config.share_token.require_auth();
@@ -247,16 +252,24 @@ impl PayoutDistributor for PayoutDistributorContract {
             panic_with_error!(&env, DistributorError::InvalidAmount);
         }
         check_not_paused(&env);
+        let gross = checked(&env, payout::grossed_up(amount, config.fee_bps));
         let this = env.current_contract_address();
         let pulled = TokenClient::new(&env, &config.reward_token)
-            .try_transfer_from(&this, &from, &this, &amount);
+            .try_transfer_from(&this, &from, &this, &gross);
         if !matches!(pulled, Ok(Ok(()))) {
             panic_with_error!(&env, DistributorError::TopUpNotApproved);
         }
+        let fee = gross - amount;
         let mut books = books(&env);
-        checked(&env, books.received(amount, amount));
+        checked(&env, books.received(gross, gross));
+        checked(&env, books.accrue_fee(fee));
         storage::set_books(&env, &books);
-        TopUpCollected { from, amount }.publish(&env);
+        TopUpCollected {
+            from,
+            amount: gross,
+            fee,
+        }
+        .publish(&env);
     }
 
     /// Reward base units `holder` could claim now (the share token's `accrued`).
@@ -362,6 +375,18 @@ impl PayoutDistributor for PayoutDistributorContract {
     fn fee_recipient(env: Env) -> Address {
         ttl::bump_instance(&env);
         config(&env).fee_recipient
+    }
+
+    /// The share token whose holders this distributor pays.
+    fn share_token(env: Env) -> Address {
+        ttl::bump_instance(&env);
+        config(&env).share_token
+    }
+
+    /// The asset deposits, top-ups, claims and fees are paid in.
+    fn reward_token(env: Env) -> Address {
+        ttl::bump_instance(&env);
+        config(&env).reward_token
     }
 
     /// Stops deposits, top-ups, claims and fee withdrawals. Auth: the admin. Events: `paused`.

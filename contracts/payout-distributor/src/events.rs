@@ -40,13 +40,15 @@ pub struct Deposited {
     pub fee: i128,
 }
 
-/// A mint by `from` paid `amount` into the running streams, so they keep their per-share rates.
+/// A mint by `from` paid `amount` for the running streams, so they keep their per-share
+/// rates: `amount - fee` into the streams, `fee` accrued.
 #[contractevent]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct TopUpCollected {
     #[topic]
     pub from: Address,
     pub amount: i128,
+    pub fee: i128,
 }
 
 /// The fee recipient withdrew `amount` of accrued fees.

@@ -85,6 +85,12 @@ impl Books {
         Ok(())
     }
 
+    /// `fee` accrued outside a deposit (a mint's top-up).
+    pub fn accrue_fee(&mut self, fee: i128) -> Result<(), DistributorError> {
+        self.fees = add(self.fees, fee)?;
+        Ok(())
+    }
+
     /// Fees not yet withdrawn.
     pub fn fees_due(&self) -> i128 {
         self.fees - self.fees_withdrawn
@@ -159,6 +165,13 @@ pub fn fee(amount: i128, fee_bps: u32) -> Result<i128, DistributorError> {
     }
     mul_div_floor_i128(amount, i128::from(fee_bps), i128::from(BPS_DENOMINATOR))
         .ok_or(DistributorError::Overflow)
+}
+
+/// What must be taken for `net` to remain after the fee: `ceil(net * 10_000 / (10_000 -
+/// fee_bps))`, so that `grossed_up - fee(grossed_up) >= net`.
+pub fn grossed_up(net: i128, fee_bps: u32) -> Result<i128, DistributorError> {
+    let keep = i128::from(BPS_DENOMINATOR - fee_bps.min(MAX_FEE_BPS));
+    mul_div_ceil_i128(net, i128::from(BPS_DENOMINATOR), keep).ok_or(DistributorError::Overflow)
 }
 
 /// How a deposit divides: `used` of what was offered is taken (the rest stays with the
@@ -336,6 +349,19 @@ mod test {
         assert_eq!(due(0, entitled, present), Ok(0));
         assert_eq!(due(7, entitled, 100), Ok(7));
         assert_eq!(split(i128::MAX, BIG, 1, 2, 0).map(|s| s.used), Ok(2 * BIG));
+    }
+
+    #[test]
+    fn a_grossed_up_top_up_leaves_at_least_the_net_after_its_fee() {
+        assert_eq!(grossed_up(900, 1_000), Ok(1_000));
+        assert_eq!(grossed_up(901, 1_000), Ok(1_002));
+        assert_eq!(grossed_up(7, 0), Ok(7));
+        for (net, bps) in [(1, 500), (12_345, 2_000), (999_999, 1), (BIG, 777)] {
+            let gross = grossed_up(net, bps).unwrap();
+            assert!(gross - fee(gross, bps).unwrap() >= net, "{net} at {bps}");
+            assert!(gross - 1 - fee(gross - 1, bps).unwrap() < net, "the least that does");
+        }
+        assert_eq!(grossed_up(i128::MAX, 2_000), Err(Overflow));
     }
 
     #[test]

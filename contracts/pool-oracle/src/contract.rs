@@ -98,7 +98,11 @@ impl PoolOracle for PoolOracleContract {
     }
 
     /// Attests `epoch`'s average hashrate (H/s) and net reward (reward-asset base units). The
-    /// `quorum`-th submission finalizes the epoch with the lower median of each field.
+    /// submission that completes the round — every listed reporter in — finalizes the epoch
+    /// with the lower median of each field over all of them; otherwise `finalize` does, once
+    /// the round has been open for `dispute_seconds`. A quorum alone never finalizes at once:
+    /// the first `quorum` submissions may be two colluders and one honest reporter, whose
+    /// median is the colluders'.
     ///
     /// # Auth
     /// `reporter`, who must be listed for the pool.
@@ -106,7 +110,7 @@ impl PoolOracle for PoolOracleContract {
     /// `PoolNotFound`, `NotReporter`, `NegativeValue`, `EpochNotEnded`, `EpochFinalized`,
     /// `AlreadySubmitted`, `TooManyPending`.
     /// # Events
-    /// `submitted`; `finalized` when quorum is reached.
+    /// `submitted`; `finalized` when it completes the round.
     fn submit(env: Env, reporter: Address, pool: Symbol, epoch: u64, hashrate: i128, reward: i128) {
         reporter.require_auth();
         ttl::bump_instance(&env);
@@ -118,23 +122,13 @@ impl PoolOracle for PoolOracleContract {
             panic_with_error!(&env, OracleError::NegativeValue);
         }
         let now = now(&env);
-        if !schedule::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
-            panic_with_error!(&env, OracleError::EpochNotEnded);
+        check_open(&env, &pool, &config, epoch, now);
+        let (first_at, stored) =
+            storage::submissions(&env, &pool, epoch).unwrap_or_else(|| (now, Vec::new(&env)));
+        if stored.iter().any(|(submitter, _, _)| submitter == reporter) {
+            panic_with_error!(&env, OracleError::AlreadySubmitted);
         }
-        if storage::has_report(&env, &pool, epoch) {
-            panic_with_error!(&env, OracleError::EpochFinalized);
-        }
-
-        // Only submissions of currently listed reporters count towards quorum.
-        let mut submissions = Vec::new(&env);
-        for submission in storage::submissions(&env, &pool, epoch).iter() {
-            if submission.0 == reporter {
-                panic_with_error!(&env, OracleError::AlreadySubmitted);
-            }
-            if config.reporters.contains(&submission.0) {
-                submissions.push_back(submission);
-            }
-        }
+        let mut submissions = listed(&config, &stored);
         submissions.push_back((reporter.clone(), hashrate, reward));
         Submitted {
             pool: pool.clone(),
@@ -145,38 +139,34 @@ impl PoolOracle for PoolOracleContract {
         }
         .publish(&env);
 
-        if submissions.len() < config.quorum {
-            storage::set_submissions(&env, &pool, epoch, &submissions);
+        if submissions.len() < config.reporters.len() {
+            storage::set_submissions(&env, &pool, epoch, first_at, &submissions);
             return;
         }
         finalize(&env, &pool, &config, epoch, &submissions, now);
     }
 
-    /// Finalizes `epoch` from the submissions already in, when the listed reporters among them
-    /// reach the quorum: for an epoch whose quorum `update_pool` lowered after they submitted
-    /// (finalization otherwise happens inside the submission that reaches quorum). Anyone may
-    /// call it.
+    /// Finalizes `epoch` with the lower median of each field over every listed reporter's
+    /// submission, once its round has been open for `dispute_seconds` (time for every honest
+    /// reporter to submit) and at least `quorum` listed reporters have. Anyone may call it.
     ///
     /// # Errors
-    /// `PoolNotFound`, `EpochNotEnded`, `EpochFinalized`, `QuorumNotReached`, `TooManyPending`.
+    /// `PoolNotFound`, `EpochNotEnded`, `EpochFinalized`, `SubmissionsOpen`, `QuorumNotReached`,
+    /// `TooManyPending`.
     /// # Events
     /// `finalized`.
     fn finalize(env: Env, pool: Symbol, epoch: u64) {
         ttl::bump_instance(&env);
         let config = pool_config(&env, &pool);
         let now = now(&env);
-        if !schedule::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
-            panic_with_error!(&env, OracleError::EpochNotEnded);
+        check_open(&env, &pool, &config, epoch, now);
+        let Some((first_at, stored)) = storage::submissions(&env, &pool, epoch) else {
+            panic_with_error!(&env, OracleError::QuorumNotReached);
+        };
+        if now < first_at.saturating_add(config.dispute_seconds) {
+            panic_with_error!(&env, OracleError::SubmissionsOpen);
         }
-        if storage::has_report(&env, &pool, epoch) {
-            panic_with_error!(&env, OracleError::EpochFinalized);
-        }
-        let mut submissions = Vec::new(&env);
-        for submission in storage::submissions(&env, &pool, epoch).iter() {
-            if config.reporters.contains(&submission.0) {
-                submissions.push_back(submission);
-            }
-        }
+        let submissions = listed(&config, &stored);
         if submissions.len() < config.quorum {
             panic_with_error!(&env, OracleError::QuorumNotReached);
         }
@@ -312,6 +302,27 @@ fn now(env: &Env) -> u64 {
 
 fn pool_config(env: &Env, pool: &Symbol) -> PoolConfig {
     storage::pool(env, pool).unwrap_or_else(|| panic_with_error!(env, OracleError::PoolNotFound))
+}
+
+/// Refuses a submission or finalization of an epoch that has not ended or is finalized.
+fn check_open(env: &Env, pool: &Symbol, config: &PoolConfig, epoch: u64, now: u64) {
+    if !schedule::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
+        panic_with_error!(env, OracleError::EpochNotEnded);
+    }
+    if storage::has_report(env, pool, epoch) {
+        panic_with_error!(env, OracleError::EpochFinalized);
+    }
+}
+
+/// The submissions of reporters still listed: one removed by `update_pool` stops counting.
+fn listed(config: &PoolConfig, submissions: &Vec<storage::Submission>) -> Vec<storage::Submission> {
+    let mut listed = Vec::new(submissions.env());
+    for submission in submissions.iter() {
+        if config.reporters.contains(&submission.0) {
+            listed.push_back(submission);
+        }
+    }
+    listed
 }
 
 fn is_effective(config: &PoolConfig, report: &EpochReport, now: u64) -> bool {

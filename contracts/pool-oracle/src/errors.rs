@@ -11,8 +11,9 @@ pub enum OracleError {
     PoolNotFound = 101,
     /// Reporters empty, over 16 or duplicated; a quorum that is not an honest majority (more
     /// than half the reporters, and at least 3 of 3 or more); zero epoch length; a dispute
-    /// window of 16 epochs or more, or one that leaves a report finalized within an epoch of
-    /// its epoch's end stale when it becomes effective; `capacity_epochs` outside 1–30.
+    /// window of 16 epochs or more, or one that leaves a report stale when it becomes effective
+    /// (submitted within an epoch of its epoch's end, finalized a window later, effective a
+    /// window after that); `capacity_epochs` outside 1–30.
     InvalidConfig = 102,
     /// The submitter is not in the pool's reporter set.
     NotReporter = 103,
@@ -42,4 +43,7 @@ pub enum OracleError {
     QuorumNotReached = 114,
     /// `bind_token` for a share token whose minter is not the pool's operator.
     OperatorMismatch = 115,
+    /// `finalize` before the epoch's round of submissions has been open for `dispute_seconds`
+    /// (and not every reporter has submitted).
+    SubmissionsOpen = 116,
 }

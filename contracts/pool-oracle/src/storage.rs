@@ -1,8 +1,8 @@
 //! Every storage key of the oracle, and how long each kind of entry lives.
 //!
 //! Instance: the admin (via `hashshare_common::admin`). Persistent, extended on access: pool
-//! configs, pool heads, finalized reports, the submissions of epochs not yet finalized
-//! (bounded by 16 reporters), and the share token each pool is bound to. Nothing lives in temporary storage: all of it is attested data.
+//! configs, pool heads, finalized reports, the open round of submissions of epochs not yet
+//! finalized (bounded by 16 reporters), and the share token each pool is bound to. Nothing lives in temporary storage: all of it is attested data.
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use hashshare_interfaces::{EpochReport, PoolConfig};
 use soroban_sdk::{contracttype, Address, Env, Symbol, Vec};
@@ -38,13 +38,20 @@ pub fn set_head(env: &Env, pool: &Symbol, head: &PoolHead) {
     write_persistent(env, &DataKey::Head(pool.clone()), head);
 }
 
-pub fn submissions(env: &Env, pool: &Symbol, epoch: u64) -> Vec<Submission> {
+/// The open round of an epoch: when its first submission came, and the submissions.
+pub fn submissions(env: &Env, pool: &Symbol, epoch: u64) -> Option<(u64, Vec<Submission>)> {
     read_persistent(env, &DataKey::Submissions(pool.clone(), epoch))
-        .unwrap_or_else(|| Vec::new(env))
 }
 
-pub fn set_submissions(env: &Env, pool: &Symbol, epoch: u64, submissions: &Vec<Submission>) {
-    write_persistent(env, &DataKey::Submissions(pool.clone(), epoch), submissions);
+pub fn set_submissions(
+    env: &Env,
+    pool: &Symbol,
+    epoch: u64,
+    first_at: u64,
+    submissions: &Vec<Submission>,
+) {
+    let key = DataKey::Submissions(pool.clone(), epoch);
+    write_persistent(env, &key, &(first_at, submissions.clone()));
 }
 
 pub fn remove_submissions(env: &Env, pool: &Symbol, epoch: u64) {

@@ -14,13 +14,15 @@ pub fn is_honest_majority(quorum: u32, reporters: u32) -> bool {
         && (reporters < 3 || quorum >= 3)
 }
 
-/// Whether a report that finalizes within one epoch of its epoch's end is still fresh when
-/// its dispute window closes, in seconds: `dispute + epoch <= max_age * epoch`.
+/// Whether a report whose round opens within one epoch of its epoch's end is still fresh when
+/// it becomes effective, in seconds: its round stays open `dispute_seconds`, then it may be
+/// disputed for `dispute_seconds` more: `2 * dispute + epoch <= max_age * epoch`.
 pub fn is_fresh_when_effective(config: &PoolConfig) -> bool {
     let stale_after = config.max_age_epochs.saturating_mul(config.epoch_seconds);
     config
         .dispute_seconds
-        .checked_add(config.epoch_seconds)
+        .checked_mul(2)
+        .and_then(|windows| windows.checked_add(config.epoch_seconds))
         .is_some_and(|latest_effective| latest_effective <= stale_after)
 }
 

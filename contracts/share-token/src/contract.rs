@@ -232,13 +232,20 @@ impl ShareToken for ShareTokenContract {
         MintWithAmountOnly { to, amount }.publish(&env);
     }
 
-    /// Wires the payout distributor, exactly once; minting is refused until then.
-    /// Auth: the admin. Errors: `DistributorAlreadySet`. Events: `distributor_set`.
+    /// Wires the payout distributor, exactly once; minting is refused until then. It must be a
+    /// deployed distributor of this token (asked through its `share_token()`), so that no share
+    /// can be sold before the distributor that owes its payouts exists.
+    /// Auth: the admin. Errors: `DistributorAlreadySet`, `InvalidConfig` (the distributor pays
+    /// another token's holders). Events: `distributor_set`.
     fn set_distributor(env: Env, distributor: Address) {
         admin::require_admin(&env);
         ttl::bump_instance(&env);
         if storage::distributor(&env).is_some() {
             panic_with_error!(&env, ShareTokenError::DistributorAlreadySet);
+        }
+        let pays = PayoutDistributorClient::new(&env, &distributor).share_token();
+        if pays != env.current_contract_address() {
+            panic_with_error!(&env, ShareTokenError::InvalidConfig);
         }
         storage::set_distributor(&env, &distributor);
         DistributorSet { distributor }.publish(&env);

@@ -26,6 +26,7 @@ pub enum ShareTokenError {
     Overflow = 210,
     /// `accept_admin` with no admin transfer proposed.
     NoPendingAdmin = 211,
-    /// `hashrate_per_share` must be positive.
+    /// `hashrate_per_share` must be positive; `set_distributor` of a distributor paying another
+    /// token's holders.
     InvalidConfig = 212,
 }

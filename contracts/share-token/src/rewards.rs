@@ -5,30 +5,32 @@
 //! A deposit streams until the end of the epoch after the one it is paid in, so every stream
 //! lasts more than one epoch and all deposits of one epoch share an end. At most two streams
 //! are live at a time (those paid in the previous epoch and in the current one): each is a
-//! *lane* with its end and its unpaid rest. A new deposit joins the lane with its end
-//! and leaves the other lane alone, so no deposit ever delays or shrinks another's stream, and
+//! *lane* with its end and its unpaid rest. A new deposit joins the lane with its end and
+//! leaves the other lane alone, so no deposit ever delays or shrinks another's stream, and
 //! nothing — no mint, burn, deposit or maturity — credits a stream's rest at once.
 //!
 //! # The index
 //! At every checkpoint (mint, burn, deposit) each lane fixes the index increase it still owes
 //! the current supply by its end (`total`, its rest over the supply) and pays it linearly: its
-//! rate is `total / span` index units a second, kept with `shift` (64 for any realistic
-//! stream) extra binary digits and rounded up, so that `rate × span >> shift` is exactly
-//! `total` at the end and never more before it. (For a lane owing more than about 2^110 index
-//! units per base unit, the digits run short: its rate rounds down, and the few index units it
-//! falls short by are carried into the next stream.) (An integer rate would lose up to a unit every second: 13% of a day's
-//! stream for 1 MH/s shares of a 1 EH/s pool.) Between checkpoints the index at any moment is
-//! `index + Σ (rate × elapsed) >> shift`: a multiplication per lane, no division, so transfers
-//! and claims read it cheaply and without writing global state.
+//! rate is `total / span` index units a second, kept with `shift` extra binary digits (64 for
+//! any realistic stream) and rounded up, so that `rate × span >> shift` is exactly `total` at
+//! the end and never more before it. An integer rate would lose up to a unit every second:
+//! 13% of a day's stream for 1 MH/s shares of a 1 EH/s pool. (For a lane owing more than
+//! about 2^110 index units per base unit the digits run short: its rate rounds down, and the
+//! few index units it falls short by are carried into the next stream.) Between checkpoints
+//! the index at any moment is `index + Σ (rate × elapsed) >> shift`: a multiplication per
+//! lane, no division, so transfers and claims read it cheaply and without writing global
+//! state.
 //!
 //! # Rounding
 //! None is lost. Rests, like holders' accruals, are kept in index units (reward units ×
 //! [`SCALE`]), so an index increase takes out of its lane exactly `supply × increase`, what
 //! it pays all holders together. Only `total` is rounded down, and what it leaves (under one
 //! index unit per base unit of supply) stays in the rest; when a lane ends, its leftovers are
-//! *carried* and join the next deposit's stream, as is whatever streams while no share exists.
-//! Holders' accruals round down only when taken, to whole units, and the fraction stays for
-//! next time: claiming often or once pays the same.
+//! *carried* and join the next deposit's stream. Holders' accruals round down only when
+//! taken, to whole units, and the fraction stays for next time: claiming often or once pays
+//! the same. What streams while no share exists is owed to no one and left in the
+//! distributor: no share minted later may collect what burned shares earned.
 //!
 //! # Mints
 //! A mint adds to every live lane's rest exactly the new shares' part of it (rounded up to
@@ -80,8 +82,7 @@ pub struct Rewards {
     pub supply: i128,
     /// What each lane has still to pay, from `stream.updated` to its end, × [`SCALE`].
     pub rest: [i128; LANES],
-    /// Paid by no lane yet (a lane's leftovers, what streamed while no share existed), ×
-    /// [`SCALE`]: joins the next deposit's stream.
+    /// A lane's leftovers when it ended, × [`SCALE`]: joins the next deposit's stream.
     pub carried: i128,
 }
 
@@ -161,8 +162,8 @@ impl Stream {
 
 impl Rewards {
     /// Moves the checkpoint to `now`: credits what each lane streamed since to the index and
-    /// takes exactly that out of the lane's rest. An ended lane's leftovers, and every rest
-    /// while no share exists, are carried. Re-fixes each lane's total for the rest of it.
+    /// takes exactly that out of the lane's rest. An ended lane's leftovers are carried; while
+    /// no share exists every rest is dropped (owed to no one). Re-fixes each lane's rate.
     pub fn checkpoint(&mut self, now: u64) -> Result<(), Overflow> {
         let now = now.max(self.stream.updated);
         for (lane, rest) in self.stream.lanes.iter().zip(self.rest.iter_mut()) {
@@ -173,7 +174,11 @@ impl Rewards {
                 *rest = rest.checked_sub(to_i128(paid)?).ok_or(Overflow)?;
                 self.stream.index = self.stream.index.wrapping_add(increase);
             }
-            if now >= lane.end || self.supply <= 0 {
+            if self.supply <= 0 {
+                // Streamed while no share exists: owed to no one, left in the distributor (else
+                // a minter could recover its own payment once every holder has burned).
+                *rest = 0;
+            } else if now >= lane.end {
                 self.carried = add(self.carried, *rest)?;
                 *rest = 0;
             }
@@ -380,19 +385,18 @@ mod test {
     }
 
     #[test]
-    fn with_no_supply_everything_is_carried_into_the_next_stream() {
-        let mut r = Rewards::default();
+    fn what_streams_with_no_supply_is_owed_to_no_one() {
+        let mut r = supplied(10);
         r.notify(600, 60, 0).unwrap();
-        r.checkpoint(30).unwrap();
-        assert_eq!((r.carried, r.rest), (600 * SCALE as i128, [0, 0]));
-        assert_eq!(
-            r.mint(10, 30).unwrap(),
-            0,
-            "nothing to top up: no stream runs"
-        );
-        r.notify(100, 90, 30).unwrap();
-        let h = holder(10, r.stream.index);
-        assert_eq!(earned(&r, h, 90), 700);
+        let burner = holder(10, r.stream.index);
+        r.burn(10, 30).unwrap(); // every share burned halfway
+        assert_eq!(earned(&r, burner, 30), 300);
+        r.checkpoint(31).unwrap();
+        assert_eq!((r.carried, r.rest), (0, [0, 0]), "the other 300 are no one's");
+        assert_eq!(r.mint(10, 31).unwrap(), 0, "nothing to top up: no stream runs");
+        r.notify(100, 90, 31).unwrap();
+        let minter = holder(10, r.stream.index);
+        assert_eq!(earned(&r, minter, 90), 100, "the new shares get only the new stream");
     }
 
     #[test]
