@@ -57,14 +57,27 @@ pub enum Command {
     },
     /// Mints reward asset to an account (signed by the asset's admin).
     Fund(TransferArgs),
-    /// Mints shares (signed by the operator; capped by the attested hashrate).
+    /// Mints shares (signed by the operator; capped by the sustained capacity). A mint while
+    /// streams run pays their top-up, taken on the operator's allowance to the distributor.
     Mint(TransferArgs),
     /// Transfers shares from --source to --to.
     Transfer(TransferArgs),
-    /// Pays reward asset from --source towards an epoch's debt.
+    /// Records every unrecorded epoch up to --epoch (epochs are recorded in order), fixing
+    /// what each owes. Anyone may record; --source signs (and on testnet pays) the call.
+    Record(RecordArgs),
+    /// Pays reward asset from --source towards an epoch's debt, recording every earlier
+    /// unrecorded epoch first; what the debt does not need is sent back.
     Deposit(DepositArgs),
     /// Pays a holder's accrued rewards to the holder.
     Claim(ClaimArgs),
+    /// Pays the fees accrued in the distributor to the fee recipient (signed by it).
+    WithdrawFees(SourceArgs),
+    /// Names a new fee recipient (signed by the distributor's admin); fees not yet withdrawn
+    /// become the new recipient's.
+    SetFeeRecipient(SetFeeRecipientArgs),
+    /// Renews the operator's reward-asset allowance to the distributor, which pays mint
+    /// top-ups (signed by the operator; `deploy` gives it once).
+    ApproveTopups(SourceArgs),
     /// The pool, the offering, the books and every account's holdings.
     Status,
     /// Moves the local ledger clock forward (e.g. `25h`, `1d`, `3600`).
@@ -108,10 +121,12 @@ pub struct PoolArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "reporter1,reporter2,reporter3"
+        default_value = "reporter1,reporter2,reporter3,reporter4,reporter5"
     )]
     pub reporters: Vec<String>,
-    #[arg(long, default_value = "2")]
+    /// Submissions that finalize an epoch: an honest majority of the reporters (more than
+    /// half, and at least 3 of 3 or more).
+    #[arg(long, default_value = "3")]
     pub quorum: String,
     #[arg(long, default_value = "1d")]
     pub epoch: String,
@@ -120,8 +135,14 @@ pub struct PoolArgs {
     pub genesis: Option<String>,
     #[arg(long, default_value = "1h")]
     pub dispute_window: String,
+    /// How many epochs behind the current one the latest report may be and still back mints.
+    /// The oracle needs `dispute window + epoch <= max-age-epochs * epoch`.
     #[arg(long, default_value = "2")]
     pub max_age_epochs: String,
+    /// The sustained-capacity window (1-30): mints are capped by the lowest hashrate of this
+    /// many consecutive effective epochs ending at the latest.
+    #[arg(long, default_value = "7")]
+    pub capacity_epochs: String,
 }
 
 #[derive(Args, Debug)]
@@ -190,12 +211,38 @@ pub struct TransferArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct RecordArgs {
+    /// Who sends the call (anyone may record).
+    #[arg(long, default_value = "operator")]
+    pub source: String,
+    #[arg(long)]
+    pub epoch: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SourceArgs {
+    #[arg(long)]
+    pub source: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SetFeeRecipientArgs {
+    /// The distributor's admin.
+    #[arg(long)]
+    pub source: String,
+    /// The new fee recipient.
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Args, Debug)]
 pub struct DepositArgs {
     #[arg(long)]
     pub source: String,
     #[arg(long)]
     pub epoch: String,
-    /// Reward base units.
+    /// Reward base units offered: the deposit takes at most what is due (see `status`) and
+    /// sends the rest back.
     #[arg(long)]
     pub amount: String,
 }

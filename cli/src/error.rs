@@ -100,12 +100,30 @@ pub enum CallError {
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CallError::Contract(code) => match contract_error_name(*code) {
-                Some(name) => write!(f, "{name} ({code})"),
-                None => write!(f, "contract error {code}"),
-            },
+            CallError::Contract(code) => {
+                match contract_error_name(*code) {
+                    Some(name) => write!(f, "{name} ({code})")?,
+                    None => write!(f, "contract error {code}")?,
+                }
+                match hint(*code) {
+                    Some(hint) => write!(f, ": {hint}"),
+                    None => Ok(()),
+                }
+            }
             CallError::Host(text) => f.write_str(text),
         }
+    }
+}
+
+/// What to do about a contract error whose name alone does not say it.
+pub fn hint(code: u32) -> Option<&'static str> {
+    match code {
+        312 => Some(
+            "the operator's reward-asset allowance to the payout distributor (or its balance) \
+does not cover this mint's top-up into the running streams; fund the operator and renew the \
+allowance with `hashshare approve-topups --source <operator>`",
+        ),
+        _ => None,
     }
 }
 

@@ -18,16 +18,20 @@ use crate::{
     suite::{account_strkey, Deployment, Session},
 };
 
-/// The named test accounts every local network starts with.
-pub const ACCOUNTS: [&str; 9] = [
+/// The named test accounts every local network starts with: five reporters (the default
+/// pool's 3 of 5), three investors and `eve`, a stranger to the offering.
+pub const ACCOUNTS: [&str; 12] = [
     "admin",
     "operator",
     "reporter1",
     "reporter2",
     "reporter3",
+    "reporter4",
+    "reporter5",
     "alice",
     "bob",
     "carol",
+    "eve",
     "fee",
 ];
 

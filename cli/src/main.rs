@@ -1,6 +1,7 @@
 //! `hashshare`: the hashshare suite from the command line — a demo and a persistent local
 //! network on the embedded Soroban host (running the compiled WASM), and Stellar testnet
 //! through stellar-cli.
+mod capacity;
 mod cli;
 mod commands;
 mod error;

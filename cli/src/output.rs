@@ -1,8 +1,10 @@
 //! What the commands print: each step with its cost and the balances it changed, and the
 //! status of a network.
+use hashshare_interfaces::EpochPayout;
+
 use crate::{
-    ledger::Cost,
-    suite::{Holding, Holdings, Status},
+    ledger::{AddressBook, Cost},
+    suite::{DepositOutcome, Holding, Holdings, Status},
     units::{grouped, hashrate, shares},
 };
 
@@ -65,8 +67,74 @@ pub fn utc(timestamp: u64) -> String {
     )
 }
 
+/// The title of a `record` step: what the epoch owes and why.
+pub fn record_title(
+    epoch: u64,
+    source: &str,
+    payout: &EpochPayout,
+    hashrate_per_share: i128,
+    epoch_seconds: u64,
+) -> String {
+    let head = format!("record epoch {epoch} (sent by {source})");
+    if payout.supply_seconds <= 0 {
+        return format!("{head}: owes 0 (nothing sold)");
+    }
+    if !payout.reported {
+        return format!(
+            "{head}: closed without an effective report past its staleness deadline: owes 0 until a late report is recorded"
+        );
+    }
+    format!(
+        "{head}: owes {} for {} sold (time-weighted over the epoch)",
+        payout.owed,
+        hashrate(sold(
+            payout.supply_seconds,
+            hashrate_per_share,
+            epoch_seconds
+        ))
+    )
+}
+
+/// The time-weighted hashrate of `supply_seconds` over an epoch, H/s (the distributor's rule).
+pub fn sold(supply_seconds: i128, hashrate_per_share: i128, epoch_seconds: u64) -> i128 {
+    let per = hashshare_interfaces::SHARE_UNIT.saturating_mul(i128::from(epoch_seconds.max(1)));
+    supply_seconds
+        .checked_mul(hashrate_per_share)
+        .map_or(i128::MAX, |h| h / per)
+}
+
+/// What a deposit did: the epoch's debt, what was due, taken, paid, topped up, kept as fee
+/// and sent back.
+pub fn deposit(outcome: &DepositOutcome) {
+    let e = outcome.epoch;
+    let owed = outcome.after.owed;
+    let paid_before = outcome.before.as_ref().map_or(0, |p| p.paid);
+    println!(
+        "    epoch {e} owes {owed} ({paid_before} paid before); due now {} (top-up included)",
+        outcome.due_before
+    );
+    let streamed = outcome.taken() - outcome.fee();
+    let until = outcome
+        .stream_end
+        .map(|end| format!(" until {}", utc(end)))
+        .unwrap_or_default();
+    println!(
+        "    taken {} = debt paid {} + top-up {}; fee {} (accrues in the distributor); streams {streamed}{until}",
+        outcome.taken(),
+        outcome.debt(),
+        outcome.topup(),
+        outcome.fee()
+    );
+    println!("    sent back {}", outcome.sent_back());
+    println!(
+        "    epoch {e} still owes {}; due now {}",
+        outcome.after.owed - outcome.after.paid,
+        outcome.due_after
+    );
+}
+
 /// The whole status of a network.
-pub fn status(status: &Status, holdings: &Holdings) {
+pub fn status(status: &Status, holdings: &Holdings, book: &AddressBook) {
     let c = &status.config;
     println!(
         "ledger time   {} ({})",
@@ -74,13 +142,19 @@ pub fn status(status: &Status, holdings: &Holdings) {
         status.timestamp
     );
     println!(
-        "pool          {}: epoch {} ({} s epochs), quorum {} of {} reporters, capacity {}",
+        "pool          {}: epoch {} ({} s epochs), quorum {} of {} reporters, dispute window {} s, max age {} epochs",
         status.pool,
         status.current_epoch,
         c.epoch_seconds,
         c.quorum,
         c.reporters.len(),
-        hashrate(status.capacity)
+        c.dispute_seconds,
+        c.max_age_epochs
+    );
+    println!(
+        "capacity      {}; capacity_epochs {}",
+        status.capacity_view.capacity_line(),
+        c.capacity_epochs
     );
     match &status.latest {
         Some(r) => println!(
@@ -98,20 +172,43 @@ pub fn status(status: &Status, holdings: &Holdings) {
         .map(|h| h / hashshare_interfaces::SHARE_UNIT)
         .unwrap_or(i128::MAX);
     println!(
-        "share token   supply {} shares ({} sold), matures {}",
+        "share token   supply {} shares ({} sold), matures {}; {}",
         shares(status.total_supply),
         hashrate(sold),
-        utc(status.maturity)
+        utc(status.maturity),
+        status.capacity_view.room_line()
     );
-    let (deposited, fees) = status.totals;
     println!(
-        "distributor   deposited {deposited}, fees {fees} ({} bps), arrears {}",
-        status.fee_bps, status.arrears
+        "distributor   fee {} bps to {}, next epoch to record {}, arrears {}",
+        status.fee_bps,
+        book.name_of(&status.fee_recipient),
+        status.next_epoch,
+        status.arrears
     );
-    for (epoch, payout) in &status.epochs {
+    let t = &status.totals;
+    println!(
+        "books         deposited {} (top-ups {}), fees {}, fees withdrawn {} ({} to withdraw)",
+        t.deposited,
+        t.topups,
+        t.fees,
+        t.fees_withdrawn,
+        t.fees - t.fees_withdrawn
+    );
+    for (epoch, payout, due) in &status.epochs {
+        if payout.supply_seconds <= 0 {
+            continue;
+        }
         println!(
-            "  epoch {epoch}     owed {}, paid {}, fee {}",
-            payout.owed, payout.paid, payout.fee
+            "  epoch {epoch:<5} owed {}, paid {}, top-up {}, fee {}, due {due}{}",
+            payout.owed,
+            payout.paid,
+            payout.topup,
+            payout.fee,
+            if payout.reported {
+                ""
+            } else {
+                " (no report yet)"
+            }
         );
     }
     println!(

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use hashshare_interfaces::{
-    EpochPayout, EpochReport, PayoutDistributorClient, PoolConfig, PoolOracleClient,
+    Books, EpochPayout, EpochReport, PayoutDistributorClient, PoolConfig, PoolOracleClient,
     ShareTokenClient,
 };
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use soroban_sdk::{
 };
 
 use crate::{
+    capacity::CapacityView,
     error::{settle, CallError, CliError},
     ledger::{self, AddressBook, Chain, Cost, Tx},
     wasm::{Artifact, Artifacts},
@@ -86,17 +87,62 @@ pub struct Status {
     pub pool: String,
     pub config: PoolConfig,
     pub current_epoch: u64,
-    pub capacity: i128,
     pub latest: Option<EpochReport>,
     pub total_supply: i128,
     pub hashrate_per_share: i128,
     pub maturity: u64,
     pub arrears: i128,
-    /// `(deposited, fees)` since the distributor was created.
-    pub totals: (i128, i128),
-    /// Recorded epochs up to the current one.
-    pub epochs: Vec<(u64, EpochPayout)>,
+    /// The distributor's books since it was created.
+    pub totals: Books,
+    /// The next epoch to record: every earlier one is recorded.
+    pub next_epoch: u64,
+    /// Recorded epochs up to the current one, each with what paying the rest costs now.
+    pub epochs: Vec<(u64, EpochPayout, i128)>,
     pub fee_bps: u32,
+    /// The fee recipient's strkey.
+    pub fee_recipient: String,
+    /// The mint cap and why it is what it is.
+    pub capacity_view: CapacityView,
+}
+
+/// What one deposit did, read from the ledger before and after it.
+#[derive(Clone, Debug)]
+pub struct DepositOutcome {
+    pub epoch: u64,
+    /// What was offered.
+    pub offered: i128,
+    /// The epoch's payout before the deposit (`None`: the deposit recorded it).
+    pub before: Option<EpochPayout>,
+    /// What paying the rest of the debt cost just before the deposit, top-up included.
+    pub due_before: i128,
+    pub after: EpochPayout,
+    /// What paying the rest costs after it.
+    pub due_after: i128,
+    /// Where the deposit streams to (the share token's `reward_notified` end), if it streamed.
+    pub stream_end: Option<u64>,
+}
+
+impl DepositOutcome {
+    fn delta(&self, field: impl Fn(&EpochPayout) -> i128) -> i128 {
+        field(&self.after) - self.before.as_ref().map_or(0, &field)
+    }
+    /// Debt paid.
+    pub fn debt(&self) -> i128 {
+        self.delta(|p| p.paid)
+    }
+    pub fn topup(&self) -> i128 {
+        self.delta(|p| p.topup)
+    }
+    pub fn fee(&self) -> i128 {
+        self.delta(|p| p.fee)
+    }
+    /// What was taken: the debt paid and the top-up (the fee is part of it).
+    pub fn taken(&self) -> i128 {
+        self.debt() + self.topup()
+    }
+    pub fn sent_back(&self) -> i128 {
+        self.offered - self.taken()
+    }
 }
 
 /// A ledger with its named accounts and, once deployed, the suite.
@@ -305,6 +351,22 @@ impl Session {
         })?;
         costs.push(("set_distributor".into(), cost));
 
+        // The operator's mints pay top-ups into running streams, which the distributor takes
+        // on the operator's allowance in the reward asset.
+        let mut tx = self.tx("approve", &[&params.schedule.operator], false)?;
+        tx.contracts = deployment.contracts();
+        let (live_until, cost) = chain.transact(&tx, |env| {
+            let clients = Clients::new(env, &deployment).map_err(host)?;
+            approve_topups(env, &clients, &operator_key)
+        })?;
+        costs.push((
+            format!(
+                "approve: {} lets payout_distributor take mint top-ups in the reward asset (until ledger {live_until})",
+                params.schedule.operator
+            ),
+            cost,
+        ));
+
         self.chain = chain;
         deployment.name_in(&mut self.book);
         self.deployment = Some(deployment);
@@ -371,14 +433,76 @@ impl Session {
         Ok((epoch, cost))
     }
 
-    /// Mints `amount` shares to `to`. Signed by `source` (the operator).
-    pub fn mint(&mut self, source: &str, to: &str, amount: i128) -> Result<Cost, CliError> {
+    /// Mints `amount` shares to `to`. Signed by `source` (the operator). Returns the cost and
+    /// the top-up the mint paid into running streams (the change of the distributor's
+    /// `totals().topups`).
+    pub fn mint(&mut self, source: &str, to: &str, amount: i128) -> Result<(Cost, i128), CliError> {
         let to = self.book.strkey(to)?;
+        let before = self.totals()?.topups;
         let ((), cost) = self.call("mint", &[source], |env, c| {
             let to = ledger::address(env, &to).map_err(host)?;
             settle(c.token.try_mint(&to, &amount))
         })?;
-        Ok(cost)
+        Ok((cost, self.totals()?.topups - before))
+    }
+
+    /// Lets the distributor take `source`'s mint top-ups: an allowance of the reward asset as
+    /// large, and living as long, as the ledger allows. Returns the ledger it lives until.
+    pub fn approve_topups(&mut self, source: &str) -> Result<(u32, Cost), CliError> {
+        let from = self.book.strkey(source)?;
+        self.call("approve", &[source], |env, c| approve_topups(env, c, &from))
+    }
+
+    /// The distributor's books.
+    pub fn totals(&self) -> Result<Books, CliError> {
+        self.read("the totals", |_, c| settle(c.distributor.try_totals()))
+    }
+
+    /// Runs read-only `query` with the suite's clients; a failure reads "reading `what`".
+    fn read<T>(
+        &self,
+        what: &str,
+        query: impl FnOnce(&Env, &Clients) -> Result<T, CallError>,
+    ) -> Result<T, CliError> {
+        let deployment = self.deployment()?.clone();
+        self.chain.read(|env| {
+            let c = Clients::new(env, &deployment)?;
+            query(env, &c).map_err(|error| CliError::Call {
+                step: format!("reading {what}"),
+                error,
+            })
+        })
+    }
+
+    /// The epochs `record --epoch epoch` must record, in order: every unrecorded one up to
+    /// `epoch`, or `epoch` alone if it was closed without a report (a late one may fix it).
+    pub fn records_needed(&self, epoch: u64) -> Result<Vec<u64>, CliError> {
+        self.read("the next epoch", |_, c| {
+            let next = settle(c.distributor.try_next_epoch())?;
+            if epoch >= next {
+                return Ok((next..=epoch).collect());
+            }
+            let payout = settle(c.distributor.try_epoch(&epoch))?;
+            Ok(match payout {
+                Some(p) if !p.reported && p.supply_seconds > 0 => vec![epoch],
+                _ => Vec::new(),
+            })
+        })
+    }
+
+    /// Records `epoch` (the next unrecorded one, or one closed without a report), signed by
+    /// `source` (anyone may record).
+    pub fn record(&mut self, source: &str, epoch: u64) -> Result<(EpochPayout, Cost), CliError> {
+        self.call(&format!("record epoch {epoch}"), &[source], |_, c| {
+            settle(c.distributor.try_record(&epoch))
+        })
+    }
+
+    /// `epoch`'s payout, if recorded.
+    pub fn payout(&self, epoch: u64) -> Result<Option<EpochPayout>, CliError> {
+        self.read("an epoch payout", |_, c| {
+            settle(c.distributor.try_epoch(&epoch))
+        })
     }
 
     /// Moves `amount` shares from `source` to `to` (SEP-41 `transfer`), signed by `source`.
@@ -393,12 +517,57 @@ impl Session {
         Ok(cost)
     }
 
-    /// `source` pays `amount` of the reward asset towards `epoch`'s debt.
-    pub fn deposit(&mut self, source: &str, epoch: u64, amount: i128) -> Result<Cost, CliError> {
+    /// `source` offers `amount` of the reward asset towards `epoch`'s debt; the distributor
+    /// takes what is due at most and sends the rest back.
+    pub fn deposit(
+        &mut self,
+        source: &str,
+        epoch: u64,
+        amount: i128,
+    ) -> Result<(DepositOutcome, Cost), CliError> {
         let from = self.book.strkey(source)?;
-        let ((), cost) = self.call("deposit", &[source], |env, c| {
+        let (before, due_before) = self.read("an epoch payout", |_, c| {
+            Ok((
+                settle(c.distributor.try_epoch(&epoch))?,
+                settle(c.distributor.try_due(&epoch))?,
+            ))
+        })?;
+        let (stream_end, cost) = self.call("deposit", &[source], |env, c| {
             let from = ledger::address(env, &from).map_err(host)?;
-            settle(c.distributor.try_deposit(&from, &epoch, &amount))
+            settle(c.distributor.try_deposit(&from, &epoch, &amount))?;
+            Ok(stream_end(env, &c.token.address))
+        })?;
+        let (after, due_after) = self.read("an epoch payout", |_, c| {
+            let after = settle(c.distributor.try_epoch(&epoch))?
+                .ok_or_else(|| CallError::Host(format!("epoch {epoch} is not recorded")))?;
+            Ok((after, settle(c.distributor.try_due(&epoch))?))
+        })?;
+        let outcome = DepositOutcome {
+            epoch,
+            offered: amount,
+            before,
+            due_before,
+            after,
+            due_after,
+            stream_end,
+        };
+        Ok((outcome, cost))
+    }
+
+    /// Pays the fees accrued in the distributor to the fee recipient, signed by `source`.
+    /// Returns the amount.
+    pub fn withdraw_fees(&mut self, source: &str) -> Result<(i128, Cost), CliError> {
+        self.call("withdraw_fees", &[source], |_, c| {
+            settle(c.distributor.try_withdraw_fees())
+        })
+    }
+
+    /// Names `to` the fee recipient, signed by `source` (the distributor's admin).
+    pub fn set_fee_recipient(&mut self, source: &str, to: &str) -> Result<Cost, CliError> {
+        let to = self.book.strkey(to)?;
+        let ((), cost) = self.call("set_fee_recipient", &[source], |env, c| {
+            let to = ledger::address(env, &to).map_err(host)?;
+            settle(c.distributor.try_set_fee_recipient(&to))
         })?;
         Ok(cost)
     }
@@ -466,31 +635,111 @@ impl Session {
                 let payout = settle(c.distributor.try_epoch(&epoch))
                     .map_err(|e| read("an epoch payout", e))?;
                 if let Some(payout) = payout {
-                    epochs.push((epoch, payout));
+                    let due =
+                        settle(c.distributor.try_due(&epoch)).map_err(|e| read("a due", e))?;
+                    epochs.push((epoch, payout, due));
                 }
             }
             let totals = settle(c.distributor.try_totals()).map_err(|e| read("the totals", e))?;
+            let capacity_view =
+                capacity_view(&c, timestamp).map_err(|e| read("the capacity", e))?;
             Ok(Status {
                 timestamp,
                 pool: deployment.pool.clone(),
                 config,
                 current_epoch,
-                capacity: settle(c.oracle.try_capacity(&c.pool))
-                    .map_err(|e| read("the capacity", e))?,
                 latest: settle(c.oracle.try_latest(&c.pool))
                     .map_err(|e| read("the latest report", e))?,
-                total_supply: settle(c.token.try_total_supply())
-                    .map_err(|e| read("the supply", e))?,
-                hashrate_per_share: settle(c.token.try_hashrate_per_share())
-                    .map_err(|e| read("the token", e))?,
-                maturity: settle(c.token.try_maturity()).map_err(|e| read("the token", e))?,
+                total_supply: capacity_view.supply,
+                hashrate_per_share: capacity_view.hashrate_per_share,
+                maturity: capacity_view.maturity,
                 arrears: settle(c.distributor.try_arrears()).map_err(|e| read("the arrears", e))?,
                 totals,
+                next_epoch: settle(c.distributor.try_next_epoch())
+                    .map_err(|e| read("the next epoch", e))?,
                 epochs,
                 fee_bps: settle(c.distributor.try_fee_bps()).map_err(|e| read("the fee", e))?,
+                fee_recipient: ledger::strkey(
+                    &settle(c.distributor.try_fee_recipient())
+                        .map_err(|e| read("the fee recipient", e))?,
+                ),
+                capacity_view,
             })
         })
     }
+
+    /// The mint cap now and why it is what it is.
+    pub fn capacity_view(&self) -> Result<CapacityView, CliError> {
+        let timestamp = self.chain.timestamp();
+        self.read("the capacity", |_, c| capacity_view(c, timestamp))
+    }
+}
+
+/// The oracle's sustained capacity with what explains it: the latest effective epoch, how
+/// many consecutive effective epochs end there, the schedule, and the supply it caps.
+fn capacity_view(c: &Clients, timestamp: u64) -> Result<CapacityView, CallError> {
+    let config = settle(c.oracle.try_pool(&c.pool))?;
+    let latest = settle(c.oracle.try_latest(&c.pool))?.map(|r| r.epoch);
+    let mut run = 0;
+    if let Some(latest) = latest {
+        let mut epoch = latest;
+        while run < config.capacity_epochs
+            && settle(c.oracle.try_report(&c.pool, &epoch))?.is_some()
+        {
+            run += 1;
+            match epoch.checked_sub(1) {
+                Some(earlier) => epoch = earlier,
+                None => break,
+            }
+        }
+    }
+    Ok(CapacityView {
+        capacity: settle(c.oracle.try_capacity(&c.pool))?,
+        latest,
+        current_epoch: settle(c.oracle.try_current_epoch(&c.pool))?,
+        max_age_epochs: config.max_age_epochs,
+        capacity_epochs: config.capacity_epochs,
+        run,
+        supply: settle(c.token.try_total_supply())?,
+        hashrate_per_share: settle(c.token.try_hashrate_per_share())?,
+        maturity: settle(c.token.try_maturity())?,
+        timestamp,
+    })
+}
+
+/// `from` lets the distributor take its mint top-ups: an allowance as large, and living as
+/// long, as the ledger allows. Returns the ledger it lives until.
+fn approve_topups(env: &Env, c: &Clients, from: &str) -> Result<u32, CallError> {
+    let from = ledger::address(env, from).map_err(host)?;
+    let live_until = env
+        .ledger()
+        .sequence()
+        .saturating_add(env.storage().max_ttl());
+    settle(
+        c.reward
+            .try_approve(&from, &c.distributor.address, &i128::MAX, &live_until),
+    )?;
+    Ok(live_until)
+}
+
+/// The end of the stream a deposit joined: the share token's `reward_notified` event.
+fn stream_end(env: &Env, token: &Address) -> Option<u64> {
+    use soroban_sdk::{
+        testutils::Events,
+        xdr::{ContractEventBody, ScVal},
+    };
+    let events = env.events().all().filter_by_contract(token);
+    events.events().iter().find_map(|event| {
+        let ContractEventBody::V0(body) = &event.body;
+        let named = matches!(body.topics.first(), Some(ScVal::Symbol(s)) if s.0.as_slice() == b"reward_notified");
+        let (true, ScVal::Map(Some(map))) = (named, &body.data) else {
+            return None;
+        };
+        map.iter().find_map(|entry| match (&entry.key, &entry.val) {
+            (ScVal::Symbol(key), ScVal::U64(end)) if key.0.as_slice() == b"end" => Some(*end),
+            _ => None,
+        })
+    })
 }
 
 /// The parameters of a pool registration.
@@ -503,6 +752,8 @@ pub struct PoolParams {
     pub genesis: Option<u64>,
     pub dispute_seconds: u64,
     pub max_age_epochs: u64,
+    /// The sustained-capacity window, in epochs.
+    pub capacity_epochs: u32,
 }
 
 /// The oracle's `PoolConfig` for `params`, its accounts already resolved to strkeys.
@@ -525,6 +776,7 @@ fn pool_config(
         genesis,
         dispute_seconds: params.dispute_seconds,
         max_age_epochs: params.max_age_epochs,
+        capacity_epochs: params.capacity_epochs,
     })
 }
 

@@ -117,7 +117,8 @@ pub fn shares(base_units: i128) -> String {
     format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
 }
 
-/// A hashrate in the largest unit that keeps it readable (`100 TH/s`).
+/// A hashrate in the largest unit it reaches (`100 TH/s`, `57.5 TH/s`), to 3 decimals; `~`
+/// marks a value cut at the third decimal.
 pub fn hashrate(hs: i128) -> String {
     const UNITS: [(&str, i128); 6] = [
         ("EH/s", 1_000_000_000_000_000_000),
@@ -128,8 +129,19 @@ pub fn hashrate(hs: i128) -> String {
         ("kH/s", 1_000),
     ];
     for (name, scale) in UNITS {
-        if hs >= scale && hs % scale == 0 {
-            return format!("{} {name}", hs / scale);
+        if hs >= scale {
+            let (whole, rest) = (hs / scale, hs % scale);
+            if rest == 0 {
+                return format!("{whole} {name}");
+            }
+            let milli = scale / 1_000;
+            let thousandths = format!("{:03}", rest / milli);
+            let approx = if rest % milli == 0 { "" } else { "~" };
+            return format!(
+                "{approx}{whole}.{} {name}",
+                thousandths.trim_end_matches('0')
+            )
+            .replace(". ", " ");
         }
     }
     format!("{hs} H/s")
@@ -178,6 +190,10 @@ mod tests {
         assert_eq!(parse_duration("1d").ok(), Some(86_400));
         assert!(parse_duration("soon").is_err());
         assert_eq!(hashrate(100_000_000_000_000), "100 TH/s");
+        assert_eq!(hashrate(94_583_333_333_333), "~94.583 TH/s");
+        assert_eq!(hashrate(57_500_000_000_000), "57.5 TH/s");
+        assert_eq!(hashrate(1_000_000_000_001), "~1 TH/s");
+        assert_eq!(hashrate(999), "999 H/s");
         assert_eq!(grouped(1_434_861), "1,434,861");
     }
 }

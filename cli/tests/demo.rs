@@ -1,8 +1,17 @@
-//! `hashshare demo` runs the whole lifecycle on the compiled WASM and ends with the
-//! conservation check passing.
+//! `hashshare demo` runs the whole lifecycle on the compiled WASM under the payout rules (3 of
+//! 5 reporters, capacity sustained over 7 epochs, mint top-ups, accruing fees) and ends with
+//! the books closing.
 mod common;
 
 use common::{run, TempDir};
+
+/// The numbers of a line, in order.
+fn numbers(line: &str) -> Vec<i128> {
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().expect("a number"))
+        .collect()
+}
 
 #[test]
 fn demo_runs_and_the_books_balance() {
@@ -10,24 +19,74 @@ fn demo_runs_and_the_books_balance() {
     let out = run(dir.path(), &["demo"]).ok();
     assert!(out.contains("==> upload pool_oracle"), "{out}");
     assert!(out.contains("CPU instructions"), "{out}");
-    // Minting beyond the attested hashrate is refused by name.
+    assert!(
+        out.contains("approve: operator lets payout_distributor take mint top-ups"),
+        "{out}"
+    );
+    // Nothing may be minted before 7 consecutive epochs are effective.
+    assert!(
+        out.contains(
+            "capacity 0 (fewer than capacity_epochs (7) consecutive effective epochs: 6 end at epoch 5)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("epoch 6 attested by reporter1..3 (100 TH/s, reward 100000); effective 1 h later: capacity 100 TH/s sustained over 7 epochs"),
+        "{out}"
+    );
+    // Minting beyond the sustained hashrate is refused by name.
     assert!(out.contains("refused, CapacityExceeded (209)"), "{out}");
-    // A claim needs the holder's signature.
+    // The first mints run beside no stream; the mid-stream one pays a top-up.
+    assert!(out.contains("top-up 0 (no stream was running)"), "{out}");
+    let topup = out
+        .lines()
+        .find(|l| {
+            l.trim_start().starts_with("top-up ") && l.contains("paid into the running streams")
+        })
+        .unwrap_or_else(|| panic!("no mint top-up: {out}"));
+    assert!(numbers(topup)[0] > 0, "{topup}");
+    assert!(out.contains("room left: 0 shares (sold out"), "{out}");
+    // Epochs are recorded in order before the first deposit.
+    assert!(
+        out.contains("record epoch 0 (sent by operator): owes 0 (nothing sold)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("record epoch 8 (sent by operator): owes 90000 for 90 TH/s sold"),
+        "{out}"
+    );
+    // A deposit larger than due: the rest is sent back.
+    assert!(
+        out.contains("epoch 8 owes 90000 (50000 paid before); due now 44445 (top-up included)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("taken 44445 = debt paid 40000 + top-up 4445; fee 2222"),
+        "{out}"
+    );
+    assert!(out.contains("sent back 5555"), "{out}");
+    // The stranger's deposit delays nothing.
+    assert!(
+        out.contains("the first deposit still streams until 2026-01-12 00:00:00 UTC; eve's until 2026-01-13 00:00:00 UTC"),
+        "{out}"
+    );
+    // Signatures: a claim needs the holder's, a fee withdrawal the fee recipient's.
     assert!(out.contains("refused, needs the signature of bob"), "{out}");
+    assert!(
+        out.contains("alice tries to withdraw the fees: refused, needs the signature of fee"),
+        "{out}"
+    );
+    assert!(out.contains("withdrew "), "{out}");
     let check = out
         .lines()
         .find(|l| l.starts_with("conservation: deposited "))
         .unwrap_or_else(|| panic!("no conservation line: {out}"));
-    // deposited = fees + claimed + held, as printed.
-    let numbers: Vec<i128> = check
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse().expect("a number"))
-        .collect();
-    assert_eq!(numbers.len(), 4, "{check}");
-    assert_eq!(numbers[0], 50_000);
-    assert_eq!(numbers[0], numbers[1] + numbers[2] + numbers[3], "{check}");
-    assert_eq!(numbers[1], 2_500, "5% fee");
+    // deposited = fees withdrawn + claimed + held, as printed.
+    let n = numbers(check);
+    assert_eq!(n.len(), 4, "{check}");
+    assert_eq!(n[0], n[1] + n[2] + n[3], "{check}");
+    assert!(n[3] <= 10, "only rounding dust is held: {check}");
+    assert!(out.contains("books         deposited "), "{out}");
     assert!(out.trim_end().ends_with("arrears 0)"), "{out}");
     assert!(out.contains("conservation check passed"), "{out}");
 }

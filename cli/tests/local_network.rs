@@ -28,16 +28,61 @@ fn holding(status: &str, name: &str) -> (String, i128, i128) {
     )
 }
 
+/// The numbers of a line, in order.
+fn numbers(line: &str) -> Vec<i128> {
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().expect("a number"))
+        .collect()
+}
+
+/// The first line of `out` containing `needle`.
+fn line_with<'a>(out: &'a str, needle: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line with `{needle}`: {out}"))
+}
+
 fn snapshot(cwd: &Path) -> Vec<u8> {
     std::fs::read(cwd.join("net/snapshot.json")).expect("snapshot")
 }
 
-/// A network with the suite deployed, epoch 0 attested at 100 TH/s earning 50000 and
-/// effective, and the operator funded.
-fn deployed(cwd: &Path) {
+/// Three of the five reporters attest the last ended epoch (or `epoch`) at 100 TH/s.
+fn attest(cwd: &Path, epoch: Option<&str>, reward: &str) -> String {
+    let mut last = String::new();
+    for reporter in ["reporter1", "reporter2", "reporter3"] {
+        let mut args = vec![
+            "report",
+            "submit",
+            "--source",
+            reporter,
+            "--hashrate",
+            "100TH",
+            "--reward",
+            reward,
+        ];
+        if let Some(epoch) = epoch {
+            args.extend(["--epoch", epoch]);
+        }
+        last = at(cwd, &args).ok();
+    }
+    last
+}
+
+/// A network with the suite deployed (sustained capacity over `capacity_epochs` epochs),
+/// epochs 0.. attested at 100 TH/s earning 50000 until the capacity is 100 TH/s (1 h into
+/// epoch `capacity_epochs`), and the operator funded with `funds`.
+fn deployed(cwd: &Path, capacity_epochs: u32, funds: &str) {
     let out = at(cwd, &["local", "init"]).ok();
-    assert!(out.contains("alice"), "{out}");
-    let out = at(cwd, &["deploy", "--source", "admin"]).ok();
+    for name in ["alice", "reporter4", "reporter5", "eve"] {
+        assert!(out.contains(name), "{out}");
+    }
+    let window = capacity_epochs.to_string();
+    let mut deploy = vec!["deploy", "--source", "admin"];
+    if capacity_epochs != 7 {
+        deploy.extend(["--capacity-epochs", &window]);
+    }
+    let out = at(cwd, &deploy).ok();
     for name in [
         "pool_oracle",
         "share_token",
@@ -49,46 +94,66 @@ fn deployed(cwd: &Path) {
             "{name} id missing: {out}"
         );
     }
-    at(cwd, &["advance-time", "1d"]).ok();
-    for reporter in ["reporter1", "reporter2"] {
-        let out = at(
+    assert!(
+        out.contains("approve: operator lets payout_distributor take mint top-ups"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "5 reporters, quorum 3, 86400 s epochs, 3600 s dispute window, max age 2 epochs, capacity_epochs {capacity_epochs}"
+        )),
+        "{out}"
+    );
+    for epoch in 0..capacity_epochs {
+        at(
             cwd,
-            &[
-                "report",
-                "submit",
-                "--source",
-                reporter,
-                "--hashrate",
-                "100TH",
-                "--reward",
-                "50000",
-            ],
+            &["advance-time", if epoch == 0 { "1d" } else { "23h" }],
         )
         .ok();
+        let out = attest(cwd, None, "50000");
         assert!(
-            out.contains("submit epoch 0: 100 TH/s, reward 50000"),
+            out.contains(&format!("submit epoch {epoch}: 100 TH/s, reward 50000")),
             "{out}"
         );
+        let out = at(cwd, &["advance-time", "1h"]).ok();
+        if epoch + 1 < capacity_epochs {
+            assert!(
+                out.contains(&format!(
+                    "capacity 0 (fewer than capacity_epochs ({capacity_epochs}) consecutive effective epochs: {} end at epoch {epoch})",
+                    epoch + 1
+                )),
+                "{out}"
+            );
+        } else {
+            assert!(
+                out.contains(&format!(
+                    "capacity 100 TH/s sustained over {capacity_epochs} epochs"
+                )),
+                "{out}"
+            );
+        }
     }
-    let out = at(cwd, &["advance-time", "1h"]).ok();
-    assert!(out.contains("capacity 100 TH/s"), "{out}");
     let out = at(
         cwd,
         &[
-            "fund", "--source", "admin", "--to", "operator", "--amount", "1000000",
+            "fund", "--source", "admin", "--to", "operator", "--amount", funds,
         ],
     )
     .ok();
-    assert!(out.contains("operator: reward 0 -> 1000000"), "{out}");
+    assert!(
+        out.contains(&format!("operator: reward 0 -> {funds}")),
+        "{out}"
+    );
 }
 
 #[test]
 fn full_lifecycle_across_invocations() {
     let dir = TempDir::new("lifecycle");
     let cwd = dir.path();
-    deployed(cwd);
+    // The defaults: 3 of 5 reporters, capacity sustained over 7 epochs.
+    deployed(cwd, 7, "1000000");
 
-    // A second pool on the same oracle, with its own reporters and quorum.
+    // A second pool on the same oracle, with its own reporter and quorum.
     let out = at(
         cwd,
         &[
@@ -105,8 +170,14 @@ fn full_lifecycle_across_invocations() {
         ],
     )
     .ok();
-    assert!(out.contains("register_pool antpool_l7"), "{out}");
+    assert!(
+        out.contains(
+            "register_pool antpool_l7: operator operator, 1 reporters, quorum 1, capacity_epochs 7"
+        ),
+        "{out}"
+    );
 
+    // 1 h into epoch 7: alice's 60 shares count 23/24 for it.
     let out = at(
         cwd,
         &[
@@ -116,6 +187,11 @@ fn full_lifecycle_across_invocations() {
     .ok();
     assert!(out.contains("alice: shares 0 -> 60"), "{out}");
     assert!(out.contains("CPU instructions"), "{out}");
+    assert!(out.contains("top-up 0 (no stream was running)"), "{out}");
+    assert!(
+        out.contains("room left: 40 shares (40 TH/s) under the sustained capacity of 100 TH/s"),
+        "{out}"
+    );
     let out = at(
         cwd,
         &[
@@ -126,22 +202,59 @@ fn full_lifecycle_across_invocations() {
     assert!(out.contains("alice: shares 60 -> 39.5"), "{out}");
     assert!(out.contains("bob: shares 0 -> 20.5"), "{out}");
 
-    // 60 shares of 1 TH/s are sold of 100 TH/s: epoch 0 owes 60% of 50000.
+    at(cwd, &["advance-time", "23h"]).ok();
+    attest(cwd, None, "50000");
+    at(cwd, &["advance-time", "1h"]).ok();
+
+    // Epoch 7 sold 60 shares x 23/24 = 57.5 TH/s of 100: it owes 57.5% of 50000. The 60 shares
+    // that receive it now cost 60/57.5 of that (the top-up); the rest of 100000 comes back.
     let out = at(
         cwd,
         &[
-            "deposit", "--source", "operator", "--epoch", "0", "--amount", "30000",
+            "deposit", "--source", "operator", "--epoch", "7", "--amount", "100000",
         ],
     )
     .ok();
-    assert!(out.contains("operator: reward 1000000 -> 970000"), "{out}");
-    assert!(out.contains("fee: reward 0 -> 1500"), "{out}");
+    for epoch in 0..7 {
+        assert!(
+            out.contains(&format!(
+                "record epoch {epoch} (sent by operator): owes 0 (nothing sold)"
+            )),
+            "{out}"
+        );
+    }
     assert!(
-        out.contains("payout_distributor: reward 0 -> 28500"),
+        out.contains("record epoch 7 (sent by operator): owes 28750 for"),
         "{out}"
     );
+    assert!(
+        out.contains("epoch 7 owes 28750 (0 paid before); due now 30000 (top-up included)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("taken 30000 = debt paid 28750 + top-up 1250; fee 1500 (accrues in the distributor); streams 28500 until"),
+        "{out}"
+    );
+    assert!(out.contains("sent back 70000"), "{out}");
+    assert!(out.contains("epoch 7 still owes 0; due now 0"), "{out}");
+    assert!(out.contains("operator: reward 1000000 -> 970000"), "{out}");
+    assert!(
+        out.contains("payout_distributor: reward 0 -> 30000"),
+        "{out}"
+    );
+    assert!(!out.contains("fee: reward"), "fees accrue: {out}");
 
-    at(cwd, &["advance-time", "1d"]).ok();
+    // Nothing more is owed.
+    let line = at(
+        cwd,
+        &[
+            "deposit", "--source", "operator", "--epoch", "7", "--amount", "10",
+        ],
+    )
+    .fails(1);
+    assert_eq!(line, "error: deposit failed: NothingOwed (301)");
+
+    at(cwd, &["advance-time", "2d"]).ok();
     let status = at(cwd, &["status"]).ok();
     let (_, alice_claimable, _) = holding(&status, "alice");
     let (_, bob_claimable, _) = holding(&status, "bob");
@@ -166,31 +279,267 @@ fn full_lifecycle_across_invocations() {
         ("39.5".into(), 0, alice_claimable)
     );
     assert_eq!(holding(&status, "bob"), ("20.5".into(), bob_claimable, 0));
-    assert_eq!(holding(&status, "fee").2, 1_500);
+    assert_eq!(holding(&status, "fee").2, 0, "fees accrue until withdrawn");
     assert_eq!(
         holding(&status, "payout_distributor").2,
-        28_500 - alice_claimable
+        30_000 - alice_claimable
     );
     assert!(
         status.contains("supply 60 shares (60 TH/s sold)"),
         "{status}"
     );
-    assert!(status.contains("deposited 30000, fees 1500"), "{status}");
     assert!(
-        status.contains("epoch 0     owed 30000, paid 30000, fee 1500"),
+        status.contains("books         deposited 30000 (top-ups 1250), fees 1500, fees withdrawn 0 (1500 to withdraw)"),
+        "{status}"
+    );
+    assert!(
+        status.contains("epoch 7     owed 28750, paid 28750, top-up 1250, fee 1500, due 0"),
+        "{status}"
+    );
+    assert!(
+        status.contains("distributor   fee 500 bps to fee, next epoch to record 8, arrears 0"),
+        "{status}"
+    );
+    // Epoch 8 went unattested and 10 is current: the capacity is stale.
+    assert!(
+        status.contains("capacity      0 (stale: the latest effective epoch, 7, is more than max_age_epochs (2) behind the current epoch 10); capacity_epochs 7"),
         "{status}"
     );
 
     // A second claim pays nothing.
     let out = at(cwd, &["claim", "--source", "alice"]).ok();
     assert!(out.contains("claimed 0"), "{out}");
+
+    // Epoch 8 has no effective report yet, and its staleness deadline has not passed.
+    let before = snapshot(cwd);
+    let line = at(cwd, &["record", "--epoch", "9"]).fails(1);
+    assert_eq!(
+        line,
+        "error: record epoch 8 failed: ReportNotEffective (302)"
+    );
+    assert!(
+        snapshot(cwd) == before,
+        "a refused record changed the snapshot"
+    );
+    // A late report of epoch 8; then `record` fixes what it owes: 60 shares all epoch long.
+    attest(cwd, Some("8"), "50000");
+    at(cwd, &["advance-time", "1h"]).ok();
+    let out = at(cwd, &["record", "--epoch", "8"]).ok();
+    assert!(
+        out.contains("record epoch 8 (sent by operator): owes 30000 for 60 TH/s sold"),
+        "{out}"
+    );
+    assert!(
+        out.contains("next epoch to record 9, arrears 30000"),
+        "{out}"
+    );
+    let out = at(cwd, &["record", "--epoch", "8", "--source", "eve"]).ok();
+    assert!(
+        out.contains("epoch 8 is already recorded: owed 30000, paid 0, top-up 0, fee 0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn fees_accrue_and_only_the_fee_recipient_withdraws_them() {
+    let dir = TempDir::new("fees");
+    let cwd = dir.path();
+    deployed(cwd, 1, "1000000");
+    // 50 shares held all of epoch 2, which earns 50000 at 100 TH/s: it owes 25000.
+    at(cwd, &["advance-time", "23h"]).ok();
+    at(
+        cwd,
+        &[
+            "mint", "--source", "operator", "--to", "alice", "--amount", "50",
+        ],
+    )
+    .ok();
+    at(cwd, &["advance-time", "1d"]).ok();
+    attest(cwd, None, "50000");
+    at(cwd, &["advance-time", "1h"]).ok();
+    let out = at(
+        cwd,
+        &[
+            "deposit", "--source", "operator", "--epoch", "2", "--amount", "25000",
+        ],
+    )
+    .ok();
+    assert!(
+        out.contains("taken 25000 = debt paid 25000 + top-up 0; fee 1250"),
+        "{out}"
+    );
+
+    // The wrong signer is refused, the snapshot untouched.
+    let before = snapshot(cwd);
+    let line = at(cwd, &["withdraw-fees", "--source", "alice"]).fails(1);
+    assert_eq!(
+        line,
+        "error: refused: withdraw_fees needs the signature of fee"
+    );
+    let line = at(
+        cwd,
+        &["set-fee-recipient", "--source", "alice", "--to", "carol"],
+    )
+    .fails(1);
+    assert_eq!(
+        line,
+        "error: refused: set_fee_recipient needs the signature of admin"
+    );
+    let line = at(
+        cwd,
+        &["set-fee-recipient", "--source", "admin", "--to", "nobody"],
+    )
+    .fails(2);
+    assert!(
+        line.starts_with("error: unknown account `nobody`"),
+        "{line}"
+    );
+    assert!(
+        snapshot(cwd) == before,
+        "a refused call changed the snapshot"
+    );
+
+    // The admin names carol; the fees not yet withdrawn are hers.
+    let out = at(
+        cwd,
+        &["set-fee-recipient", "--source", "admin", "--to", "carol"],
+    )
+    .ok();
+    assert!(
+        out.contains("fees not yet withdrawn, 1250, are now carol's to withdraw"),
+        "{out}"
+    );
+    let status = at(cwd, &["status"]).ok();
+    assert!(status.contains("fee 500 bps to carol"), "{status}");
+    let line = at(cwd, &["withdraw-fees", "--source", "fee"]).fails(1);
+    assert_eq!(
+        line,
+        "error: refused: withdraw_fees needs the signature of carol"
+    );
+    let out = at(cwd, &["withdraw-fees", "--source", "carol"]).ok();
+    assert!(out.contains("carol: reward 0 -> 1250"), "{out}");
+    assert!(
+        out.contains("payout_distributor: reward 25000 -> 23750"),
+        "{out}"
+    );
+    assert!(out.contains("withdrew 1250"), "{out}");
+    let out = at(cwd, &["withdraw-fees", "--source", "carol"]).ok();
+    assert!(out.contains("withdrew 0"), "{out}");
+    let status = at(cwd, &["status"]).ok();
+    assert!(
+        status.contains("books         deposited 25000 (top-ups 0), fees 1250, fees withdrawn 1250 (0 to withdraw)"),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_mint_mid_stream_pays_its_top_up_on_the_operators_allowance() {
+    let dir = TempDir::new("topup");
+    let cwd = dir.path();
+    deployed(cwd, 1, "10000");
+    at(cwd, &["advance-time", "23h"]).ok();
+    at(
+        cwd,
+        &[
+            "mint", "--source", "operator", "--to", "alice", "--amount", "50",
+        ],
+    )
+    .ok();
+    at(cwd, &["advance-time", "1d"]).ok();
+    attest(cwd, None, "50000");
+    at(cwd, &["advance-time", "1h"]).ok();
+    // All the operator has goes to epoch 2's debt, and streams.
+    let out = at(
+        cwd,
+        &[
+            "deposit", "--source", "operator", "--epoch", "2", "--amount", "10000",
+        ],
+    )
+    .ok();
+    assert!(out.contains("operator: reward 10000 -> 0"), "{out}");
+
+    // Mid-stream, a mint owes the new shares' part of the stream; the operator cannot pay it.
+    at(cwd, &["advance-time", "12h"]).ok();
+    let before = snapshot(cwd);
+    let line = at(
+        cwd,
+        &[
+            "mint", "--source", "operator", "--to", "bob", "--amount", "25",
+        ],
+    )
+    .fails(1);
+    assert!(
+        line.starts_with("error: mint failed: TopUpNotApproved (312): the operator's reward-asset allowance to the payout distributor (or its balance) does not cover this mint's top-up"),
+        "{line}"
+    );
+    assert!(
+        line.contains("hashshare approve-topups --source <operator>"),
+        "{line}"
+    );
+    assert!(
+        snapshot(cwd) == before,
+        "a refused mint changed the snapshot"
+    );
+
+    at(
+        cwd,
+        &[
+            "fund", "--source", "admin", "--to", "operator", "--amount", "100000",
+        ],
+    )
+    .ok();
+    let out = at(cwd, &["approve-topups", "--source", "operator"]).ok();
+    assert!(
+        out.contains("approve: operator lets payout_distributor take mint top-ups in the reward asset (until ledger "),
+        "{out}"
+    );
+    let out = at(
+        cwd,
+        &[
+            "mint", "--source", "operator", "--to", "bob", "--amount", "25",
+        ],
+    )
+    .ok();
+    let topup = numbers(line_with(&out, "paid into the running streams"))[0];
+    // 9500 streams over 47 h and 35 h of it remain: 25 new shares beside 50 owe
+    // ceil(9500 * 35/47 * 25/50) = ceil(3537.23).
+    assert_eq!(topup, 3_538, "{out}");
+    assert!(
+        out.contains(&format!(
+            "top-up {topup} paid into the running streams (taken from operator on its allowance to payout_distributor)"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("operator: reward 100000 -> {}", 100_000 - topup)),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "payout_distributor: reward 10000 -> {}",
+            10_000 + topup
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("room left: 25 shares (25 TH/s) under the sustained capacity of 100 TH/s"),
+        "{out}"
+    );
+    let status = at(cwd, &["status"]).ok();
+    assert!(
+        status.contains(&format!(
+            "books         deposited {} (top-ups {topup}), fees 500",
+            10_000 + topup
+        )),
+        "{status}"
+    );
 }
 
 #[test]
 fn signatures_are_checked_and_refusals_leave_the_snapshot_unchanged() {
     let dir = TempDir::new("refusals");
     let cwd = dir.path();
-    deployed(cwd);
+    deployed(cwd, 1, "1000000");
     at(
         cwd,
         &[
@@ -199,7 +548,7 @@ fn signatures_are_checked_and_refusals_leave_the_snapshot_unchanged() {
     )
     .ok();
 
-    // Beyond the attested 100 TH/s: the contract's error, by name.
+    // Beyond the sustained 100 TH/s: the contract's error, by name.
     let before = snapshot(cwd);
     let line = at(
         cwd,
@@ -231,6 +580,8 @@ fn signatures_are_checked_and_refusals_leave_the_snapshot_unchanged() {
     assert_eq!(line, "error: refused: mint needs the signature of operator");
     let line = at(cwd, &["claim", "--source", "bob", "--holder", "alice"]).fails(1);
     assert_eq!(line, "error: refused: claim needs the signature of alice");
+    // Epochs are recorded in order: epoch 0 (nothing sold) would be, but epoch 1 has not
+    // ended; the whole command is refused.
     let line = at(
         cwd,
         &[
@@ -238,7 +589,10 @@ fn signatures_are_checked_and_refusals_leave_the_snapshot_unchanged() {
         ],
     )
     .fails(1);
-    assert_eq!(line, "error: deposit failed: ReportNotEffective (302)");
+    assert_eq!(
+        line,
+        "error: record epoch 1 failed: ReportNotEffective (302)"
+    );
     assert!(
         snapshot(cwd) == before,
         "a refused call changed the snapshot"
@@ -254,7 +608,7 @@ fn bad_input_is_one_line_and_exit_code_2() {
     assert!(line.contains("no local network"), "{line}");
     assert!(line.contains("hashshare local init"), "{line}");
 
-    deployed(cwd);
+    deployed(cwd, 1, "1000000");
     let before = snapshot(cwd);
 
     let line = at(
@@ -296,8 +650,44 @@ fn bad_input_is_one_line_and_exit_code_2() {
     )
     .fails(2);
     assert!(line.starts_with("error: invalid amount `12.5`"), "{line}");
+    let line = at(cwd, &["record", "--epoch", "soon"]).fails(2);
+    assert!(line.starts_with("error: invalid epoch `soon`"), "{line}");
     let line = at(cwd, &["advance-time", "soon"]).fails(2);
     assert!(line.starts_with("error: invalid duration `soon`"), "{line}");
+
+    // Pool configurations the oracle would refuse, with the rule they break.
+    let register = |extra: &[&str]| {
+        let mut args = vec!["pool", "register", "--source", "admin", "--pool", "p2"];
+        args.extend_from_slice(extra);
+        at(cwd, &args).fails(2)
+    };
+    let line = register(&["--quorum", "2"]);
+    assert!(
+        line.starts_with("error: invalid quorum `2`: 2 of 5 reporters is not an honest majority"),
+        "{line}"
+    );
+    let line = register(&[
+        "--reporters",
+        "reporter1,reporter2,reporter3",
+        "--quorum",
+        "2",
+    ]);
+    assert!(
+        line.contains("2 of 3 reporters is not an honest majority"),
+        "{line}"
+    );
+    let line = register(&["--capacity-epochs", "31"]);
+    assert!(
+        line.starts_with(
+            "error: invalid capacity-epochs `31`: the sustained-capacity window is 1 to 30 epochs"
+        ),
+        "{line}"
+    );
+    let line = register(&["--max-age-epochs", "1"]);
+    assert!(
+        line.contains("dispute window + epoch <= max-age-epochs * epoch (3600 + 86400 > 86400 s)"),
+        "{line}"
+    );
     assert!(snapshot(cwd) == before, "bad input changed the snapshot");
 
     // A corrupted snapshot is reported, not unwrapped.

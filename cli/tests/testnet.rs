@@ -16,7 +16,10 @@ use sha2::{Digest, Sha256};
 /// The fake stellar-cli. Identities `name` have the address `G` + NAME padded with `A`;
 /// `contract upload` prints the file's sha256 (as the network hashes it) and remembers the
 /// file; `contract deploy` prints a contract id derived from the WASM hash and remembers it;
-/// `contract fetch` writes the remembered WASM, or other bytes when FAKE_FETCH=tampered.
+/// `contract fetch` writes the remembered WASM, or other bytes when FAKE_FETCH=tampered;
+/// `ledger latest` answers ledger 1000000. `contract invoke -- <function>` prints the first
+/// line of `answers/<function>` (dropping it while more lines follow), or nothing; if
+/// `answers/<function>.fail` exists, it prints that on stderr and fails.
 const FAKE_STELLAR: &str = r#"#!/usr/bin/env bash
 set -euo pipefail
 printf '%s\n' "$*" >> "$FAKE_STELLAR_LOG"
@@ -38,7 +41,18 @@ case "$1 $2" in
     hash="$4"; id="C$(printf '%s' "$hash" | tr 'a-f0189' 'A-FABCD' | cut -c1-55)"
     echo "contract $id $hash" >> "$state"
     echo "$id" ;;
-  "contract invoke") ;;
+  "ledger latest") echo '{"id":"7d0c4b1e","protocolVersion":23,"sequence":1000000}' ;;
+  "contract invoke")
+    fn=""; after=""
+    for a in "$@"; do if [ -n "$after" ]; then fn="$a"; break; fi; [ "$a" = "--" ] && after=1; done
+    answers="$(dirname "$FAKE_STELLAR_LOG")/answers"
+    if [ -f "$answers/$fn.fail" ]; then cat "$answers/$fn.fail" >&2; exit 1; fi
+    if [ -f "$answers/$fn" ]; then
+      head -n 1 "$answers/$fn"
+      if [ "$(wc -l < "$answers/$fn")" -gt 1 ]; then
+        tail -n +2 "$answers/$fn" > "$answers/$fn.rest"; mv "$answers/$fn.rest" "$answers/$fn"
+      fi
+    fi ;;
   "contract fetch")
     id="$4"; out="${@: -1}"
     hash=$(awk -v id="$id" '$1 == "contract" && $2 == id { print $3 }' "$state")
@@ -119,6 +133,21 @@ impl Fake {
         output(&mut command).into()
     }
 
+    /// What the fake answers to `contract invoke -- <function>`, one line per call (the last
+    /// one repeats).
+    fn answer(&self, function: &str, lines: &[&str]) {
+        let dir = self.dir.path().join("answers");
+        std::fs::create_dir_all(&dir).expect("answers dir");
+        std::fs::write(dir.join(function), format!("{}\n", lines.join("\n"))).expect("answer");
+    }
+
+    /// `contract invoke -- <function>` fails with `stderr`.
+    fn fail(&self, function: &str, stderr: &str) {
+        let dir = self.dir.path().join("answers");
+        std::fs::create_dir_all(&dir).expect("answers dir");
+        std::fs::write(dir.join(format!("{function}.fail")), stderr).expect("failure");
+    }
+
     fn manifest(&self) -> serde_json::Value {
         let text = std::fs::read_to_string(self.dir.path().join("deployments/testnet.json"))
             .expect("the manifest");
@@ -166,6 +195,26 @@ fn sha256_file(path: &Path) -> String {
 
 const GENESIS: u64 = 1_767_225_600;
 
+/// The default pool's reporters (quorum 3).
+const REPORTERS: [&str; 5] = [
+    "reporter1",
+    "reporter2",
+    "reporter3",
+    "reporter4",
+    "reporter5",
+];
+
+/// The fake's latest ledger (1000000) + testnet's max_entry_ttl (3110400) - 1.
+const ALLOWANCE_UNTIL: u32 = 4_110_399;
+
+/// The operator's approval of `distributor` on the reward asset `reward`.
+fn approve(reward: &str, distributor: &str) -> String {
+    format!(
+        "contract invoke --id {reward} --source operator --network testnet -- approve --from {} --spender {distributor} --amount 170141183460469231731687303715884105727 --expiration_ledger {ALLOWANCE_UNTIL}",
+        address("operator")
+    )
+}
+
 fn deploy(fake: &Fake) -> Run {
     fake.hashshare(
         &[
@@ -192,10 +241,10 @@ fn deploy_runs_the_exact_stellar_commands_and_a_rerun_reuses_the_manifest() {
     );
     let native = "CDLZFC3SYJYDZT7K67VZ75HPJVIEUVNIXF47ZG2FB2RMQQVU2HHGCYSC";
     let (admin, operator) = (address("admin"), address("operator"));
-    let reporters = ["reporter1", "reporter2", "reporter3"].map(address);
+    let reporters = REPORTERS.map(address);
     let config = format!(
-        r#"{{"dispute_seconds":3600,"epoch_seconds":86400,"genesis":{GENESIS},"max_age_epochs":2,"operator":"{operator}","quorum":2,"reporters":["{}","{}","{}"]}}"#,
-        reporters[0], reporters[1], reporters[2]
+        r#"{{"capacity_epochs":7,"dispute_seconds":3600,"epoch_seconds":86400,"genesis":{GENESIS},"max_age_epochs":2,"operator":"{operator}","quorum":3,"reporters":["{}","{}","{}","{}","{}"]}}"#,
+        reporters[0], reporters[1], reporters[2], reporters[3], reporters[4]
     );
     let upload = |name: &str| {
         format!(
@@ -217,6 +266,8 @@ fn deploy_runs_the_exact_stellar_commands_and_a_rerun_reuses_the_manifest() {
         "keys address reporter1".to_string(),
         "keys address reporter2".to_string(),
         "keys address reporter3".to_string(),
+        "keys address reporter4".to_string(),
+        "keys address reporter5".to_string(),
         "keys address operator".to_string(),
         format!(
             "contract invoke --id {oracle} --source admin --network testnet -- register_pool --pool antpool_s19 --config {config}"
@@ -235,8 +286,19 @@ fn deploy_runs_the_exact_stellar_commands_and_a_rerun_reuses_the_manifest() {
         format!(
             "contract invoke --id {token} --source admin --network testnet -- set_distributor --distributor {distributor}"
         ),
+        // The operator lets the distributor take its mints' top-ups: the largest allowance,
+        // living as long as the network allows (latest ledger + max_entry_ttl - 1).
+        "keys address operator".to_string(),
+        "ledger latest --network testnet --output json".to_string(),
+        approve(native, &distributor),
     ];
     assert_eq!(fake.log(), expected);
+    assert!(
+        out.contains(&format!(
+            "top-up allowance   until ledger {ALLOWANCE_UNTIL}"
+        )),
+        "{out}"
+    );
     assert!(
         out.contains(&format!("share_token        {token}")),
         "{out}"
@@ -253,6 +315,7 @@ fn deploy_runs_the_exact_stellar_commands_and_a_rerun_reuses_the_manifest() {
     assert_eq!(m["pool"], "antpool_s19");
     assert_eq!(m["pool_registered"], true);
     assert_eq!(m["distributor_set"], true);
+    assert_eq!(m["topups_approved_until"], ALLOWANCE_UNTIL);
     for (name, id) in [
         ("pool_oracle", &oracle),
         ("share_token", &token),
@@ -310,20 +373,33 @@ fn verify_compares_the_deployed_code_with_the_local_build() {
     );
 }
 
+/// The deployed contract ids: (oracle, token, distributor, reward asset).
+fn ids(fake: &Fake) -> (String, String, String, String) {
+    let m = fake.manifest();
+    let id = |name: &str| m["contracts"][name]["id"].as_str().expect("id").to_string();
+    (
+        id("pool_oracle"),
+        id("share_token"),
+        id("payout_distributor"),
+        m["reward_token"].as_str().expect("reward").to_string(),
+    )
+}
+
+/// `stellar contract invoke` of `id`'s `call` (function and arguments), signed by `source`.
+fn invoke(id: &str, source: &str, call: &str) -> String {
+    format!("contract invoke --id {id} --source {source} --network testnet -- {call}")
+}
+
 #[test]
 fn operations_become_contract_invocations() {
     let fake = Fake::new();
     deploy(&fake).ok();
     fake.clear_log();
-    let m = fake.manifest();
-    let token = m["contracts"]["share_token"]["id"].as_str().expect("id");
-    let distributor = m["contracts"]["payout_distributor"]["id"]
-        .as_str()
-        .expect("id");
+    let (oracle, token, distributor, _) = ids(&fake);
 
     fake.hashshare(
         &[
-            "mint", "--source", "operator", "--to", "alice", "--amount", "2.5",
+            "transfer", "--source", "alice", "--to", "bob", "--amount", "2.5",
         ],
         &[],
     )
@@ -333,16 +409,295 @@ fn operations_become_contract_invocations() {
         fake.log(),
         vec![
             "keys address alice".to_string(),
-            format!(
-                "contract invoke --id {token} --source operator --network testnet -- mint --to {} --amount 25000000",
-                address("alice")
+            "keys address bob".to_string(),
+            invoke(
+                &token,
+                "alice",
+                &format!(
+                    "transfer --from {} --to {} --amount 25000000",
+                    address("alice"),
+                    address("bob")
+                )
             ),
             "keys address alice".to_string(),
-            format!(
-                "contract invoke --id {distributor} --source alice --network testnet -- claim --holder {}",
-                address("alice")
+            invoke(
+                &distributor,
+                "alice",
+                &format!("claim --holder {}", address("alice"))
             ),
         ]
+    );
+
+    // A mint mid-stream: the top-up is the change of the distributor's totals().topups.
+    fake.clear_log();
+    fake.answer(
+        "totals",
+        &[
+            r#"{"deposited":"50000","fees":"2500","fees_withdrawn":"0","topups":"0"}"#,
+            r#"{"deposited":"53931","fees":"2500","fees_withdrawn":"0","topups":"3931"}"#,
+        ],
+    );
+    fake.answer("capacity", &[r#""100000000000000""#]);
+    fake.answer("total_supply", &[r#""1000000000""#, r#""25000000""#]);
+    fake.answer("hashrate_per_share", &[r#""1000000000000""#]);
+    fake.answer("maturity", &["1798761600"]);
+    let out = fake
+        .hashshare(
+            &[
+                "mint", "--source", "operator", "--to", "carol", "--amount", "10",
+            ],
+            &[],
+        )
+        .ok();
+    assert_eq!(
+        fake.log(),
+        vec![
+            "keys address carol".to_string(),
+            invoke(&distributor, "operator", "totals"),
+            invoke(
+                &token,
+                "operator",
+                &format!("mint --to {} --amount 100000000", address("carol"))
+            ),
+            invoke(&distributor, "operator", "totals"),
+            invoke(&oracle, "operator", "capacity --pool antpool_s19"),
+            invoke(&token, "operator", "total_supply"),
+            invoke(&token, "operator", "hashrate_per_share"),
+            // The supply sells all the capacity: before maturity, it is sold out.
+            invoke(&token, "operator", "maturity"),
+        ]
+    );
+    assert!(
+        out.contains("top-up 3931 paid into the running streams (taken from operator on its allowance to the distributor)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("room left: 0 shares (sold out: the supply of 100 shares sells all 100 TH/s of sustained capacity)"),
+        "{out}"
+    );
+
+    // Without an effective report there is no capacity, and the mint says why.
+    fake.answer(
+        "totals",
+        &[r#"{"deposited":"0","fees":"0","fees_withdrawn":"0","topups":"0"}"#],
+    );
+    fake.answer("capacity", &[r#""0""#]);
+    fake.answer(
+        "pool",
+        &[r#"{"capacity_epochs":7,"dispute_seconds":3600,"epoch_seconds":86400,"genesis":1767225600,"max_age_epochs":2,"operator":"GOP","quorum":3,"reporters":[]}"#],
+    );
+    fake.answer("current_epoch", &["3"]);
+    fake.answer("latest", &["null"]);
+    let out = fake
+        .hashshare(
+            &[
+                "mint", "--source", "operator", "--to", "carol", "--amount", "1",
+            ],
+            &[],
+        )
+        .ok();
+    assert!(out.contains("top-up 0 (no stream was running)"), "{out}");
+    assert!(
+        out.contains("room left: 0 shares (no attestation yet: no epoch has an effective report)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn record_and_deposit_record_every_earlier_epoch_in_order() {
+    let fake = Fake::new();
+    deploy(&fake).ok();
+    let (_, _, distributor, _) = ids(&fake);
+    let unsold =
+        r#"{"fee":"0","owed":"0","paid":"0","reported":false,"supply_seconds":"0","topup":"0"}"#;
+    let sold = r#"{"fee":"0","owed":"90000","paid":"0","reported":true,"supply_seconds":"77760000000000","topup":"0"}"#;
+
+    fake.clear_log();
+    fake.answer("next_epoch", &["6"]);
+    fake.answer("record", &[unsold, unsold, sold]);
+    let out = fake.hashshare(&["record", "--epoch", "8"], &[]).ok();
+    assert_eq!(
+        fake.log(),
+        vec![
+            invoke(&distributor, "operator", "next_epoch"),
+            invoke(&distributor, "operator", "record --epoch 6"),
+            invoke(&distributor, "operator", "record --epoch 7"),
+            invoke(&distributor, "operator", "record --epoch 8"),
+        ]
+    );
+    assert!(
+        out.contains("recorded epoch 7: owes 0 (nothing sold)"),
+        "{out}"
+    );
+    assert!(out.contains("recorded epoch 8: owes 90000"), "{out}");
+
+    // A deposit of more than is due: the rest comes back.
+    fake.clear_log();
+    fake.answer("next_epoch", &["8"]);
+    fake.answer("record", &[sold]);
+    fake.answer(
+        "epoch",
+        &[
+            sold,
+            r#"{"fee":"4500","owed":"90000","paid":"90000","reported":true,"supply_seconds":"77760000000000","topup":"0"}"#,
+        ],
+    );
+    fake.answer("due", &[r#""90000""#, r#""0""#]);
+    let out = fake
+        .hashshare(
+            &[
+                "deposit", "--source", "operator", "--epoch", "8", "--amount", "100000",
+            ],
+            &[],
+        )
+        .ok();
+    assert_eq!(
+        fake.log(),
+        vec![
+            "keys address operator".to_string(),
+            invoke(&distributor, "operator", "next_epoch"),
+            invoke(&distributor, "operator", "record --epoch 8"),
+            invoke(&distributor, "operator", "epoch --epoch 8"),
+            invoke(&distributor, "operator", "due --epoch 8"),
+            invoke(
+                &distributor,
+                "operator",
+                &format!(
+                    "deposit --from {} --epoch 8 --amount 100000",
+                    address("operator")
+                )
+            ),
+            invoke(&distributor, "operator", "epoch --epoch 8"),
+            invoke(&distributor, "operator", "due --epoch 8"),
+        ]
+    );
+    assert!(
+        out.contains("epoch 8 owes 90000 (0 paid before); due now 90000 (top-up included)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("taken 90000 = debt paid 90000 + top-up 0; fee 4500 (accrues in the distributor); streams 85500"),
+        "{out}"
+    );
+    assert!(out.contains("sent back 10000"), "{out}");
+}
+
+#[test]
+fn fees_are_withdrawn_by_the_fee_recipient_and_reassigned_by_the_admin() {
+    let fake = Fake::new();
+    deploy(&fake).ok();
+    let (_, _, distributor, reward) = ids(&fake);
+    fake.clear_log();
+    fake.answer("withdraw_fees", &[r#""4500""#]);
+    let out = fake
+        .hashshare(&["withdraw-fees", "--source", "fee"], &[])
+        .ok();
+    assert!(out.contains("withdrew 4500"), "{out}");
+    fake.hashshare(
+        &["set-fee-recipient", "--source", "admin", "--to", "carol"],
+        &[],
+    )
+    .ok();
+    fake.hashshare(&["approve-topups", "--source", "operator"], &[])
+        .ok();
+    assert_eq!(
+        fake.log(),
+        vec![
+            invoke(&distributor, "fee", "withdraw_fees"),
+            "keys address carol".to_string(),
+            invoke(
+                &distributor,
+                "admin",
+                &format!("set_fee_recipient --recipient {}", address("carol"))
+            ),
+            "keys address operator".to_string(),
+            "ledger latest --network testnet --output json".to_string(),
+            approve(&reward, &distributor),
+        ]
+    );
+}
+
+#[test]
+fn status_reads_the_books_and_explains_the_capacity() {
+    let fake = Fake::new();
+    deploy(&fake).ok();
+    fake.answer("current_epoch", &["9"]);
+    fake.answer(
+        "latest",
+        &[r#"{"epoch":8,"finalized_at":1767999600,"hashrate":"100000000000000","reward":"100000","submissions":3}"#],
+    );
+    fake.answer("next_epoch", &["8"]);
+    fake.answer("arrears", &[r#""0""#]);
+    fake.answer("capacity", &[r#""0""#]);
+    fake.answer("total_supply", &[r#""900000000""#]);
+    fake.answer("hashrate_per_share", &[r#""1000000000000""#]);
+    fake.answer("maturity", &["1798761600"]);
+    fake.answer(
+        "pool",
+        &[r#"{"capacity_epochs":7,"dispute_seconds":3600,"epoch_seconds":86400,"genesis":1767225600,"max_age_epochs":2,"operator":"GOP","quorum":3,"reporters":[]}"#],
+    );
+    // Epochs 8, 7 and 6 are effective, 5 is not.
+    let report = r#"{"epoch":8,"finalized_at":1,"hashrate":"1","reward":"1","submissions":3}"#;
+    fake.answer("report", &[report, report, report, "null"]);
+    fake.answer(
+        "totals",
+        &[r#"{"deposited":"198377","fees":"9722","fees_withdrawn":"9000","topups":"13794"}"#],
+    );
+    fake.answer("fee_recipient", &[&format!(r#""{}""#, address("fee"))]);
+    let out = fake.hashshare(&["status"], &[]).ok();
+    assert!(
+        out.contains("capacity         0 (fewer than capacity_epochs (7) consecutive effective epochs: 3 end at epoch 8) (capacity_epochs 7)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("total supply     90 shares; room left: 0 shares"),
+        "{out}"
+    );
+    assert!(
+        out.contains("books            deposited 198377 (top-ups 13794), fees 9722, fees withdrawn 9000 (722 to withdraw)"),
+        "{out}"
+    );
+    assert!(out.contains("next epoch       8"), "{out}");
+}
+
+#[test]
+fn refusals_on_testnet_are_one_line_with_the_error_by_name() {
+    let fake = Fake::new();
+    deploy(&fake).ok();
+    // The wrong signer: the network refuses the authorization.
+    fake.fail(
+        "withdraw_fees",
+        "ℹ️  Simulating transaction…\n❌ error: transaction simulation failed: HostError: Error(Auth, InvalidAction)\n\nEvent log (newest first):\n   0: [Diagnostic Event] topics:[error, Error(Auth, InvalidAction)]\n",
+    );
+    let line = fake
+        .hashshare(&["withdraw-fees", "--source", "alice"], &[])
+        .fails(1);
+    assert_eq!(
+        line,
+        "error: `stellar contract invoke` withdraw_fees failed: ❌ error: transaction simulation failed: HostError: Error(Auth, InvalidAction)"
+    );
+    // A contract error is named as on the local network, with what to do about it.
+    fake.answer(
+        "totals",
+        &[r#"{"deposited":"0","fees":"0","fees_withdrawn":"0","topups":"0"}"#],
+    );
+    fake.fail(
+        "mint",
+        "❌ error: transaction simulation failed: HostError: Error(Contract, #312)\n",
+    );
+    let line = fake
+        .hashshare(
+            &[
+                "mint", "--source", "operator", "--to", "alice", "--amount", "1",
+            ],
+            &[],
+        )
+        .fails(1);
+    assert!(
+        line.starts_with(
+            "error: mint failed: TopUpNotApproved (312): the operator's reward-asset allowance"
+        ),
+        "{line}"
     );
 }
 
@@ -411,18 +766,35 @@ fn the_deploy_script_runs_the_same_stellar_commands() {
         serde_json::from_str(json).expect("config JSON")
     };
     assert_eq!(config(&by_script), config(&by_hashshare));
-    let set_distributor = |log: &[String]| {
+    let invocation = |log: &[String], function: &str| {
         log.iter()
-            .find(|l| l.contains(" -- set_distributor "))
+            .find(|l| l.contains(&format!(" -- {function} ")))
             .cloned()
     };
-    assert_eq!(set_distributor(&by_script), set_distributor(&by_hashshare));
+    for function in ["set_distributor", "approve"] {
+        assert!(invocation(&by_hashshare, function).is_some(), "{function}");
+        assert_eq!(
+            invocation(&by_script, function),
+            invocation(&by_hashshare, function),
+            "{function}"
+        );
+    }
+    assert!(
+        by_script
+            .iter()
+            .any(|l| l == "ledger latest --network testnet --output json"),
+        "{by_script:?}"
+    );
     let m = fake.manifest();
     assert!(
         out.contains(&format!(
             "SHARE_TOKEN={}",
             m["contracts"]["share_token"]["id"].as_str().expect("id")
         )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("TOPUP_ALLOWANCE_UNTIL={ALLOWANCE_UNTIL}")),
         "{out}"
     );
 }

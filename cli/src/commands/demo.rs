@@ -1,5 +1,13 @@
 //! `hashshare demo`: the whole lifecycle on a fresh in-memory network, each call run on the
 //! compiled WASM and measured, ending with the conservation check of the books.
+//!
+//! The story, on daily epochs (time is emulated): 5 reporters attest 7 epochs (3 of them, the
+//! quorum, each epoch) before the sustained capacity lets anything be minted; an oversale is
+//! refused; shares are minted at the start of an epoch; the operator pays that epoch's debt in
+//! two deposits (the second offers more than is due and gets the rest back), minting more
+//! shares mid-stream in between (it pays their top-up into the running stream); a stranger's
+//! small deposit joins a stream without delaying any; an investor sells mid-stream; everyone
+//! claims; the fee recipient withdraws the fees; and the books close.
 use std::path::Path;
 
 use crate::{
@@ -12,12 +20,17 @@ use crate::{
     wasm::Artifacts,
 };
 
-use super::step;
+use super::{deposit, mint, step, step_with};
 
 const DAY: u64 = 86_400;
 const HOUR: u64 = 3_600;
 const TH: i128 = 1_000_000_000_000;
 const SHARE: i128 = hashshare_interfaces::SHARE_UNIT;
+/// The net reward the pool earns per epoch at 100 TH/s.
+const REWARD: i128 = 100_000;
+const OPERATOR_FUNDS: i128 = 1_000_000;
+const EVE_FUNDS: i128 = 10_000;
+const CAPACITY_EPOCHS: u32 = 7;
 
 pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
     let artifacts = Artifacts::load(wasm_dir)?;
@@ -32,19 +45,21 @@ pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
         deployment: None,
     };
     println!("hashshare demo: a fresh embedded Soroban network running the compiled WASM");
-    println!("(each call runs in a host loaded from the ledger snapshot, so its cost is its own)");
+    println!("(each call runs in a host loaded from the ledger snapshot, so its cost is its own;");
+    println!(" time is emulated: the ledger clock jumps forward between steps)");
     println!();
 
     let params = OfferingParams {
         pool: "antpool_s19".into(),
         schedule: PoolParams {
             operator: "operator".into(),
-            reporters: vec!["reporter1".into(), "reporter2".into(), "reporter3".into()],
-            quorum: 2,
+            reporters: (1..=5).map(|i| format!("reporter{i}")).collect(),
+            quorum: 3,
             epoch_seconds: DAY,
             genesis: None,
             dispute_seconds: HOUR,
             max_age_epochs: 2,
+            capacity_epochs: CAPACITY_EPOCHS,
         },
         name: "Antpool S19 hashrate 2026".into(),
         symbol: "HASH26".into(),
@@ -53,103 +68,185 @@ pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
         fee_bps: 500,
         fee_recipient: "fee".into(),
     };
-    println!("-- deploy: daily epochs, 3 reporters, quorum 2, 1 h dispute window, 1 share = 1 TH/s, 5% fee");
+    println!(
+        "-- deploy: daily epochs, 5 reporters with quorum 3, 1 h dispute window, capacity over \
+{CAPACITY_EPOCHS} epochs, 1 share = 1 TH/s, 5% fee"
+    );
     for (title, cost) in s.deploy(&artifacts, "admin", &params)? {
         output::step(&title, &cost);
     }
     let genesis = s.chain.timestamp();
+    let at = |s: &mut Session, moment: u64| {
+        let now = s.chain.timestamp();
+        s.chain.advance((genesis + moment).saturating_sub(now));
+    };
     step(
         &mut s,
-        "fund operator with 1000000 reward units (signed by admin)",
-        |s| s.fund("admin", "operator", 1_000_000),
+        &format!("fund operator with {OPERATOR_FUNDS} reward units (signed by admin)"),
+        |s| s.fund("admin", "operator", OPERATOR_FUNDS),
+    )?;
+    step(
+        &mut s,
+        &format!("fund eve with {EVE_FUNDS} reward units (signed by admin)"),
+        |s| s.fund("admin", "eve", EVE_FUNDS),
     )?;
 
     println!();
-    println!("-- epoch 0: the pool delivers 100 TH/s; two reporters attest it");
-    s.chain.advance(genesis + DAY - s.chain.timestamp());
-    attest(
-        &mut s,
-        0,
-        &[("reporter1", 100 * TH, 0), ("reporter2", 100 * TH, 0)],
-    )?;
-    s.chain.advance(HOUR);
     println!(
-        "==> 1 h later the report is effective: capacity {}",
-        hashrate(s.status()?.capacity)
+        "-- epochs 0..6: the pool delivers 100 TH/s; 3 of the 5 reporters attest each epoch. \
+Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
     );
+    for epoch in 0..u64::from(CAPACITY_EPOCHS) {
+        at(&mut s, (epoch + 1) * DAY);
+        let quorum = [
+            ("reporter1", 100 * TH, REWARD),
+            ("reporter2", 100 * TH, REWARD),
+            ("reporter3", 100 * TH, REWARD),
+        ];
+        if epoch == 0 {
+            attest(&mut s, epoch, &quorum)?;
+        } else {
+            for (reporter, hs, reward) in quorum {
+                s.submit(reporter, Some(epoch), hs, reward)?;
+            }
+        }
+        s.chain.advance(HOUR);
+        println!(
+            "==> epoch {epoch} attested by reporter1..3 (100 TH/s, reward {REWARD}); effective 1 h later: capacity {}",
+            s.capacity_view()?.capacity_line()
+        );
+    }
 
     println!();
-    println!("-- the operator sells the attested hashrate");
-    step(
-        &mut s,
-        "mint 60 shares to alice (signed by operator)",
-        |s| s.mint("operator", "alice", 60 * SHARE),
-    )?;
-    step(&mut s, "mint 40 shares to bob (signed by operator)", |s| {
-        s.mint("operator", "bob", 40 * SHARE)
-    })?;
-    match s.mint("operator", "carol", SHARE) {
+    println!("-- the operator tries to sell more hashrate than the pool sustains");
+    match s.mint("operator", "alice", 101 * SHARE) {
         Err(CliError::Call {
             error: error @ CallError::Contract(_),
             ..
-        }) => println!("==> mint 1 more share to carol: refused, {error} (100 TH/s are sold out)"),
+        }) => println!("==> mint 101 shares to alice: refused, {error} (100 TH/s sustained)"),
         Err(other) => return Err(other),
         Ok(_) => {
             return Err(CliError::Conservation(
-                "a mint beyond the attested capacity was accepted".into(),
+                "a mint beyond the sustained capacity was accepted".into(),
             ))
         }
     }
 
     println!();
-    println!(
-        "-- epoch 1 ends; the reporters attest it (two differing reports: the lower middle counts)"
-    );
-    s.chain.advance(genesis + 2 * DAY - s.chain.timestamp());
+    println!("-- epoch 7 ends; three reporters attest it with differing values: the median counts");
+    at(&mut s, 8 * DAY);
     attest(
         &mut s,
-        1,
+        7,
         &[
-            ("reporter1", 100 * TH, 50_000),
-            ("reporter3", 104 * TH, 52_000),
+            ("reporter1", 100 * TH, REWARD),
+            ("reporter4", 104 * TH, 104_000),
+            ("reporter5", 98 * TH, 98_000),
         ],
     )?;
-    s.chain.advance(HOUR);
+    println!("-- at the start of epoch 8 the operator sells 90 of the 100 TH/s");
+    mint(&mut s, "operator", "alice", 60 * SHARE)?;
+    mint(&mut s, "operator", "bob", 30 * SHARE)?;
 
     println!();
-    println!("-- the operator pays epoch 1's rewards, which stream to holders over one epoch;");
-    println!("   half-way through, alice sells 20 shares to carol and keeps what she accrued");
-    step(
+    println!("-- epoch 8 ends (90 shares held all of it); it is attested at 100 TH/s");
+    at(&mut s, 9 * DAY);
+    attest(
         &mut s,
-        "deposit 30000 for epoch 1 (signed by operator, 5% fee)",
-        |s| s.deposit("operator", 1, 30_000),
+        8,
+        &[
+            ("reporter2", 100 * TH, REWARD),
+            ("reporter3", 100 * TH, REWARD),
+            ("reporter4", 100 * TH, REWARD),
+        ],
     )?;
-    s.chain.advance(12 * HOUR);
-    step(&mut s, "transfer 20 shares from alice to carol", |s| {
-        s.transfer("alice", "carol", 20 * SHARE)
+    at(&mut s, 9 * DAY + HOUR);
+    println!();
+    println!(
+        "-- the operator pays part of epoch 8's debt (every earlier epoch is recorded first, in order);"
+    );
+    println!("   it streams to holders until the end of the next epoch");
+    let mut outcomes = vec![deposit(&mut s, "operator", 8, 50_000)?];
+
+    println!();
+    println!(
+        "-- 12 h into the stream the operator sells its last 10 TH/s: the mint pays the new shares' part"
+    );
+    println!("   of the running stream (its top-up), so the holders' per-share rate does not drop");
+    at(&mut s, 9 * DAY + 13 * HOUR);
+    let mint_topup = mint(&mut s, "operator", "carol", 10 * SHARE)?;
+
+    println!();
+    println!("-- epoch 9 ends and is attested");
+    at(&mut s, 10 * DAY);
+    attest(
+        &mut s,
+        9,
+        &[
+            ("reporter1", 100 * TH, REWARD),
+            ("reporter3", 100 * TH, REWARD),
+            ("reporter5", 100 * TH, REWARD),
+        ],
+    )?;
+    at(&mut s, 10 * DAY + HOUR);
+    println!();
+    println!(
+        "-- the operator offers 50000 for the rest of epoch 8: 100 shares exist now, 90 were sold in"
+    );
+    println!("   the epoch, so the debt costs 100/90 of its face value; the rest is sent back");
+    outcomes.push(deposit(&mut s, "operator", 8, 50_000)?);
+
+    println!();
+    println!(
+        "-- eve, a stranger to the offering, pays 1000 towards epoch 9: her deposit streams until the"
+    );
+    println!(
+        "   end of the next epoch beside the earlier stream, which it neither restarts nor delays"
+    );
+    let eve = deposit(&mut s, "eve", 9, 1_000)?;
+    if outcomes[0].stream_end >= eve.stream_end {
+        return Err(CliError::Conservation(
+            "a later deposit ended an earlier stream".into(),
+        ));
+    }
+    if let (Some(first), Some(eve_end)) = (outcomes[0].stream_end, eve.stream_end) {
+        println!(
+            "==> the first deposit still streams until {}; eve's until {}",
+            output::utc(first),
+            output::utc(eve_end)
+        );
+    }
+    outcomes.push(eve);
+    println!();
+    println!("-- the operator pays the rest of epoch 9: exactly what is due now");
+    let due = s
+        .status()?
+        .epochs
+        .iter()
+        .find(|(e, _, _)| *e == 9)
+        .map_or(0, |(_, _, due)| *due);
+    outcomes.push(deposit(&mut s, "operator", 9, due)?);
+
+    println!();
+    println!(
+        "-- half a day later alice sells 20 shares to bob mid-stream; she keeps what she accrued"
+    );
+    at(&mut s, 10 * DAY + 13 * HOUR);
+    step(&mut s, "transfer 20 shares from alice to bob", |s| {
+        s.transfer("alice", "bob", 20 * SHARE)
     })?;
-    step(
-        &mut s,
-        "deposit 20000 for epoch 1 (signed by operator, 5% fee)",
-        |s| s.deposit("operator", 1, 20_000),
-    )?;
-    let deposited = 50_000;
-    s.chain.advance(DAY);
 
     println!();
-    println!("-- investors claim from their wallets");
+    println!("-- the streams run out; investors claim from their wallets");
+    at(&mut s, 12 * DAY);
     let mut claimed = 0;
     for holder in ["alice", "bob", "carol"] {
-        let mut paid = 0;
-        step(
+        let paid = step_with(
             &mut s,
             &format!("claim for {holder} (signed by {holder})"),
-            |s| {
-                let (amount, cost) = s.claim(holder, holder)?;
-                paid = amount;
-                Ok(cost)
-            },
+            |s| s.claim(holder, holder),
         )?;
+        println!("    claimed {paid}");
         claimed += paid;
     }
     match s.claim("alice", "bob") {
@@ -167,11 +264,36 @@ pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
     }
 
     println!();
+    println!("-- the fees accrued in the distributor; only the fee recipient may withdraw them");
+    match s.withdraw_fees("alice") {
+        Err(CliError::NeedsSignature { signer, .. }) => {
+            println!(
+                "==> alice tries to withdraw the fees: refused, needs the signature of {signer}"
+            )
+        }
+        Err(other) => return Err(other),
+        Ok(_) => {
+            return Err(CliError::Conservation(
+                "a fee withdrawal without the fee recipient's signature was accepted".into(),
+            ))
+        }
+    }
+    let withdrawn = step_with(&mut s, "withdraw_fees (signed by fee)", |s| {
+        s.withdraw_fees("fee")
+    })?;
+    println!("    withdrew {withdrawn}");
+
+    println!();
+    println!(
+        "-- nobody attested epochs 10 and 11: the capacity is stale and minting stops until reports resume"
+    );
     let status = s.status()?;
     let holdings = s.holdings()?;
-    output::status(&status, &holdings);
+    output::status(&status, &holdings, &s.book);
     println!();
-    conservation(&s, deposited, claimed)
+    let taken: i128 = outcomes.iter().map(|o| o.taken()).sum();
+    let topups: i128 = outcomes.iter().map(|o| o.topup()).sum::<i128>() + mint_topup;
+    conservation(&s, taken + mint_topup, topups, claimed, withdrawn)
 }
 
 /// Reporters submit `epoch`; prints each submission.
@@ -189,35 +311,52 @@ fn attest(s: &mut Session, epoch: u64, submissions: &[(&str, i128, i128)]) -> Re
     Ok(())
 }
 
-/// `deposited = fees + claimed + held`, each side read from the ledger and checked against
-/// what the demo did.
-fn conservation(s: &Session, deposited: i128, claimed: i128) -> Result<(), CliError> {
+/// `deposited = fees withdrawn + claimed + held`, each side read from the ledger (the
+/// distributor's books and the reward-asset balances) and checked against what the demo did.
+fn conservation(
+    s: &Session,
+    paid_in: i128,
+    topups: i128,
+    claimed: i128,
+    withdrawn: i128,
+) -> Result<(), CliError> {
     let status = s.status()?;
     let holdings = s.holdings()?;
     let reward_of = |name: &str| holdings.get(name).map_or(0, |h| h.reward);
-    let (on_chain_deposited, fees) = status.totals;
+    let books = &status.totals;
     let held = reward_of("payout_distributor");
     let investors: i128 = ["alice", "bob", "carol"].iter().map(|n| reward_of(n)).sum();
+    let payers = (OPERATOR_FUNDS - reward_of("operator")) + (EVE_FUNDS - reward_of("eve"));
     println!(
-        "conservation: deposited {on_chain_deposited} = fees {fees} + claimed {claimed} + held {held}"
+        "conservation: deposited {} = fees withdrawn {} + claimed {investors} + held {held}",
+        books.deposited, books.fees_withdrawn
     );
     let checks = [
         (
-            on_chain_deposited == deposited,
-            "the distributor's total differs from what was deposited",
+            books.deposited == payers && payers == paid_in,
+            "the distributor's total differs from what the payers paid in",
         ),
         (
-            fees == reward_of("fee"),
-            "the fees differ from what the fee recipient received",
+            books.topups == topups,
+            "the distributor's top-ups differ from what the mint and the deposits paid",
+        ),
+        (
+            books.fees_withdrawn == reward_of("fee") && withdrawn == books.fees_withdrawn,
+            "the fees withdrawn differ from what the fee recipient received",
+        ),
+        (
+            books.fees == books.fees_withdrawn,
+            "fees are left in the distributor",
         ),
         (
             investors == claimed,
             "the investors' balances differ from what the claims paid",
         ),
         (
-            on_chain_deposited == fees + claimed + held,
-            "deposited != fees + claimed + held",
+            books.deposited == books.fees_withdrawn + investors + held,
+            "deposited != fees withdrawn + claimed + held",
         ),
+        (status.arrears == 0, "arrears are left"),
     ];
     for (ok, what) in checks {
         if !ok {
@@ -225,7 +364,7 @@ fn conservation(s: &Session, deposited: i128, claimed: i128) -> Result<(), CliEr
         }
     }
     println!(
-        "conservation check passed ({} shares outstanding, arrears {})",
+        "conservation check passed ({} shares outstanding, top-ups {topups}, arrears {})",
         shares(status.total_supply),
         status.arrears
     );

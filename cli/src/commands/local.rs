@@ -11,7 +11,10 @@ use crate::{
     wasm::Artifacts,
 };
 
-use super::{offering_params, parse_pool, parse_u64, pool_params, step};
+use super::{
+    deposit, mint, offering_params, parse_pool, parse_u64, pool_params, record_through, step,
+    step_with,
+};
 
 pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
     let store = Store::new(&cli.dir);
@@ -42,6 +45,18 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
             for (title, cost) in &costs {
                 output::step(title, cost);
             }
+            let status = session.status()?;
+            let c = &status.config;
+            println!(
+                "pool {}: {} reporters, quorum {}, {} s epochs, {} s dispute window, max age {} epochs, capacity_epochs {}",
+                status.pool,
+                c.reporters.len(),
+                c.quorum,
+                c.epoch_seconds,
+                c.dispute_seconds,
+                c.max_age_epochs,
+                c.capacity_epochs
+            );
             let d = session.deployment()?;
             println!("pool_oracle        {}", d.pool_oracle);
             println!("share_token        {}", d.share_token);
@@ -58,10 +73,11 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
             let cost = session.register_pool(&args.source, &pool, &params)?;
             output::step(
                 &format!(
-                    "register_pool {pool}: operator {}, {} reporters, quorum {} (signed by {})",
+                    "register_pool {pool}: operator {}, {} reporters, quorum {}, capacity_epochs {} (signed by {})",
                     params.operator,
                     params.reporters.len(),
                     params.quorum,
+                    params.capacity_epochs,
                     args.source
                 ),
                 &cost,
@@ -93,11 +109,11 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
                     "    epoch {epoch} effective: {}, reward {}; capacity {}",
                     hashrate(r.hashrate),
                     r.reward,
-                    hashrate(status.capacity)
+                    status.capacity_view.capacity_line()
                 ),
                 _ => println!(
-                    "    capacity {} (a report counts once quorum is reached and its dispute window has passed)",
-                    hashrate(status.capacity)
+                    "    capacity {}; a report counts once quorum is reached and its dispute window has passed",
+                    status.capacity_view.capacity_line()
                 ),
             }
             Ok(())
@@ -112,13 +128,7 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
         }
         Command::Mint(args) => {
             let amount = parse_shares(&args.amount)?;
-            let title = format!(
-                "mint {} shares to {} (signed by {})",
-                shares(amount),
-                args.to,
-                args.source
-            );
-            step(session, &title, |s| s.mint(&args.source, &args.to, amount))
+            mint(session, &args.source, &args.to, amount).map(|_| ())
         }
         Command::Transfer(args) => {
             let amount = parse_shares(&args.amount)?;
@@ -132,14 +142,59 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
                 s.transfer(&args.source, &args.to, amount)
             })
         }
+        Command::Record(args) => {
+            let epoch = parse_u64("epoch", &args.epoch)?;
+            let recorded = record_through(session, &args.source, epoch)?;
+            if recorded.is_empty() {
+                match session.payout(epoch)? {
+                    Some(p) => println!(
+                        "epoch {epoch} is already recorded: owed {}, paid {}, top-up {}, fee {}",
+                        p.owed, p.paid, p.topup, p.fee
+                    ),
+                    None => println!("nothing to record"),
+                }
+            }
+            let status = session.status()?;
+            println!(
+                "    next epoch to record {}, arrears {}",
+                status.next_epoch, status.arrears
+            );
+            Ok(())
+        }
         Command::Deposit(args) => {
             let epoch = parse_u64("epoch", &args.epoch)?;
             let amount = parse_units("amount", &args.amount)?;
-            let title = format!(
-                "deposit {amount} for epoch {epoch} (signed by {})",
-                args.source
+            deposit(session, &args.source, epoch, amount).map(|_| ())
+        }
+        Command::WithdrawFees(args) => {
+            let title = format!("withdraw_fees (signed by {})", args.source);
+            let amount = step_with(session, &title, |s| s.withdraw_fees(&args.source))?;
+            println!("    withdrew {amount}");
+            Ok(())
+        }
+        Command::SetFeeRecipient(args) => {
+            let title = format!("set_fee_recipient {} (signed by {})", args.to, args.source);
+            step(session, &title, |s| {
+                s.set_fee_recipient(&args.source, &args.to)
+            })?;
+            let status = session.status()?;
+            println!(
+                "    fees not yet withdrawn, {}, are now {}'s to withdraw",
+                status.totals.fees - status.totals.fees_withdrawn,
+                session.book.name_of(&status.fee_recipient)
             );
-            step(session, &title, |s| s.deposit(&args.source, epoch, amount))
+            Ok(())
+        }
+        Command::ApproveTopups(args) => {
+            let (live_until, cost) = session.approve_topups(&args.source)?;
+            output::step(
+                &format!(
+                    "approve: {} lets payout_distributor take mint top-ups in the reward asset (until ledger {live_until})",
+                    args.source
+                ),
+                &cost,
+            );
+            Ok(())
         }
         Command::Claim(args) => {
             let holder = args.holder.clone().unwrap_or_else(|| args.source.clone());
@@ -159,7 +214,7 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
         Command::Status => {
             let status = session.status()?;
             let holdings = session.holdings()?;
-            output::status(&status, &holdings);
+            output::status(&status, &holdings, &session.book);
             Ok(())
         }
         Command::AdvanceTime { duration } => {
@@ -177,7 +232,7 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
                     "    pool {} in epoch {}, capacity {}",
                     status.pool,
                     status.current_epoch,
-                    hashrate(status.capacity)
+                    status.capacity_view.capacity_line()
                 );
             }
             Ok(())

@@ -3,12 +3,14 @@ mod demo;
 mod local;
 mod testnet;
 
+use hashshare_interfaces::EpochPayout;
+
 use crate::{
     cli::{Cli, Command, DeployArgs, Network, PoolArgs},
     error::CliError,
     ledger::Cost,
     output,
-    suite::{OfferingParams, PoolParams, Session},
+    suite::{DepositOutcome, OfferingParams, PoolParams, Session},
     units::{parse_duration, parse_hashrate, parse_units},
     wasm,
 };
@@ -30,12 +32,80 @@ pub fn step(
     title: &str,
     op: impl FnOnce(&mut Session) -> Result<Cost, CliError>,
 ) -> Result<(), CliError> {
+    step_with(session, title, |s| op(s).map(|cost| ((), cost)))
+}
+
+/// As [`step`], for an operation that also returns a value.
+pub fn step_with<T>(
+    session: &mut Session,
+    title: &str,
+    op: impl FnOnce(&mut Session) -> Result<(T, Cost), CliError>,
+) -> Result<T, CliError> {
     let before = session.holdings()?;
-    let cost = op(session)?;
+    let (value, cost) = op(session)?;
     let after = session.holdings()?;
     output::step(title, &cost);
     output::changes(&before, &after);
-    Ok(())
+    Ok(value)
+}
+
+/// Records, in order, every unrecorded epoch up to `epoch` (or `epoch` again, if it was
+/// closed without a report), each its own call signed by `source`; prints each.
+pub fn record_through(
+    session: &mut Session,
+    source: &str,
+    epoch: u64,
+) -> Result<Vec<(u64, EpochPayout)>, CliError> {
+    let status = session.status()?;
+    let mut recorded = Vec::new();
+    for e in session.records_needed(epoch)? {
+        let (payout, cost) = session.record(source, e)?;
+        let title = output::record_title(
+            e,
+            source,
+            &payout,
+            status.hashrate_per_share,
+            status.config.epoch_seconds,
+        );
+        output::step(&title, &cost);
+        recorded.push((e, payout));
+    }
+    Ok(recorded)
+}
+
+/// Records every earlier epoch, then deposits; prints what the deposit did.
+pub fn deposit(
+    session: &mut Session,
+    source: &str,
+    epoch: u64,
+    amount: i128,
+) -> Result<DepositOutcome, CliError> {
+    record_through(session, source, epoch)?;
+    let title = format!("deposit {amount} for epoch {epoch} (signed by {source})");
+    let outcome = step_with(session, &title, |s| s.deposit(source, epoch, amount))?;
+    output::deposit(&outcome);
+    Ok(outcome)
+}
+
+/// Mints, then prints the top-up it paid and the room left under the sustained capacity.
+pub fn mint(session: &mut Session, source: &str, to: &str, amount: i128) -> Result<i128, CliError> {
+    let title = format!(
+        "mint {} shares to {to} (signed by {source})",
+        crate::units::shares(amount)
+    );
+    let topup = step_with(session, &title, |s| {
+        s.mint(source, to, amount)
+            .map(|(cost, topup)| (topup, cost))
+    })?;
+    if topup > 0 {
+        println!(
+            "    top-up {topup} paid into the running streams (taken from {source} on its allowance to payout_distributor)"
+        );
+    } else {
+        println!("    top-up 0 (no stream was running)");
+    }
+    println!("    {}", session.capacity_view()?.room_line());
+    Ok(topup)
 }
 
 /// A non-negative integer option.
@@ -64,8 +134,10 @@ pub fn parse_pool(text: &str) -> Result<String, CliError> {
     Ok(text.to_string())
 }
 
+/// The pool parameters, checked against the oracle's rules so that a configuration it would
+/// refuse (`InvalidConfig`) is reported as bad input, with the rule it breaks.
 pub fn pool_params(args: &PoolArgs) -> Result<PoolParams, CliError> {
-    Ok(PoolParams {
+    let params = PoolParams {
         operator: args.operator.clone(),
         reporters: args.reporters.clone(),
         quorum: parse_u32("quorum", &args.quorum)?,
@@ -77,7 +149,54 @@ pub fn pool_params(args: &PoolArgs) -> Result<PoolParams, CliError> {
             .transpose()?,
         dispute_seconds: parse_duration(&args.dispute_window)?,
         max_age_epochs: parse_u64("max-age-epochs", &args.max_age_epochs)?,
-    })
+        capacity_epochs: parse_u32("capacity-epochs", &args.capacity_epochs)?,
+    };
+    let reporters = params.reporters.len();
+    let quorum = params.quorum as usize;
+    if reporters == 0 || reporters > hashshare_interfaces::MAX_REPORTERS as usize {
+        return Err(CliError::invalid(
+            "reporters",
+            &args.reporters.join(","),
+            "a pool lists 1 to 16 reporters",
+        ));
+    }
+    if quorum > reporters || 2 * quorum <= reporters || (reporters >= 3 && quorum < 3) {
+        return Err(CliError::invalid(
+            "quorum",
+            &args.quorum,
+            format!(
+                "{quorum} of {reporters} reporters is not an honest majority (more than half, \
+and at least 3 once there are 3 or more: e.g. 3 of 5)"
+            ),
+        ));
+    }
+    if params.epoch_seconds == 0 {
+        return Err(CliError::invalid(
+            "duration",
+            &args.epoch,
+            "an epoch lasts at least 1 s",
+        ));
+    }
+    let stale_after = params.max_age_epochs.saturating_mul(params.epoch_seconds);
+    if params.dispute_seconds.saturating_add(params.epoch_seconds) > stale_after {
+        return Err(CliError::invalid(
+            "max-age-epochs",
+            &args.max_age_epochs,
+            format!(
+                "the oracle needs dispute window + epoch <= max-age-epochs * epoch \
+({} + {} > {stale_after} s): a report would be stale when it becomes effective",
+                params.dispute_seconds, params.epoch_seconds
+            ),
+        ));
+    }
+    if !(1..=hashshare_interfaces::MAX_CAPACITY_EPOCHS).contains(&params.capacity_epochs) {
+        return Err(CliError::invalid(
+            "capacity-epochs",
+            &args.capacity_epochs,
+            "the sustained-capacity window is 1 to 30 epochs",
+        ));
+    }
+    Ok(params)
 }
 
 pub fn offering_params(args: &DeployArgs) -> Result<OfferingParams, CliError> {

@@ -28,6 +28,10 @@ pub struct Manifest {
     pub contracts: BTreeMap<String, ContractRecord>,
     pub pool_registered: bool,
     pub distributor_set: bool,
+    /// The ledger until which the operator's reward-asset allowance to the distributor (which
+    /// pays mint top-ups) lives, once given.
+    #[serde(default)]
+    pub topups_approved_until: Option<u32>,
 }
 
 impl Manifest {

@@ -1,7 +1,7 @@
 //! Runs the `stellar` executable (stellar-cli) and reads its answers.
 use std::{path::Path, process::Command};
 
-use crate::error::CliError;
+use crate::error::{from_panic_message, CallError, CliError};
 
 /// How to install stellar-cli, for the message when it is missing.
 const INSTALL: &str = "stellar-cli is not installed (no `stellar` on PATH): install it with \
@@ -34,17 +34,38 @@ impl Stellar {
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
-            let reason = stderr
+            // The function invoked, if this was `contract invoke`.
+            let function = args
+                .iter()
+                .position(|a| a == "--")
+                .and_then(|i| args.get(i + 1))
+                .cloned();
+            // A contract's error, by name and code, as on the local network.
+            if let CallError::Contract(code) = from_panic_message(&stderr) {
+                return Err(CliError::Call {
+                    step: function.unwrap_or_else(|| args.join(" ")),
+                    error: CallError::Contract(code),
+                });
+            }
+            // Else the first line that says what went wrong (stellar-cli may follow it with
+            // an event log), or the last line.
+            let lines: Vec<&str> = stderr
                 .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("no output")
-                .trim()
-                .to_string();
-            return Err(CliError::Stellar(format!(
-                "`stellar {}` failed: {reason}",
-                args.first().map(String::as_str).unwrap_or("")
-            )));
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let reason = lines
+                .iter()
+                .find(|l| l.to_ascii_lowercase().contains("error"))
+                .or(lines.last())
+                .copied()
+                .unwrap_or("no output");
+            let command: Vec<&str> = args.iter().take(2).map(String::as_str).collect();
+            let what = match function {
+                Some(function) => format!("`stellar {}` {function}", command.join(" ")),
+                None => format!("`stellar {}`", command.join(" ")),
+            };
+            return Err(CliError::Stellar(format!("{what} failed: {reason}")));
         }
         Ok(stdout
             .lines()
@@ -148,6 +169,23 @@ impl Stellar {
             args.push(value.clone());
         }
         self.run(&args)
+    }
+
+    /// The sequence number of the network's latest ledger (`stellar ledger latest`).
+    pub fn latest_ledger(&self) -> Result<u32, CliError> {
+        let mut args = vec!["ledger".into(), "latest".into()];
+        args.extend(self.network_args());
+        args.extend(["--output".into(), "json".into()]);
+        let answer = self.run(&args)?;
+        serde_json::from_str::<serde_json::Value>(&answer)
+            .ok()
+            .and_then(|v| v["sequence"].as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| {
+                CliError::Stellar(format!(
+                    "`stellar ledger latest` answered `{answer}`, not a ledger with a sequence"
+                ))
+            })
     }
 
     /// Writes the WASM a contract runs to `out`.
