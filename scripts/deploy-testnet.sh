@@ -12,10 +12,15 @@
 #   ADMIN [admin]                 the suite's admin: deploys, registers the pool, wires
 #   OPERATOR [operator]           the miner: deploys the share token, mints, approves top-ups
 #   REPORTERS [reporter1,reporter2,reporter3,reporter4,reporter5]
-#   QUORUM [3]                    an honest majority: more than half, and >= 3 of 3 or more
+#   QUORUM [3]                    the fewest submissions `finalize` needs once an epoch's round
+#                                 has been open DISPUTE_SECONDS (a submission from every
+#                                 reporter finalizes at once); an honest majority: more than
+#                                 half, and >= 3 of 3 or more
 #   POOL [antpool_s19]            the pool id (a Soroban symbol)
 #   EPOCH_SECONDS [86400]  GENESIS [now]  DISPUTE_SECONDS [3600]
-#   MAX_AGE_EPOCHS [2]            needs DISPUTE_SECONDS + EPOCH_SECONDS <= MAX_AGE_EPOCHS * EPOCH_SECONDS
+#   MAX_AGE_EPOCHS [2]            needs 2 * DISPUTE_SECONDS + EPOCH_SECONDS <= MAX_AGE_EPOCHS * EPOCH_SECONDS
+#                                 (an epoch's round stays open DISPUTE_SECONDS, then its report
+#                                 is disputable as long)
 #   CAPACITY_EPOCHS [7]           mints are capped by the lowest of this many consecutive epochs (1-30)
 #   NAME [Antpool S19 hashrate 2026]  SYMBOL [HASH26]
 #   HASHRATE_PER_SHARE [1000000000000, 1 TH/s]  TERM_SECONDS [31536000]  FEE_BPS [500]
@@ -53,6 +58,11 @@ WASM_DIR="${WASM_DIR:-${CARGO_TARGET_DIR:-target}/wasm}"
 
 if ! command -v stellar >/dev/null; then
   echo "stellar-cli is not installed: cargo install --locked stellar-cli (or see https://developers.stellar.org/docs/tools/cli/install-cli)" >&2
+  exit 2
+fi
+# The oracle's freshness rule, checked before anything is uploaded.
+if (( 2 * DISPUTE_SECONDS + EPOCH_SECONDS > MAX_AGE_EPOCHS * EPOCH_SECONDS )); then
+  echo "the oracle needs 2 * DISPUTE_SECONDS + EPOCH_SECONDS <= MAX_AGE_EPOCHS * EPOCH_SECONDS (2 * $DISPUTE_SECONDS + $EPOCH_SECONDS > $MAX_AGE_EPOCHS * $EPOCH_SECONDS)" >&2
   exit 2
 fi
 for c in pool_oracle share_token payout_distributor; do

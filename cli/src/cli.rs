@@ -58,7 +58,8 @@ pub enum Command {
     /// Mints reward asset to an account (signed by the asset's admin).
     Fund(TransferArgs),
     /// Mints shares (signed by the operator; capped by the sustained capacity). A mint while
-    /// streams run pays their top-up, taken on the operator's allowance to the distributor.
+    /// streams run pays their top-up, grossed up by the distributor's fee, taken on the
+    /// operator's allowance to the distributor.
     Mint(TransferArgs),
     /// Transfers shares from --source to --to.
     Transfer(TransferArgs),
@@ -105,7 +106,16 @@ pub enum PoolCommand {
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
     /// One reporter's attestation of an ended epoch.
+    ///
+    /// The submission of the last listed reporter finalizes the epoch at once; until then the
+    /// round stays open (see `finalize`). Prints where the round stands.
     Submit(SubmitArgs),
+    /// Finalizes an epoch whose round of submissions is not complete (anyone may).
+    ///
+    /// Possible once the round has been open for the dispute window since its first
+    /// submission, if at least the quorum of listed reporters have submitted: the lower median
+    /// over every submission in, effective a dispute window later.
+    Finalize(FinalizeArgs),
 }
 
 /// The pool's attestation parameters.
@@ -124,8 +134,10 @@ pub struct PoolArgs {
         default_value = "reporter1,reporter2,reporter3,reporter4,reporter5"
     )]
     pub reporters: Vec<String>,
-    /// Submissions that finalize an epoch: an honest majority of the reporters (more than
-    /// half, and at least 3 of 3 or more).
+    /// The minimum number of listed reporters' submissions `report finalize` needs once an
+    /// epoch's round has been open for the dispute window; a submission from every reporter
+    /// finalizes the epoch at once. An honest majority of the reporters (more than half, and
+    /// at least 3 of 3 or more).
     #[arg(long, default_value = "3")]
     pub quorum: String,
     #[arg(long, default_value = "1d")]
@@ -133,10 +145,14 @@ pub struct PoolArgs {
     /// Unix time of epoch 0's start (default: now).
     #[arg(long)]
     pub genesis: Option<String>,
+    /// How long an epoch's round of submissions stays open (from its first submission) before
+    /// `report finalize` may close it, and how long a finalized report may then be disputed
+    /// before it is effective.
     #[arg(long, default_value = "1h")]
     pub dispute_window: String,
     /// How many epochs behind the current one the latest report may be and still back mints.
-    /// The oracle needs `dispute window + epoch <= max-age-epochs * epoch`.
+    /// The oracle needs `2 * dispute window + epoch <= max-age-epochs * epoch` (the round's
+    /// window, then the dispute window).
     #[arg(long, default_value = "2")]
     pub max_age_epochs: String,
     /// The sustained-capacity window (1-30): mints are capped by the lowest hashrate of this
@@ -197,6 +213,16 @@ pub struct SubmitArgs {
     /// Net reward earned, in base units of the reward asset.
     #[arg(long)]
     pub reward: String,
+}
+
+#[derive(Args, Debug)]
+pub struct FinalizeArgs {
+    /// Who sends the call (anyone may finalize).
+    #[arg(long, default_value = "operator")]
+    pub source: String,
+    /// The epoch whose round to close.
+    #[arg(long)]
+    pub epoch: String,
 }
 
 #[derive(Args, Debug)]

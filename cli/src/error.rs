@@ -52,6 +52,13 @@ pub enum CliError {
     NeedsSignature { step: String, signer: String },
     #[error("{step} failed: {error}")]
     Call { step: String, error: CallError },
+    /// A refused call, with what the ledger says about why and when it would succeed.
+    #[error("{step} failed: {error}; {detail}")]
+    Explained {
+        step: String,
+        error: CallError,
+        detail: String,
+    },
     #[error("conservation check failed: {0}")]
     Conservation(String),
     #[error("{0}")]
@@ -65,6 +72,7 @@ impl CliError {
         match self {
             CliError::NeedsSignature { .. }
             | CliError::Call { .. }
+            | CliError::Explained { .. }
             | CliError::Conservation(_)
             | CliError::Mismatch(_) => EXIT_REFUSED,
             CliError::Stellar(_) => EXIT_REFUSED,
@@ -118,6 +126,13 @@ impl std::fmt::Display for CallError {
 /// What to do about a contract error whose name alone does not say it.
 pub fn hint(code: u32) -> Option<&'static str> {
     match code {
+        114 => Some(
+            "fewer than the quorum of the pool's listed reporters have submitted for this epoch",
+        ),
+        116 => Some(
+            "the epoch's round of submissions stays open until every listed reporter has \
+submitted, or for the dispute window after its first submission",
+        ),
         312 => Some(
             "the operator's reward-asset allowance to the payout distributor (or its balance) \
 does not cover this mint's top-up into the running streams; fund the operator and renew the \

@@ -4,8 +4,8 @@ use hashshare_interfaces::EpochPayout;
 
 use crate::{
     ledger::{AddressBook, Cost},
-    suite::{DepositOutcome, Holding, Holdings, Status},
-    units::{grouped, hashrate, shares},
+    suite::{DepositOutcome, Finalization, Holding, Holdings, MintTopUp, OpenRound, Round, Status},
+    units::{duration, grouped, hashrate, shares},
 };
 
 /// A step and what it cost on the WASM.
@@ -64,6 +64,73 @@ pub fn utc(timestamp: u64) -> String {
         seconds / 3_600,
         seconds % 3_600 / 60,
         seconds % 60
+    )
+}
+
+/// Where an epoch's round stands after a submission: finalized at once, or open and when
+/// `finalize` may close it.
+pub fn round(round: &Round) {
+    match round {
+        Round::Finalized(f) => println!(
+            "    {}",
+            finalized(f, "every listed reporter has submitted")
+        ),
+        Round::Open(r) => println!("    {}", open_round(r)),
+    }
+}
+
+/// A report just finalized, `how`, and when it becomes effective.
+pub fn finalized(f: &Finalization, how: &str) -> String {
+    format!(
+        "epoch {} finalized ({how}): {}, reward {}, the lower median of {} submissions; effective {}, after the {} dispute window",
+        f.epoch,
+        hashrate(f.hashrate),
+        f.reward,
+        f.submissions,
+        utc(f.effective_at),
+        duration(f.window)
+    )
+}
+
+/// An open round: who is in, who is missing, and when `finalize` may close it.
+pub fn open_round(r: &OpenRound) -> String {
+    let listed = r.submitted.len() + r.missing.len();
+    let at_once = match r.missing.len() {
+        0 => String::new(),
+        1 => format!("it finalizes at once when {} submits, or ", r.missing[0]),
+        _ => format!(
+            "it finalizes at once when {} submit, or ",
+            r.missing.join(", ")
+        ),
+    };
+    let short = r.submitted.len() < r.quorum as usize;
+    format!(
+        "epoch {e} not finalized: {} of {listed} reporters have submitted ({}), quorum {}; {at_once}`report finalize --epoch {e}` closes it from {} ({} after the round's first submission){}",
+        r.submitted.len(),
+        r.submitted.join(", "),
+        r.quorum,
+        utc(r.finalize_from),
+        duration(r.window),
+        if short {
+            format!(", once {} have submitted", r.quorum)
+        } else {
+            String::new()
+        },
+        e = r.epoch,
+    )
+}
+
+/// What a mint paid for the running streams, taken from `source` on its allowance to
+/// `distributor`.
+pub fn mint_topup(topup: &MintTopUp, source: &str, distributor: &str) -> String {
+    if topup.taken == 0 {
+        return "top-up 0 (no stream was running)".into();
+    }
+    format!(
+        "top-up {} taken from {source} on its allowance to {distributor}: {} into the running streams + fee {} (accrues in the distributor)",
+        topup.taken,
+        topup.streamed(),
+        topup.fee
     )
 }
 

@@ -145,6 +145,73 @@ impl DepositOutcome {
     }
 }
 
+/// The oracle's codes for a `finalize` that comes too early or with too few submissions.
+const QUORUM_NOT_REACHED: u32 = pool_oracle::OracleError::QuorumNotReached as u32;
+const SUBMISSIONS_OPEN: u32 = pool_oracle::OracleError::SubmissionsOpen as u32;
+
+/// The distributor's event for a mint's top-up: `TopUpCollected`, which `#[contractevent]`
+/// names in snake case (the contract's docs call it `topup_collected`).
+const TOPUP_COLLECTED: &str = "top_up_collected";
+
+/// Where an epoch's round of submissions stands after a submission.
+#[derive(Clone, Debug)]
+pub enum Round {
+    /// The submission completed the round (every listed reporter in): finalized at once.
+    Finalized(Finalization),
+    /// Still open: it completes with the missing reporters, or `finalize` closes it.
+    Open(OpenRound),
+}
+
+/// A report just finalized (by the last listed reporter's submission or by `finalize`),
+/// inside its dispute window.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finalization {
+    pub epoch: u64,
+    /// The lower medians over the submissions.
+    pub hashrate: i128,
+    pub reward: i128,
+    pub submissions: u32,
+    /// When it becomes effective: the dispute window after finalization.
+    pub effective_at: u64,
+    /// The dispute window, seconds.
+    pub window: u64,
+}
+
+/// An epoch's open round of submissions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenRound {
+    pub epoch: u64,
+    /// When its first submission came.
+    pub first_at: u64,
+    /// The listed reporters who have submitted, and who have not (by name).
+    pub submitted: Vec<String>,
+    pub missing: Vec<String>,
+    pub quorum: u32,
+    /// The dispute window: how long the round stays open before `finalize` may close it.
+    pub window: u64,
+    /// The first moment `finalize` may close it: `first_at + window`.
+    pub finalize_from: u64,
+}
+
+/// The oracle's stored open round: the first submission's time and `(reporter, hashrate,
+/// reward)` of each submission.
+type StoredRound = (u64, SorobanVec<(Address, i128, i128)>);
+
+/// What a mint paid for the running streams: `taken` from the operator on its allowance,
+/// of which `fee` accrues in the distributor and `taken - fee` streams.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MintTopUp {
+    pub taken: i128,
+    pub fee: i128,
+}
+
+impl MintTopUp {
+    /// What joined the running streams.
+    pub fn streamed(&self) -> i128 {
+        self.taken - self.fee
+    }
+}
+
 /// A ledger with its named accounts and, once deployed, the suite.
 pub struct Session {
     pub chain: Chain,
@@ -410,40 +477,137 @@ impl Session {
     }
 
     /// The reporter `source` attests `epoch` (default: the last ended epoch) of the offering's
-    /// pool. Returns the epoch.
+    /// pool. Returns where the epoch's round stands: finalized by this submission (it was the
+    /// last listed reporter's), or still open.
     pub fn submit(
         &mut self,
         source: &str,
         epoch: Option<u64>,
         hashrate: i128,
         reward: i128,
-    ) -> Result<(u64, Cost), CliError> {
+    ) -> Result<(Round, Cost), CliError> {
         let reporter = self.book.strkey(source)?;
         let epoch = match epoch {
             Some(epoch) => epoch,
             None => self.status()?.current_epoch.saturating_sub(1),
         };
-        let ((), cost) = self.call("submit", &[source], |env, c| {
+        // Read apart, so that the submission's host touches only what it does.
+        let config = self.pool_config()?;
+        let (finalized, cost) = self.call("submit", &[source], |env, c| {
             let reporter = ledger::address(env, &reporter).map_err(host)?;
             settle(
                 c.oracle
                     .try_submit(&reporter, &c.pool, &epoch, &hashrate, &reward),
-            )
+            )?;
+            Ok(finalization(env, &c.oracle.address, &config, epoch))
         })?;
-        Ok((epoch, cost))
+        let round = match finalized {
+            Some(finalized) => Round::Finalized(finalized),
+            None => Round::Open(self.open_round(epoch)?.ok_or_else(|| CliError::Call {
+                step: "reading the open round".into(),
+                error: CallError::Host(format!(
+                    "epoch {epoch} is neither finalized nor has an open round"
+                )),
+            })?),
+        };
+        Ok((round, cost))
+    }
+
+    /// Finalizes `epoch` from the submissions in (anyone may; `source` sends the call): once
+    /// its round has been open for the dispute window and at least `quorum` listed reporters
+    /// have submitted. A refusal says when it will be possible, or who is missing.
+    pub fn finalize(&mut self, source: &str, epoch: u64) -> Result<(Finalization, Cost), CliError> {
+        let config = self.pool_config()?;
+        let step = format!("finalize epoch {epoch}");
+        let result = self.call(&step, &[source], |env, c| {
+            settle(c.oracle.try_finalize(&c.pool, &epoch))?;
+            finalization(env, &c.oracle.address, &config, epoch)
+                .ok_or_else(|| CallError::Host("finalize published no `finalized` event".into()))
+        });
+        match result {
+            Err(CliError::Call {
+                step,
+                error: CallError::Contract(code @ (SUBMISSIONS_OPEN | QUORUM_NOT_REACHED)),
+            }) => Err(CliError::Explained {
+                step,
+                error: CallError::Contract(code),
+                detail: refusal(code, epoch, self.open_round(epoch)?.as_ref()),
+            }),
+            other => other,
+        }
+    }
+
+    /// The offering's pool configuration.
+    fn pool_config(&self) -> Result<PoolConfig, CliError> {
+        self.read("the pool", |_, c| settle(c.oracle.try_pool(&c.pool)))
+    }
+
+    /// The open round of submissions of `epoch`, if it has one: read from the oracle's storage
+    /// (its `Submissions(pool, epoch)` entry: the first submission's time and the submissions),
+    /// which no view of the oracle returns.
+    pub fn open_round(&self, epoch: u64) -> Result<Option<OpenRound>, CliError> {
+        let stored = self.read("the open round", |env, c| {
+            let config = settle(c.oracle.try_pool(&c.pool))?;
+            let key: Val = (Symbol::new(env, "Submissions"), c.pool.clone(), epoch).into_val(env);
+            let stored: Option<StoredRound> =
+                env.as_contract(&c.oracle.address, || env.storage().persistent().get(&key));
+            Ok(stored.map(|(first_at, submissions)| {
+                let submitters: Vec<String> = submissions
+                    .iter()
+                    .map(|(reporter, _, _)| ledger::strkey(&reporter))
+                    .collect();
+                let (mut submitted, mut missing) = (Vec::new(), Vec::new());
+                for reporter in config.reporters.iter() {
+                    let key = ledger::strkey(&reporter);
+                    if submitters.contains(&key) {
+                        submitted.push(key);
+                    } else {
+                        missing.push(key);
+                    }
+                }
+                (
+                    first_at,
+                    submitted,
+                    missing,
+                    config.quorum,
+                    config.dispute_seconds,
+                )
+            }))
+        })?;
+        Ok(
+            stored.map(|(first_at, submitted, missing, quorum, window)| OpenRound {
+                epoch,
+                first_at,
+                submitted: submitted.iter().map(|k| self.book.name_of(k)).collect(),
+                missing: missing.iter().map(|k| self.book.name_of(k)).collect(),
+                quorum,
+                window,
+                finalize_from: first_at.saturating_add(window),
+            }),
+        )
     }
 
     /// Mints `amount` shares to `to`. Signed by `source` (the operator). Returns the cost and
-    /// the top-up the mint paid into running streams (the change of the distributor's
-    /// `totals().topups`).
-    pub fn mint(&mut self, source: &str, to: &str, amount: i128) -> Result<(Cost, i128), CliError> {
+    /// the top-up the mint paid for the running streams (the distributor's `top_up_collected`
+    /// event: what it took, grossed up by the fee, and that fee).
+    pub fn mint(
+        &mut self,
+        source: &str,
+        to: &str,
+        amount: i128,
+    ) -> Result<(Cost, MintTopUp), CliError> {
         let to = self.book.strkey(to)?;
-        let before = self.totals()?.topups;
-        let ((), cost) = self.call("mint", &[source], |env, c| {
+        let (topup, cost) = self.call("mint", &[source], |env, c| {
             let to = ledger::address(env, &to).map_err(host)?;
-            settle(c.token.try_mint(&to, &amount))
+            settle(c.token.try_mint(&to, &amount))?;
+            let fields = event_fields(env, &c.distributor.address, TOPUP_COLLECTED);
+            let field = |name| fields.as_deref().and_then(|f| int_field(f, name));
+            Ok(MintTopUp {
+                taken: field("amount").unwrap_or(0),
+                fee: field("fee").unwrap_or(0),
+            })
         })?;
-        Ok((cost, self.totals()?.topups - before))
+        Ok((cost, topup))
     }
 
     /// Lets the distributor take `source`'s mint top-ups: an allowance of the reward asset as
@@ -451,11 +615,6 @@ impl Session {
     pub fn approve_topups(&mut self, source: &str) -> Result<(u32, Cost), CliError> {
         let from = self.book.strkey(source)?;
         self.call("approve", &[source], |env, c| approve_topups(env, c, &from))
-    }
-
-    /// The distributor's books.
-    pub fn totals(&self) -> Result<Books, CliError> {
-        self.read("the totals", |_, c| settle(c.distributor.try_totals()))
     }
 
     /// Runs read-only `query` with the suite's clients; a failure reads "reading `what`".
@@ -722,23 +881,109 @@ fn approve_topups(env: &Env, c: &Clients, from: &str) -> Result<u32, CallError> 
     Ok(live_until)
 }
 
+/// Why `finalize` of `epoch` was refused with `code`, from its open round: when it becomes
+/// possible (`SubmissionsOpen`), or who has submitted (`QuorumNotReached`).
+fn refusal(code: u32, epoch: u64, round: Option<&OpenRound>) -> String {
+    let Some(round) = round else {
+        return format!("no listed reporter has submitted for epoch {epoch}");
+    };
+    if code == QUORUM_NOT_REACHED {
+        return format!(
+            "{} of {} listed reporters have submitted ({}), the quorum is {}",
+            round.submitted.len(),
+            round.submitted.len() + round.missing.len(),
+            round.submitted.join(", "),
+            round.quorum
+        );
+    }
+    let at_once = match round.missing.as_slice() {
+        [] => String::new(),
+        [one] => format!(", or the epoch finalizes at once when {one} submits"),
+        many => format!(
+            ", or the epoch finalizes at once when {} submit",
+            many.join(", ")
+        ),
+    };
+    format!(
+        "finalize is possible from {} ({} after the round's first submission){at_once}",
+        crate::output::utc(round.finalize_from),
+        crate::units::duration(round.window),
+    )
+}
+
 /// The end of the stream a deposit joined: the share token's `reward_notified` event.
 fn stream_end(env: &Env, token: &Address) -> Option<u64> {
+    use soroban_sdk::xdr::ScVal;
+    event_fields(env, token, "reward_notified")?
+        .iter()
+        .find_map(|(key, value)| match value {
+            ScVal::U64(end) if key == "end" => Some(*end),
+            _ => None,
+        })
+}
+
+/// The data fields of the first event named `name` that `contract` published in the last call.
+fn event_fields(
+    env: &Env,
+    contract: &Address,
+    name: &str,
+) -> Option<Vec<(String, soroban_sdk::xdr::ScVal)>> {
     use soroban_sdk::{
         testutils::Events,
         xdr::{ContractEventBody, ScVal},
     };
-    let events = env.events().all().filter_by_contract(token);
+    let events = env.events().all().filter_by_contract(contract);
     events.events().iter().find_map(|event| {
         let ContractEventBody::V0(body) = &event.body;
-        let named = matches!(body.topics.first(), Some(ScVal::Symbol(s)) if s.0.as_slice() == b"reward_notified");
+        let named = matches!(body.topics.first(), Some(ScVal::Symbol(s)) if s.0.as_slice() == name.as_bytes());
         let (true, ScVal::Map(Some(map))) = (named, &body.data) else {
             return None;
         };
-        map.iter().find_map(|entry| match (&entry.key, &entry.val) {
-            (ScVal::Symbol(key), ScVal::U64(end)) if key.0.as_slice() == b"end" => Some(*end),
-            _ => None,
-        })
+        Some(
+            map.iter()
+                .filter_map(|entry| match &entry.key {
+                    ScVal::Symbol(key) => Some((
+                        String::from_utf8_lossy(key.0.as_slice()).into_owned(),
+                        entry.val.clone(),
+                    )),
+                    _ => None,
+                })
+                .collect(),
+        )
+    })
+}
+
+/// An integer field of an event (`i128`, `u32` or `u64`).
+fn int_field(fields: &[(String, soroban_sdk::xdr::ScVal)], name: &str) -> Option<i128> {
+    use soroban_sdk::xdr::ScVal;
+    fields.iter().find_map(|(key, value)| match value {
+        _ if key != name => None,
+        ScVal::I128(parts) => Some((i128::from(parts.hi) << 64) | i128::from(parts.lo)),
+        ScVal::U32(n) => Some(i128::from(*n)),
+        ScVal::U64(n) => Some(i128::from(*n)),
+        _ => None,
+    })
+}
+
+/// The oracle's `finalized` event of `epoch` in the last call, if it published one: the report
+/// and when it becomes effective (the dispute window after now).
+fn finalization(
+    env: &Env,
+    oracle: &Address,
+    config: &PoolConfig,
+    epoch: u64,
+) -> Option<Finalization> {
+    let fields = event_fields(env, oracle, "finalized")?;
+    Some(Finalization {
+        epoch,
+        hashrate: int_field(&fields, "hashrate")?,
+        reward: int_field(&fields, "reward")?,
+        submissions: u32::try_from(int_field(&fields, "submissions")?).ok()?,
+        effective_at: env
+            .ledger()
+            .timestamp()
+            .saturating_add(config.dispute_seconds),
+        window: config.dispute_seconds,
     })
 }
 

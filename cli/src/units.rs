@@ -104,6 +104,17 @@ pub fn parse_duration(text: &str) -> Result<u64, CliError> {
     number.checked_mul(scale).ok_or_else(bad)
 }
 
+/// A duration in the largest unit that divides it (`1 h`, `2 d`, `90 m`, `50 s`).
+pub fn duration(seconds: u64) -> String {
+    match seconds {
+        0 => "0 s".to_string(),
+        s if s % 86_400 == 0 => format!("{} d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{} h", s / 3_600),
+        s if s % 60 == 0 => format!("{} m", s / 60),
+        s => format!("{s} s"),
+    }
+}
+
 /// Base units of the share token as whole shares (`12.5`, `0.0000001`, `3`).
 pub fn shares(base_units: i128) -> String {
     let sign = if base_units < 0 { "-" } else { "" };
@@ -195,5 +206,9 @@ mod tests {
         assert_eq!(hashrate(1_000_000_000_001), "~1 TH/s");
         assert_eq!(hashrate(999), "999 H/s");
         assert_eq!(grouped(1_434_861), "1,434,861");
+        assert_eq!(duration(3_600), "1 h");
+        assert_eq!(duration(172_800), "2 d");
+        assert_eq!(duration(5_400), "90 m");
+        assert_eq!(duration(50), "50 s");
     }
 }

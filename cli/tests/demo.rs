@@ -1,6 +1,7 @@
-//! `hashshare demo` runs the whole lifecycle on the compiled WASM under the payout rules (3 of
-//! 5 reporters, capacity sustained over 7 epochs, mint top-ups, accruing fees) and ends with
-//! the books closing.
+//! `hashshare demo` runs the whole lifecycle on the compiled WASM under the payout rules (5
+//! reporters with quorum 3: a complete round finalizes at once, an incomplete one by
+//! `finalize` after its window; capacity sustained over 7 epochs, mint top-ups grossed up by
+//! the fee, accruing fees) and ends with the books closing.
 mod common;
 
 use common::{run, TempDir};
@@ -30,21 +31,52 @@ fn demo_runs_and_the_books_balance() {
         ),
         "{out}"
     );
+    // Every reporter's submission finalizes an epoch at once; four of five do not.
     assert!(
-        out.contains("epoch 6 attested by reporter1..3 (100 TH/s, reward 100000); effective 1 h later: capacity 100 TH/s sustained over 7 epochs"),
+        out.contains("epoch 0 not finalized: 4 of 5 reporters have submitted (reporter1, reporter2, reporter3, reporter4), quorum 3; it finalizes at once when reporter5 submits, or `report finalize --epoch 0` closes it from 2026-01-02 01:00:00 UTC (1 h after the round's first submission)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("epoch 0 finalized (every listed reporter has submitted): 100 TH/s, reward 100000, the lower median of 5 submissions; effective 2026-01-02 01:00:00 UTC, after the 1 h dispute window"),
+        "{out}"
+    );
+    assert!(
+        out.contains("epoch 6 attested by reporter1..5 (100 TH/s, reward 100000); effective 1 h later: capacity 100 TH/s sustained over 7 epochs"),
         "{out}"
     );
     // Minting beyond the sustained hashrate is refused by name.
     assert!(out.contains("refused, CapacityExceeded (209)"), "{out}");
-    // The first mints run beside no stream; the mid-stream one pays a top-up.
+    // Three of five: `finalize` is refused inside the round's window, then closes it.
+    assert!(
+        out.contains("==> eve tries to finalize epoch 7 at once: refused, SubmissionsOpen (116): "),
+        "{out}"
+    );
+    assert!(
+        out.contains("finalize is possible from 2026-01-09 01:00:00 UTC (1 h after the round's first submission), or the epoch finalizes at once when reporter2, reporter3 submit"),
+        "{out}"
+    );
+    assert!(out.contains("==> finalize epoch 7 (sent by eve)"), "{out}");
+    assert!(
+        out.contains("epoch 7 finalized (its round's window has passed with a quorum in): 100 TH/s, reward 100000, the lower median of 3 submissions; effective 2026-01-09 02:00:00 UTC"),
+        "{out}"
+    );
+    // Two colluders submitting first do not decide the median.
+    assert!(
+        out.contains("epoch 8 not finalized: 3 of 5 reporters have submitted (reporter1, reporter4, reporter5), quorum 3"),
+        "{out}"
+    );
+    assert!(
+        out.contains("epoch 8 finalized (every listed reporter has submitted): 100 TH/s, reward 100000, the lower median of 5 submissions"),
+        "{out}"
+    );
+    // The first mints run beside no stream; the mid-stream one pays a top-up, grossed up by
+    // the 5% fee: 3931 stream, ceil(3931 / 0.95) = 4138 are taken.
     assert!(out.contains("top-up 0 (no stream was running)"), "{out}");
-    let topup = out
-        .lines()
-        .find(|l| {
-            l.trim_start().starts_with("top-up ") && l.contains("paid into the running streams")
-        })
-        .unwrap_or_else(|| panic!("no mint top-up: {out}"));
-    assert!(numbers(topup)[0] > 0, "{topup}");
+    assert!(
+        out.contains("top-up 4138 taken from operator on its allowance to payout_distributor: 3931 into the running streams + fee 207 (accrues in the distributor)"),
+        "{out}"
+    );
+    assert!(out.contains("operator: reward 950000 -> 945862"), "{out}");
     assert!(out.contains("room left: 0 shares (sold out"), "{out}");
     // Epochs are recorded in order before the first deposit.
     assert!(

@@ -47,10 +47,19 @@ fn snapshot(cwd: &Path) -> Vec<u8> {
     std::fs::read(cwd.join("net/snapshot.json")).expect("snapshot")
 }
 
-/// Three of the five reporters attest the last ended epoch (or `epoch`) at 100 TH/s.
-fn attest(cwd: &Path, epoch: Option<&str>, reward: &str) -> String {
+const REPORTERS: [&str; 5] = [
+    "reporter1",
+    "reporter2",
+    "reporter3",
+    "reporter4",
+    "reporter5",
+];
+
+/// `reporters` attest the last ended epoch (or `epoch`) at 100 TH/s; returns the last one's
+/// output.
+fn submit_all(cwd: &Path, reporters: &[&str], epoch: Option<&str>, reward: &str) -> String {
     let mut last = String::new();
-    for reporter in ["reporter1", "reporter2", "reporter3"] {
+    for reporter in reporters {
         let mut args = vec![
             "report",
             "submit",
@@ -67,6 +76,17 @@ fn attest(cwd: &Path, epoch: Option<&str>, reward: &str) -> String {
         last = at(cwd, &args).ok();
     }
     last
+}
+
+/// Every reporter attests the last ended epoch (or `epoch`) at 100 TH/s: the last submission
+/// finalizes it at once.
+fn attest(cwd: &Path, epoch: Option<&str>, reward: &str) -> String {
+    let out = submit_all(cwd, &REPORTERS, epoch, reward);
+    assert!(
+        out.contains("finalized (every listed reporter has submitted): 100 TH/s"),
+        "{out}"
+    );
+    out
 }
 
 /// A network with the suite deployed (sustained capacity over `capacity_epochs` epochs),
@@ -341,6 +361,113 @@ fn full_lifecycle_across_invocations() {
 }
 
 #[test]
+fn an_incomplete_round_is_finalized_by_anyone_after_its_window() {
+    let dir = TempDir::new("finalize");
+    let cwd = dir.path();
+    deployed(cwd, 1, "1000000");
+    // 2026-01-03 00:00: epoch 1 has ended. One reporter opens its round.
+    at(cwd, &["advance-time", "23h"]).ok();
+    let out = submit_all(cwd, &["reporter1"], None, "50000");
+    assert!(
+        out.contains("epoch 1 not finalized: 1 of 5 reporters have submitted (reporter1), quorum 3; it finalizes at once when reporter2, reporter3, reporter4, reporter5 submit, or `report finalize --epoch 1` closes it from 2026-01-03 01:00:00 UTC (1 h after the round's first submission), once 3 have submitted"),
+        "{out}"
+    );
+
+    // Too early: the round's window counts from its first submission.
+    let before = snapshot(cwd);
+    let line = at(cwd, &["report", "finalize", "--epoch", "1"]).fails(1);
+    assert!(
+        line.starts_with("error: finalize epoch 1 failed: SubmissionsOpen (116): "),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("; finalize is possible from 2026-01-03 01:00:00 UTC (1 h after the round's first submission), or the epoch finalizes at once when reporter2, reporter3, reporter4, reporter5 submit"),
+        "{line}"
+    );
+    assert!(
+        snapshot(cwd) == before,
+        "a refused finalize changed the snapshot"
+    );
+
+    // A later submission does not move the window.
+    at(cwd, &["advance-time", "30m"]).ok();
+    let out = submit_all(cwd, &["reporter2"], Some("1"), "50000");
+    assert!(
+        out.contains("2 of 5 reporters have submitted (reporter1, reporter2), quorum 3; it finalizes at once when reporter3, reporter4, reporter5 submit, or `report finalize --epoch 1` closes it from 2026-01-03 01:00:00 UTC"),
+        "{out}"
+    );
+    // The window has passed, but fewer than the quorum are in.
+    at(cwd, &["advance-time", "30m"]).ok();
+    let line = at(cwd, &["report", "finalize", "--epoch", "1"]).fails(1);
+    assert!(
+        line.starts_with("error: finalize epoch 1 failed: QuorumNotReached (114): "),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(
+            "; 2 of 5 listed reporters have submitted (reporter1, reporter2), the quorum is 3"
+        ),
+        "{line}"
+    );
+
+    // A third: anyone may finalize now; the report is effective a dispute window later.
+    let out = submit_all(cwd, &["reporter3"], Some("1"), "60000");
+    assert!(out.contains("epoch 1 not finalized: 3 of 5"), "{out}");
+    let out = at(
+        cwd,
+        &["report", "finalize", "--epoch", "1", "--source", "eve"],
+    )
+    .ok();
+    assert!(out.contains("==> finalize epoch 1 (sent by eve)"), "{out}");
+    assert!(out.contains("CPU instructions"), "{out}");
+    assert!(
+        out.contains("epoch 1 finalized (its round's window has passed with a quorum in): 100 TH/s, reward 50000, the lower median of 3 submissions; effective 2026-01-03 02:00:00 UTC, after the 1 h dispute window"),
+        "{out}"
+    );
+    let line = at(cwd, &["report", "finalize", "--epoch", "1"]).fails(1);
+    assert_eq!(line, "error: finalize epoch 1 failed: EpochFinalized (107)");
+    let line = at(
+        cwd,
+        &[
+            "report",
+            "submit",
+            "--source",
+            "reporter4",
+            "--epoch",
+            "1",
+            "--hashrate",
+            "100TH",
+            "--reward",
+            "50000",
+        ],
+    )
+    .fails(1);
+    assert_eq!(line, "error: submit failed: EpochFinalized (107)");
+    let out = at(cwd, &["advance-time", "1h"]).ok();
+    assert!(
+        out.contains("capacity 100 TH/s sustained over 1 epochs"),
+        "{out}"
+    );
+    let status = at(cwd, &["status"]).ok();
+    assert!(
+        status.contains("latest report epoch 1: 100 TH/s, reward 50000 (3 submissions)"),
+        "{status}"
+    );
+
+    // An epoch not ended, and one nobody has attested.
+    let line = at(cwd, &["report", "finalize", "--epoch", "2"]).fails(1);
+    assert_eq!(line, "error: finalize epoch 2 failed: EpochNotEnded (104)");
+    at(cwd, &["advance-time", "22h"]).ok();
+    let line = at(cwd, &["report", "finalize", "--epoch", "2"]).fails(1);
+    assert!(
+        line.ends_with("; no listed reporter has submitted for epoch 2"),
+        "{line}"
+    );
+    let line = at(cwd, &["report", "finalize", "--epoch", "soon"]).fails(2);
+    assert!(line.starts_with("error: invalid epoch `soon`"), "{line}");
+}
+
+#[test]
 fn fees_accrue_and_only_the_fee_recipient_withdraws_them() {
     let dir = TempDir::new("fees");
     let cwd = dir.path();
@@ -500,16 +627,16 @@ fn a_mint_mid_stream_pays_its_top_up_on_the_operators_allowance() {
         ],
     )
     .ok();
-    let topup = numbers(line_with(&out, "paid into the running streams"))[0];
     // 9500 streams over 47 h and 35 h of it remain: 25 new shares beside 50 owe
-    // ceil(9500 * 35/47 * 25/50) = ceil(3537.23).
-    assert_eq!(topup, 3_538, "{out}");
-    assert!(
-        out.contains(&format!(
-            "top-up {topup} paid into the running streams (taken from operator on its allowance to payout_distributor)"
-        )),
+    // ceil(9500 * 35/47 * 25/50) = ceil(3537.23) = 3538 to the streams, grossed up by the 5%
+    // fee: ceil(3538 / 0.95) = 3725 taken, of which 187 fee.
+    let line = line_with(&out, "into the running streams");
+    assert_eq!(
+        line.trim(),
+        "top-up 3725 taken from operator on its allowance to payout_distributor: 3538 into the running streams + fee 187 (accrues in the distributor)",
         "{out}"
     );
+    let topup = numbers(line)[0];
     assert!(
         out.contains(&format!("operator: reward 100000 -> {}", 100_000 - topup)),
         "{out}"
@@ -528,8 +655,9 @@ fn a_mint_mid_stream_pays_its_top_up_on_the_operators_allowance() {
     let status = at(cwd, &["status"]).ok();
     assert!(
         status.contains(&format!(
-            "books         deposited {} (top-ups {topup}), fees 500",
-            10_000 + topup
+            "books         deposited {} (top-ups {topup}), fees {}",
+            10_000 + topup,
+            500 + 187
         )),
         "{status}"
     );
@@ -685,10 +813,53 @@ fn bad_input_is_one_line_and_exit_code_2() {
     );
     let line = register(&["--max-age-epochs", "1"]);
     assert!(
-        line.contains("dispute window + epoch <= max-age-epochs * epoch (3600 + 86400 > 86400 s)"),
+        line.starts_with("error: invalid max-age-epochs `1`: the oracle needs 2 × dispute window + epoch <= max-age-epochs × epoch (2 × 3600 + 86400 > 1 × 86400 s)"),
         "{line}"
     );
+    // The oracle's freshness rule in seconds: 100 s epochs, 2 epochs of age, allow a window of
+    // 50 s (2 × 50 + 100 = 200), not 51.
+    let line = register(&["--epoch", "100", "--dispute-window", "51"]);
+    assert!(line.contains("(2 × 51 + 100 > 2 × 100 s)"), "{line}");
+    let line = register(&[
+        "--epoch",
+        "1d",
+        "--dispute-window",
+        "16d",
+        "--max-age-epochs",
+        "40",
+    ]);
+    assert!(
+        line.starts_with(
+            "error: invalid duration `16d`: a dispute window lasts less than 16 epochs"
+        ),
+        "{line}"
+    );
+    let line = register(&[
+        "--reporters",
+        "reporter1,reporter2,reporter1",
+        "--quorum",
+        "3",
+    ]);
+    assert!(line.contains("reporter1 is listed twice"), "{line}");
     assert!(snapshot(cwd) == before, "bad input changed the snapshot");
+    // The largest window the rule allows for 100 s epochs is accepted.
+    let out = at(
+        cwd,
+        &[
+            "pool",
+            "register",
+            "--source",
+            "admin",
+            "--pool",
+            "p3",
+            "--epoch",
+            "100",
+            "--dispute-window",
+            "50",
+        ],
+    )
+    .ok();
+    assert!(out.contains("register_pool p3:"), "{out}");
 
     // A corrupted snapshot is reported, not unwrapped.
     std::fs::write(cwd.join("net/snapshot.json"), b"{\"protocol_version\": ").expect("write");

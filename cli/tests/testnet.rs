@@ -18,8 +18,9 @@ use sha2::{Digest, Sha256};
 /// file; `contract deploy` prints a contract id derived from the WASM hash and remembers it;
 /// `contract fetch` writes the remembered WASM, or other bytes when FAKE_FETCH=tampered;
 /// `ledger latest` answers ledger 1000000. `contract invoke -- <function>` prints the first
-/// line of `answers/<function>` (dropping it while more lines follow), or nothing; if
-/// `answers/<function>.fail` exists, it prints that on stderr and fails.
+/// line of `answers/<function>` (dropping it while more lines follow), or nothing, and logs
+/// `answers/<function>.log` on stderr if it exists (as stellar-cli logs a sent transaction's
+/// events); if `answers/<function>.fail` exists, it prints that on stderr and fails.
 const FAKE_STELLAR: &str = r#"#!/usr/bin/env bash
 set -euo pipefail
 printf '%s\n' "$*" >> "$FAKE_STELLAR_LOG"
@@ -47,6 +48,7 @@ case "$1 $2" in
     for a in "$@"; do if [ -n "$after" ]; then fn="$a"; break; fi; [ "$a" = "--" ] && after=1; done
     answers="$(dirname "$FAKE_STELLAR_LOG")/answers"
     if [ -f "$answers/$fn.fail" ]; then cat "$answers/$fn.fail" >&2; exit 1; fi
+    if [ -f "$answers/$fn.log" ]; then cat "$answers/$fn.log" >&2; fi
     if [ -f "$answers/$fn" ]; then
       head -n 1 "$answers/$fn"
       if [ "$(wc -l < "$answers/$fn")" -gt 1 ]; then
@@ -139,6 +141,20 @@ impl Fake {
         let dir = self.dir.path().join("answers");
         std::fs::create_dir_all(&dir).expect("answers dir");
         std::fs::write(dir.join(function), format!("{}\n", lines.join("\n"))).expect("answer");
+    }
+
+    /// `contract invoke -- <function>` logs `stderr` (its events) and succeeds; `None`: logs
+    /// nothing.
+    fn log_events(&self, function: &str, stderr: Option<&str>) {
+        let dir = self.dir.path().join("answers");
+        std::fs::create_dir_all(&dir).expect("answers dir");
+        let path = dir.join(format!("{function}.log"));
+        match stderr {
+            Some(text) => std::fs::write(path, text).expect("log"),
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+        }
     }
 
     /// `contract invoke -- <function>` fails with `stderr`.
@@ -428,13 +444,14 @@ fn operations_become_contract_invocations() {
         ]
     );
 
-    // A mint mid-stream: the top-up is the change of the distributor's totals().topups.
+    // A mint mid-stream: the top-up taken is the change of the distributor's
+    // totals().topups, its fee the change of totals().fees (3931 stream, grossed up by 5%).
     fake.clear_log();
     fake.answer(
         "totals",
         &[
             r#"{"deposited":"50000","fees":"2500","fees_withdrawn":"0","topups":"0"}"#,
-            r#"{"deposited":"53931","fees":"2500","fees_withdrawn":"0","topups":"3931"}"#,
+            r#"{"deposited":"54138","fees":"2707","fees_withdrawn":"0","topups":"4138"}"#,
         ],
     );
     fake.answer("capacity", &[r#""100000000000000""#]);
@@ -468,7 +485,7 @@ fn operations_become_contract_invocations() {
         ]
     );
     assert!(
-        out.contains("top-up 3931 paid into the running streams (taken from operator on its allowance to the distributor)"),
+        out.contains("top-up 4138 taken from operator on its allowance to the distributor: 3931 into the running streams + fee 207 (accrues in the distributor)"),
         "{out}"
     );
     assert!(
@@ -500,6 +517,142 @@ fn operations_become_contract_invocations() {
     assert!(
         out.contains("room left: 0 shares (no attestation yet: no epoch has an effective report)"),
         "{out}"
+    );
+}
+
+/// The pool's config as stellar-cli prints it (5 reporters, quorum 3, 1 h dispute window).
+fn pool_json() -> String {
+    let reporters: Vec<String> = REPORTERS
+        .iter()
+        .map(|r| format!(r#""{}""#, address(r)))
+        .collect();
+    format!(
+        r#"{{"capacity_epochs":7,"dispute_seconds":3600,"epoch_seconds":86400,"genesis":{GENESIS},"max_age_epochs":2,"operator":"{}","quorum":3,"reporters":[{}]}}"#,
+        address("operator"),
+        reporters.join(",")
+    )
+}
+
+#[test]
+fn submissions_say_whether_the_epoch_finalized_and_finalize_closes_a_round() {
+    let fake = Fake::new();
+    deploy(&fake).ok();
+    let (oracle, _, _, _) = ids(&fake);
+    fake.answer("pool", &[&pool_json()]);
+    let submit = |reporter: &str| {
+        fake.hashshare(
+            &[
+                "report",
+                "submit",
+                "--source",
+                reporter,
+                "--epoch",
+                "7",
+                "--hashrate",
+                "100TH",
+                "--reward",
+                "100000",
+            ],
+            &[],
+        )
+    };
+
+    // Not the last reporter: stellar-cli logs only the `submitted` event.
+    fake.clear_log();
+    fake.log_events(
+        "submit",
+        Some("ℹ️  Signing transaction…\n📅 CORACLE - Event: [{\"symbol\":\"submitted\"},{\"symbol\":\"antpool_s19\"},{\"u64\":\"7\"}] = {\"map\":[]}\n"),
+    );
+    let out = submit("reporter1").ok();
+    assert_eq!(
+        fake.log(),
+        vec![
+            "keys address reporter1".to_string(),
+            invoke(
+                &oracle,
+                "reporter1",
+                &format!(
+                    "submit --reporter {} --pool antpool_s19 --epoch 7 --hashrate 100000000000000 --reward 100000",
+                    address("reporter1")
+                )
+            ),
+            invoke(&oracle, "reporter1", "pool --pool antpool_s19"),
+        ]
+    );
+    assert!(
+        out.contains("submitted epoch 7: not finalized (no `finalized` event)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("it finalizes at once when all 5 listed reporters have submitted; else `hashshare --network testnet report finalize --epoch 7` closes it once it has been open 1 h since its first submission, by "),
+        "{out}"
+    );
+    assert!(
+        out.contains(" at the latest, if at least 3 have submitted by then"),
+        "{out}"
+    );
+
+    // The last reporter's submission finalizes the epoch: the `finalized` event.
+    fake.log_events(
+        "submit",
+        Some("📅 CORACLE - Event: [{\"symbol\":\"submitted\"},{\"symbol\":\"antpool_s19\"},{\"u64\":\"7\"}] = {\"map\":[]}\n📅 CORACLE - Event: [{\"symbol\":\"finalized\"},{\"symbol\":\"antpool_s19\"},{\"u64\":\"7\"}] = {\"map\":[]}\n"),
+    );
+    let out = submit("reporter5").ok();
+    assert!(
+        out.contains("submitted epoch 7: finalized (every listed reporter has submitted); effective after the 1 h dispute window, at about "),
+        "{out}"
+    );
+
+    // Anyone may finalize a round that is not complete: `finalize --pool P --epoch N`.
+    fake.clear_log();
+    let out = fake
+        .hashshare(
+            &["report", "finalize", "--epoch", "8", "--source", "eve"],
+            &[],
+        )
+        .ok();
+    assert_eq!(
+        fake.log(),
+        vec![
+            invoke(&oracle, "eve", "finalize --pool antpool_s19 --epoch 8"),
+            invoke(&oracle, "eve", "pool --pool antpool_s19"),
+        ]
+    );
+    assert!(
+        out.contains("finalized epoch 8; effective after the 1 h dispute window, at about "),
+        "{out}"
+    );
+    // The operator sends it by default.
+    fake.clear_log();
+    fake.hashshare(&["report", "finalize", "--epoch", "8"], &[])
+        .ok();
+    assert_eq!(
+        fake.log()[0],
+        invoke(&oracle, "operator", "finalize --pool antpool_s19 --epoch 8")
+    );
+
+    // Too early, or too few: the oracle's error by name, with what it means.
+    fake.fail(
+        "finalize",
+        "❌ error: transaction simulation failed: HostError: Error(Contract, #116)\n",
+    );
+    let line = fake
+        .hashshare(&["report", "finalize", "--epoch", "9"], &[])
+        .fails(1);
+    assert_eq!(
+        line,
+        "error: finalize failed: SubmissionsOpen (116): the epoch's round of submissions stays open until every listed reporter has submitted, or for the dispute window after its first submission"
+    );
+    fake.fail(
+        "finalize",
+        "❌ error: transaction simulation failed: HostError: Error(Contract, #114)\n",
+    );
+    let line = fake
+        .hashshare(&["report", "finalize", "--epoch", "9"], &[])
+        .fails(1);
+    assert!(
+        line.starts_with("error: finalize failed: QuorumNotReached (114): fewer than the quorum"),
+        "{line}"
     );
 }
 

@@ -1,9 +1,12 @@
 //! `hashshare demo`: the whole lifecycle on a fresh in-memory network, each call run on the
 //! compiled WASM and measured, ending with the conservation check of the books.
 //!
-//! The story, on daily epochs (time is emulated): 5 reporters attest 7 epochs (3 of them, the
-//! quorum, each epoch) before the sustained capacity lets anything be minted; an oversale is
-//! refused; shares are minted at the start of an epoch; the operator pays that epoch's debt in
+//! The story, on daily epochs (time is emulated): 5 reporters attest 7 epochs (all five each
+//! epoch: the last submission finalizes it at once) before the sustained capacity lets anything
+//! be minted; an oversale is refused; only three reporters attest the next epoch, whose round
+//! `finalize` closes once it has been open for the dispute window (not before); shares are
+//! minted at the start of an epoch; two colluding reporters submit first for it and do not
+//! decide its median; the operator pays that epoch's debt in
 //! two deposits (the second offers more than is due and gets the rest back), minting more
 //! shares mid-stream in between (it pays their top-up into the running stream); a stranger's
 //! small deposit joins a stream without delaying any; an investor sells mid-stream; everyone
@@ -15,12 +18,12 @@ use crate::{
     ledger::{AddressBook, Chain},
     local::ACCOUNTS,
     output,
-    suite::{account_strkey, OfferingParams, PoolParams, Session},
-    units::{hashrate, shares},
+    suite::{account_strkey, OfferingParams, PoolParams, Round, Session},
+    units::shares,
     wasm::Artifacts,
 };
 
-use super::{deposit, mint, step, step_with};
+use super::{deposit, finalize, mint, step, step_with, submit};
 
 const DAY: u64 = 86_400;
 const HOUR: u64 = 3_600;
@@ -31,6 +34,13 @@ const REWARD: i128 = 100_000;
 const OPERATOR_FUNDS: i128 = 1_000_000;
 const EVE_FUNDS: i128 = 10_000;
 const CAPACITY_EPOCHS: u32 = 7;
+const REPORTERS: [&str; 5] = [
+    "reporter1",
+    "reporter2",
+    "reporter3",
+    "reporter4",
+    "reporter5",
+];
 
 pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
     let artifacts = Artifacts::load(wasm_dir)?;
@@ -53,7 +63,7 @@ pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
         pool: "antpool_s19".into(),
         schedule: PoolParams {
             operator: "operator".into(),
-            reporters: (1..=5).map(|i| format!("reporter{i}")).collect(),
+            reporters: REPORTERS.map(String::from).to_vec(),
             quorum: 3,
             epoch_seconds: DAY,
             genesis: None,
@@ -93,26 +103,29 @@ pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
 
     println!();
     println!(
-        "-- epochs 0..6: the pool delivers 100 TH/s; 3 of the 5 reporters attest each epoch. \
-Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
+        "-- epochs 0..6: the pool delivers 100 TH/s; all 5 reporters attest each epoch, and the last \
+submission finalizes it at once. Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
     );
+    let everyone = REPORTERS.map(|reporter| (reporter, 100 * TH, REWARD));
     for epoch in 0..u64::from(CAPACITY_EPOCHS) {
         at(&mut s, (epoch + 1) * DAY);
-        let quorum = [
-            ("reporter1", 100 * TH, REWARD),
-            ("reporter2", 100 * TH, REWARD),
-            ("reporter3", 100 * TH, REWARD),
-        ];
-        if epoch == 0 {
-            attest(&mut s, epoch, &quorum)?;
+        let round = if epoch == 0 {
+            attest(&mut s, epoch, &everyone)?
         } else {
-            for (reporter, hs, reward) in quorum {
-                s.submit(reporter, Some(epoch), hs, reward)?;
+            let mut last = None;
+            for (reporter, hs, reward) in everyone {
+                last = Some(s.submit(reporter, Some(epoch), hs, reward)?.0);
             }
+            last
+        };
+        if !matches!(round, Some(Round::Finalized(_))) {
+            return Err(CliError::Conservation(format!(
+                "epoch {epoch} did not finalize with every reporter's submission"
+            )));
         }
         s.chain.advance(HOUR);
         println!(
-            "==> epoch {epoch} attested by reporter1..3 (100 TH/s, reward {REWARD}); effective 1 h later: capacity {}",
+            "==> epoch {epoch} attested by reporter1..5 (100 TH/s, reward {REWARD}); effective 1 h later: capacity {}",
             s.capacity_view()?.capacity_line()
         );
     }
@@ -133,7 +146,12 @@ Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
     }
 
     println!();
-    println!("-- epoch 7 ends; three reporters attest it with differing values: the median counts");
+    println!(
+        "-- epoch 7 ends; only three reporters attest it, with differing values (reporter2 and reporter3"
+    );
+    println!(
+        "   are offline): a quorum, but not every reporter, so the round stays open for the 1 h window"
+    );
     at(&mut s, 8 * DAY);
     attest(
         &mut s,
@@ -144,22 +162,79 @@ Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
             ("reporter5", 98 * TH, 98_000),
         ],
     )?;
-    println!("-- at the start of epoch 8 the operator sells 90 of the 100 TH/s");
+    match s.finalize("eve", 7) {
+        Err(CliError::Explained {
+            error: error @ CallError::Contract(116),
+            detail,
+            ..
+        }) => println!("==> eve tries to finalize epoch 7 at once: refused, {error}; {detail}"),
+        Err(other) => return Err(other),
+        Ok(_) => {
+            return Err(CliError::Conservation(
+                "finalize closed a round before its window had passed".into(),
+            ))
+        }
+    }
+    println!(
+        "-- at the start of epoch 8 the operator sells 90 of the 100 TH/s (epochs 0..6 back it)"
+    );
     mint(&mut s, "operator", "alice", 60 * SHARE)?;
     mint(&mut s, "operator", "bob", 30 * SHARE)?;
 
     println!();
-    println!("-- epoch 8 ends (90 shares held all of it); it is attested at 100 TH/s");
+    println!(
+        "-- an hour after the round's first submission anyone may finalize epoch 7 with the three in:"
+    );
+    println!("   the median counts; the report is effective an hour later");
+    at(&mut s, 8 * DAY + HOUR);
+    finalize(&mut s, "eve", 7)?;
+
+    println!();
+    println!(
+        "-- epoch 8 ends (90 shares held all of it). Two colluding reporters submit first, under-reporting"
+    );
+    println!(
+        "   its reward; with the third submission a quorum is in, but the round waits for every reporter"
+    );
     at(&mut s, 9 * DAY);
-    attest(
+    let colluded = 10_000;
+    let round = attest(
+        &mut s,
+        8,
+        &[
+            ("reporter4", 100 * TH, colluded),
+            ("reporter5", 100 * TH, colluded),
+            ("reporter1", 100 * TH, REWARD),
+        ],
+    )?;
+    if !matches!(round, Some(Round::Open(_))) {
+        return Err(CliError::Conservation(
+            "a quorum of submissions finalized an epoch before every reporter was in".into(),
+        ));
+    }
+    println!(
+        "==> the lower median of these three would be {colluded}, the colluders' value: the old rule finalized here"
+    );
+    let round = attest(
         &mut s,
         8,
         &[
             ("reporter2", 100 * TH, REWARD),
             ("reporter3", 100 * TH, REWARD),
-            ("reporter4", 100 * TH, REWARD),
         ],
     )?;
+    match round {
+        Some(Round::Finalized(f)) if f.reward == REWARD => println!(
+            "==> the median of all five is {REWARD}: two colluders cannot decide it (had reporter2 and reporter3 \
+stayed silent for the whole hour, `finalize` would have closed the round with {colluded}: the window is the honest \
+reporters' time to submit)"
+        ),
+        _ => {
+            return Err(CliError::Conservation(
+                "two colluding reporters decided epoch 8's median".into(),
+            ))
+        }
+    }
     at(&mut s, 9 * DAY + HOUR);
     println!();
     println!(
@@ -177,17 +252,9 @@ Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
     let mint_topup = mint(&mut s, "operator", "carol", 10 * SHARE)?;
 
     println!();
-    println!("-- epoch 9 ends and is attested");
+    println!("-- epoch 9 ends and is attested by every reporter");
     at(&mut s, 10 * DAY);
-    attest(
-        &mut s,
-        9,
-        &[
-            ("reporter1", 100 * TH, REWARD),
-            ("reporter3", 100 * TH, REWARD),
-            ("reporter5", 100 * TH, REWARD),
-        ],
-    )?;
+    attest(&mut s, 9, &everyone)?;
     at(&mut s, 10 * DAY + HOUR);
     println!();
     println!(
@@ -292,23 +359,22 @@ Nothing may be minted until {CAPACITY_EPOCHS} consecutive epochs are effective"
     output::status(&status, &holdings, &s.book);
     println!();
     let taken: i128 = outcomes.iter().map(|o| o.taken()).sum();
-    let topups: i128 = outcomes.iter().map(|o| o.topup()).sum::<i128>() + mint_topup;
-    conservation(&s, taken + mint_topup, topups, claimed, withdrawn)
+    let topups: i128 = outcomes.iter().map(|o| o.topup()).sum::<i128>() + mint_topup.taken;
+    conservation(&s, taken + mint_topup.taken, topups, claimed, withdrawn)
 }
 
-/// Reporters submit `epoch`; prints each submission.
-fn attest(s: &mut Session, epoch: u64, submissions: &[(&str, i128, i128)]) -> Result<(), CliError> {
+/// Reporters submit `epoch`; prints each submission and where the round stands. Returns the
+/// last one's.
+fn attest(
+    s: &mut Session,
+    epoch: u64,
+    submissions: &[(&str, i128, i128)],
+) -> Result<Option<Round>, CliError> {
+    let mut last = None;
     for (reporter, hs, reward) in submissions {
-        let (_, cost) = s.submit(reporter, Some(epoch), *hs, *reward)?;
-        output::step(
-            &format!(
-                "{reporter} attests epoch {epoch}: {}, reward {reward}",
-                hashrate(*hs)
-            ),
-            &cost,
-        );
+        last = Some(submit(s, reporter, Some(epoch), *hs, *reward)?);
     }
-    Ok(())
+    Ok(last)
 }
 
 /// `deposited = fees withdrawn + claimed + held`, each side read from the ledger (the

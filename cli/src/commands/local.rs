@@ -7,13 +7,13 @@ use crate::{
     local::Store,
     output,
     suite::Session,
-    units::{grouped, hashrate, parse_duration, parse_hashrate, parse_shares, parse_units, shares},
+    units::{grouped, parse_duration, parse_hashrate, parse_shares, parse_units, shares},
     wasm::Artifacts,
 };
 
 use super::{
-    deposit, mint, offering_params, parse_pool, parse_u64, pool_params, record_through, step,
-    step_with,
+    deposit, finalize, mint, offering_params, parse_pool, parse_u64, pool_params, record_through,
+    step, step_with, submit,
 };
 
 pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
@@ -94,28 +94,15 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
                 .as_deref()
                 .map(|e| parse_u64("epoch", e))
                 .transpose()?;
-            let (epoch, cost) = session.submit(&args.source, epoch, hs, reward)?;
-            output::step(
-                &format!(
-                    "submit epoch {epoch}: {}, reward {reward} (signed by {})",
-                    hashrate(hs),
-                    args.source
-                ),
-                &cost,
-            );
-            let status = session.status()?;
-            match status.latest {
-                Some(r) if r.epoch == epoch => println!(
-                    "    epoch {epoch} effective: {}, reward {}; capacity {}",
-                    hashrate(r.hashrate),
-                    r.reward,
-                    status.capacity_view.capacity_line()
-                ),
-                _ => println!(
-                    "    capacity {}; a report counts once quorum is reached and its dispute window has passed",
-                    status.capacity_view.capacity_line()
-                ),
-            }
+            submit(session, &args.source, epoch, hs, reward)?;
+            println!("    capacity {}", session.capacity_view()?.capacity_line());
+            Ok(())
+        }
+        Command::Report {
+            command: ReportCommand::Finalize(args),
+        } => {
+            let epoch = parse_u64("epoch", &args.epoch)?;
+            finalize(session, &args.source, epoch)?;
             Ok(())
         }
         Command::Fund(args) => {

@@ -10,7 +10,7 @@ use crate::{
     error::CliError,
     ledger::Cost,
     output,
-    suite::{DepositOutcome, OfferingParams, PoolParams, Session},
+    suite::{DepositOutcome, Finalization, MintTopUp, OfferingParams, PoolParams, Round, Session},
     units::{parse_duration, parse_hashrate, parse_units},
     wasm,
 };
@@ -87,8 +87,14 @@ pub fn deposit(
     Ok(outcome)
 }
 
-/// Mints, then prints the top-up it paid and the room left under the sustained capacity.
-pub fn mint(session: &mut Session, source: &str, to: &str, amount: i128) -> Result<i128, CliError> {
+/// Mints, then prints the top-up it paid (taken, and its fee) and the room left under the
+/// sustained capacity.
+pub fn mint(
+    session: &mut Session,
+    source: &str,
+    to: &str,
+    amount: i128,
+) -> Result<MintTopUp, CliError> {
     let title = format!(
         "mint {} shares to {to} (signed by {source})",
         crate::units::shares(amount)
@@ -97,15 +103,47 @@ pub fn mint(session: &mut Session, source: &str, to: &str, amount: i128) -> Resu
         s.mint(source, to, amount)
             .map(|(cost, topup)| (topup, cost))
     })?;
-    if topup > 0 {
-        println!(
-            "    top-up {topup} paid into the running streams (taken from {source} on its allowance to payout_distributor)"
-        );
-    } else {
-        println!("    top-up 0 (no stream was running)");
-    }
+    println!(
+        "    {}",
+        output::mint_topup(&topup, source, "payout_distributor")
+    );
     println!("    {}", session.capacity_view()?.room_line());
     Ok(topup)
+}
+
+/// `source` submits `epoch`; prints the submission and where the epoch's round stands.
+pub fn submit(
+    session: &mut Session,
+    source: &str,
+    epoch: Option<u64>,
+    hs: i128,
+    reward: i128,
+) -> Result<Round, CliError> {
+    let (round, cost) = session.submit(source, epoch, hs, reward)?;
+    let epoch = match &round {
+        Round::Finalized(f) => f.epoch,
+        Round::Open(r) => r.epoch,
+    };
+    output::step(
+        &format!(
+            "submit epoch {epoch}: {}, reward {reward} (signed by {source})",
+            crate::units::hashrate(hs)
+        ),
+        &cost,
+    );
+    output::round(&round);
+    Ok(round)
+}
+
+/// `source` finalizes `epoch`; prints the report and when it becomes effective.
+pub fn finalize(session: &mut Session, source: &str, epoch: u64) -> Result<Finalization, CliError> {
+    let (finalized, cost) = session.finalize(source, epoch)?;
+    output::step(&format!("finalize epoch {epoch} (sent by {source})"), &cost);
+    println!(
+        "    {}",
+        output::finalized(&finalized, "its round's window has passed with a quorum in")
+    );
+    Ok(finalized)
 }
 
 /// A non-negative integer option.
@@ -177,15 +215,45 @@ and at least 3 once there are 3 or more: e.g. 3 of 5)"
             "an epoch lasts at least 1 s",
         ));
     }
-    let stale_after = params.max_age_epochs.saturating_mul(params.epoch_seconds);
-    if params.dispute_seconds.saturating_add(params.epoch_seconds) > stale_after {
+    if let Some(twice) = params
+        .reporters
+        .iter()
+        .enumerate()
+        .find(|(i, r)| params.reporters[..*i].contains(r))
+        .map(|(_, r)| r)
+    {
+        return Err(CliError::invalid(
+            "reporters",
+            &args.reporters.join(","),
+            format!("{twice} is listed twice"),
+        ));
+    }
+    // The oracle's rules for the schedule, in its own arithmetic (an overflow is refused).
+    let max_window = u64::from(pool_oracle::MAX_PENDING / 2);
+    if params.dispute_seconds / params.epoch_seconds >= max_window {
+        return Err(CliError::invalid(
+            "duration",
+            &args.dispute_window,
+            format!("a dispute window lasts less than {max_window} epochs"),
+        ));
+    }
+    let stale_after = params.max_age_epochs.checked_mul(params.epoch_seconds);
+    let latest_effective = params
+        .dispute_seconds
+        .checked_mul(2)
+        .and_then(|windows| windows.checked_add(params.epoch_seconds));
+    if !matches!((latest_effective, stale_after), (Some(late), Some(stale)) if late <= stale) {
         return Err(CliError::invalid(
             "max-age-epochs",
             &args.max_age_epochs,
             format!(
-                "the oracle needs dispute window + epoch <= max-age-epochs * epoch \
-({} + {} > {stale_after} s): a report would be stale when it becomes effective",
-                params.dispute_seconds, params.epoch_seconds
+                "the oracle needs 2 × dispute window + epoch <= max-age-epochs × epoch \
+(2 × {} + {} > {} × {} s): a round open for the dispute window, then disputable for as long, \
+would leave a report stale when it becomes effective",
+                params.dispute_seconds,
+                params.epoch_seconds,
+                params.max_age_epochs,
+                params.epoch_seconds
             ),
         ));
     }

@@ -8,9 +8,9 @@ use crate::{
     cli::{Cli, Command, DeployArgs, PoolArgs, PoolCommand, ReportCommand},
     error::CliError,
     output,
-    suite::DepositOutcome,
-    testnet::{Manifest, Stellar, TESTNET_PASSPHRASE},
-    units::{parse_hashrate, parse_shares, parse_units, shares},
+    suite::{DepositOutcome, MintTopUp},
+    testnet::{published, Manifest, Stellar, TESTNET_PASSPHRASE},
+    units::{duration, parse_hashrate, parse_shares, parse_units, shares},
     wasm::{sha256_hex, Artifacts},
 };
 
@@ -57,19 +57,65 @@ pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
                 }
             };
             let reporter = stellar.address(&args.source)?;
-            stellar.invoke(
+            let (_, log) = stellar.invoke_logged(
                 &oracle,
                 &args.source,
                 "submit",
                 &[
                     ("reporter", reporter),
-                    ("pool", pool),
+                    ("pool", pool.clone()),
                     ("epoch", epoch.to_string()),
                     ("hashrate", hashrate.to_string()),
                     ("reward", reward.to_string()),
                 ],
             )?;
-            println!("submitted epoch {epoch}");
+            let round = round_rules(stellar, &oracle, &args.source, &pool);
+            if published(&log, "finalized") {
+                println!(
+                    "submitted epoch {epoch}: finalized (every listed reporter has submitted); {}",
+                    effective_after(round.as_ref())
+                );
+            } else {
+                // The round's window counts from its first submission: this one's at the latest.
+                let (every, window, by, quorum) = match &round {
+                    Some(r) => (
+                        format!("all {} listed reporters", r.reporters),
+                        duration(r.window),
+                        output::utc(now().saturating_add(r.window)),
+                        format!(", if at least {} have submitted by then", r.quorum),
+                    ),
+                    None => (
+                        "every listed reporter".into(),
+                        "the dispute window".into(),
+                        "a dispute window from now".into(),
+                        ", if at least the quorum have submitted by then".into(),
+                    ),
+                };
+                println!("submitted epoch {epoch}: not finalized (no `finalized` event)");
+                println!(
+                    "it finalizes at once when {every} have submitted; else `hashshare --network testnet report finalize --epoch {epoch}` closes it once it has been open {window} since its first submission, by {by} at the latest{quorum}"
+                );
+            }
+            Ok(())
+        }
+        Command::Report {
+            command: ReportCommand::Finalize(args),
+        } => {
+            let m = Manifest::load(&cli.manifest)?;
+            let oracle = m.id("pool_oracle")?;
+            let pool = m.pool.clone().ok_or(CliError::NotDeployed)?;
+            let epoch = parse_u64("epoch", &args.epoch)?;
+            stellar.invoke(
+                &oracle,
+                &args.source,
+                "finalize",
+                &[("pool", pool.clone()), ("epoch", epoch.to_string())],
+            )?;
+            let round = round_rules(stellar, &oracle, &args.source, &pool);
+            println!(
+                "finalized epoch {epoch}; {}",
+                effective_after(round.as_ref())
+            );
             Ok(())
         }
         Command::Fund(args) => {
@@ -98,16 +144,17 @@ pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
                 &[("to", to), ("amount", amount.to_string())],
             )?;
             let after = books(stellar, &distributor, &args.source)?;
-            let topup = after.topups - before.topups;
+            // A mint's top-up is the only receipt a mint adds to the books: the change of
+            // `topups` is what it took (grossed up by the fee), the change of `fees` its fee.
+            let topup = MintTopUp {
+                taken: after.topups - before.topups,
+                fee: after.fees - before.fees,
+            };
             println!("minted {} shares to {}", shares(amount), args.to);
-            if topup > 0 {
-                println!(
-                    "top-up {topup} paid into the running streams (taken from {} on its allowance to the distributor)",
-                    args.source
-                );
-            } else {
-                println!("top-up 0 (no stream was running)");
-            }
+            println!(
+                "{}",
+                output::mint_topup(&topup, &args.source, "the distributor")
+            );
             let view = capacity_view(stellar, &m, &args.source, false)?;
             println!("{}", view.room_line());
             Ok(())
@@ -263,6 +310,41 @@ pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
             Ok(())
         }
         Command::Demo | Command::Local { .. } | Command::AdvanceTime { .. } => Ok(()),
+    }
+}
+
+/// What a round of submissions needs, from the pool's config.
+struct RoundRules {
+    /// Listed reporters.
+    reporters: usize,
+    quorum: u32,
+    /// The dispute window, seconds: the round's window, then the report's.
+    window: u64,
+}
+
+/// The pool's round rules, or `None` if they cannot be read (the call before succeeded:
+/// only the explanation is lost).
+fn round_rules(stellar: &Stellar, oracle: &str, source: &str, pool: &str) -> Option<RoundRules> {
+    let answer = stellar
+        .invoke(oracle, source, "pool", &[("pool", pool.to_string())])
+        .ok()?;
+    let config = json("pool", &answer).ok()?;
+    Some(RoundRules {
+        reporters: config["reporters"].as_array()?.len(),
+        quorum: u32::try_from(int("pool", &config["quorum"]).ok()?).ok()?,
+        window: u64::try_from(int("pool", &config["dispute_seconds"]).ok()?).ok()?,
+    })
+}
+
+/// When a report finalized now becomes effective.
+fn effective_after(round: Option<&RoundRules>) -> String {
+    match round {
+        Some(r) => format!(
+            "effective after the {} dispute window, at about {}",
+            duration(r.window),
+            output::utc(now().saturating_add(r.window))
+        ),
+        None => "effective after the pool's dispute window".into(),
     }
 }
 

@@ -5,7 +5,7 @@ mod manifest;
 mod stellar;
 
 pub use manifest::Manifest;
-pub use stellar::Stellar;
+pub use stellar::{published, Stellar};
 
 /// The network passphrase of Stellar testnet.
 pub const TESTNET_PASSPHRASE: &str = "Test SDF Network ; September 2015";

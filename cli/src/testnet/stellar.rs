@@ -23,6 +23,12 @@ impl Stellar {
 
     /// Runs `stellar <args>`, echoing the command line, and returns its last line of output.
     pub fn run(&self, args: &[String]) -> Result<String, CliError> {
+        self.run_logged(args).map(|(answer, _)| answer)
+    }
+
+    /// As [`Stellar::run`], also returning what stellar-cli logged on stderr (a sent
+    /// transaction's contract events: `📅 C… - Event: [{"symbol":"finalized"},…] = …`).
+    pub fn run_logged(&self, args: &[String]) -> Result<(String, String), CliError> {
         println!("$ {} {}", self.program, quoted(args));
         let output = Command::new(&self.program)
             .args(args)
@@ -67,14 +73,15 @@ impl Stellar {
             };
             return Err(CliError::Stellar(format!("{what} failed: {reason}")));
         }
-        Ok(stdout
+        let answer = stdout
             .lines()
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("")
             .trim()
             .trim_matches('"')
-            .to_string())
+            .to_string();
+        Ok((answer, String::from_utf8_lossy(&output.stderr).into_owned()))
     }
 
     fn network_args(&self) -> [String; 2] {
@@ -153,6 +160,18 @@ impl Stellar {
         function: &str,
         arguments: &[(&str, String)],
     ) -> Result<String, CliError> {
+        self.invoke_logged(id, source, function, arguments)
+            .map(|(answer, _)| answer)
+    }
+
+    /// As [`Stellar::invoke`], also returning what stellar-cli logged (the events).
+    pub fn invoke_logged(
+        &self,
+        id: &str,
+        source: &str,
+        function: &str,
+        arguments: &[(&str, String)],
+    ) -> Result<(String, String), CliError> {
         let mut args = vec![
             "contract".into(),
             "invoke".into(),
@@ -168,7 +187,7 @@ impl Stellar {
             args.push(format!("--{name}"));
             args.push(value.clone());
         }
-        self.run(&args)
+        self.run_logged(&args)
     }
 
     /// The sequence number of the network's latest ledger (`stellar ledger latest`).
@@ -208,6 +227,14 @@ impl Stellar {
         args.extend(self.network_args());
         self.run(&args)
     }
+}
+
+/// Whether stellar-cli's log of a sent transaction shows a contract event named `name` (its
+/// first topic): `📅 C… - Event: [{"symbol":"finalized"},…] = {…}`.
+pub fn published(log: &str, name: &str) -> bool {
+    let topic = format!("[{{\"symbol\":\"{name}\"}}");
+    log.lines()
+        .any(|line| line.contains("Event:") && line.contains(&topic))
 }
 
 /// A Stellar strkey of an account or contract (`G...`/`C...`, 56 characters).

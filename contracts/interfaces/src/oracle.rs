@@ -1,6 +1,6 @@
 use soroban_sdk::{contractclient, Address, BytesN, Env, Symbol};
 
-use crate::types::{EpochReport, PoolConfig};
+use crate::types::{EpochReport, PoolConfig, Round};
 
 /// pool-oracle: reporters attest a pool's hashrate and reward per epoch.
 #[contractclient(name = "PoolOracleClient")]
@@ -12,11 +12,16 @@ pub trait PoolOracle {
     fn update_pool(env: Env, pool: Symbol, config: PoolConfig);
     fn pool(env: Env, pool: Symbol) -> PoolConfig;
     fn current_epoch(env: Env, pool: Symbol) -> u64;
-    /// One reporter's attestation of an ended epoch; finalizes the epoch at quorum.
+    /// One reporter's attestation of an ended epoch; the one completing the round (every
+    /// listed reporter in) finalizes the epoch with the medians of all.
     fn submit(env: Env, reporter: Address, pool: Symbol, epoch: u64, hashrate: i128, reward: i128);
-    /// Finalizes an ended epoch whose listed reporters' submissions reach the quorum (after
-    /// `update_pool` lowered it). Anyone may call it.
+    /// Finalizes an ended epoch with the medians of its round, once the round has been open
+    /// `dispute_seconds` (or is complete) and at least `quorum` listed reporters submitted.
+    /// Anyone may call it.
     fn finalize(env: Env, pool: Symbol, epoch: u64);
+    /// The epoch's open round and its finalized report, effective or not: what reporters and
+    /// apps watch.
+    fn round(env: Env, pool: Symbol, epoch: u64) -> Round;
     /// Removes a finalized report still inside its dispute window and reopens the epoch.
     /// Admin only.
     fn dispute(env: Env, pool: Symbol, epoch: u64);

@@ -6,11 +6,13 @@ use soroban_sdk::{contracttype, Address, Vec};
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct PoolConfig {
-    /// The miner whose hashrate this pool attests (informational for the oracle).
+    /// The miner whose hashrate this pool attests: the only one who may mint the pool's shares.
     pub operator: Address,
     /// Who may submit, at most [`crate::MAX_REPORTERS`], no duplicates.
     pub reporters: Vec<Address>,
-    /// Submissions needed to finalize an epoch, `1..=reporters.len()`.
+    /// The fewest submissions `finalize` may close a round with, once its window has passed:
+    /// an honest majority (more than half the reporters, and at least 3 of 3 or more). A
+    /// submission from every reporter closes the round at once.
     pub quorum: u32,
     pub epoch_seconds: u64,
     pub genesis: u64,
@@ -25,7 +27,7 @@ pub struct PoolConfig {
     pub capacity_epochs: u32,
 }
 
-/// A finalized epoch: the medians of the submissions that reached quorum.
+/// A finalized epoch: the medians of its round's submissions.
 #[contracttype]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct EpochReport {
@@ -58,6 +60,17 @@ pub struct EpochPayout {
     /// Whether the epoch had an effective report when recorded. An epoch closed without one
     /// (past its staleness deadline) owes 0 until a late report is recorded.
     pub reported: bool,
+}
+
+/// An epoch's attestation as it stands: when its open round's first submission came (0 when
+/// none is open), who has submitted in it, and its finalized report even if not yet
+/// effective.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Round {
+    pub opened_at: u64,
+    pub submitted: Vec<Address>,
+    pub finalized: Option<EpochReport>,
 }
 
 /// The distributor's books since deployment. With its reward-asset balance they close:

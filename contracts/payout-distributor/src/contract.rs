@@ -243,7 +243,7 @@ impl PayoutDistributor for PayoutDistributorContract {
     /// `InvalidAmount`, `Paused`, `TopUpNotApproved` (allowance or balance too small),
     /// `Overflow`.
     /// # Events
-    /// `topup_collected`, with the amount taken and its fee.
+    /// `top_up_collected`, with the amount taken and its fee.
     fn collect_topup(env: Env, from: Address, amount: i128) {
         let config = config(&env);
         config.share_token.require_auth();

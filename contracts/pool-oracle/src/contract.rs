@@ -1,5 +1,5 @@
 use hashshare_common::{admin, ttl};
-use hashshare_interfaces::{EpochReport, PoolConfig, PoolOracle, MAX_REPORTERS};
+use hashshare_interfaces::{EpochReport, PoolConfig, PoolOracle, Round, MAX_REPORTERS};
 use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env, Symbol, Vec};
 
 use crate::{
@@ -148,7 +148,8 @@ impl PoolOracle for PoolOracleContract {
 
     /// Finalizes `epoch` with the lower median of each field over every listed reporter's
     /// submission, once its round has been open for `dispute_seconds` (time for every honest
-    /// reporter to submit) and at least `quorum` listed reporters have. Anyone may call it.
+    /// reporter to submit) or is complete (after `update_pool` removed the reporters missing),
+    /// and at least `quorum` listed reporters have submitted. Anyone may call it.
     ///
     /// # Errors
     /// `PoolNotFound`, `EpochNotEnded`, `EpochFinalized`, `SubmissionsOpen`, `QuorumNotReached`,
@@ -163,14 +164,33 @@ impl PoolOracle for PoolOracleContract {
         let Some((first_at, stored)) = storage::submissions(&env, &pool, epoch) else {
             panic_with_error!(&env, OracleError::QuorumNotReached);
         };
-        if now < first_at.saturating_add(config.dispute_seconds) {
+        let submissions = listed(&config, &stored);
+        let complete = submissions.len() >= config.reporters.len();
+        if !complete && now < first_at.saturating_add(config.dispute_seconds) {
             panic_with_error!(&env, OracleError::SubmissionsOpen);
         }
-        let submissions = listed(&config, &stored);
         if submissions.len() < config.quorum {
             panic_with_error!(&env, OracleError::QuorumNotReached);
         }
         finalize(&env, &pool, &config, epoch, &submissions, now);
+    }
+
+    /// `epoch`'s open round (when its first submission came, who has submitted) and its
+    /// finalized report, effective or not. Errors: `PoolNotFound`.
+    fn round(env: Env, pool: Symbol, epoch: u64) -> Round {
+        ttl::bump_instance(&env);
+        pool_config(&env, &pool);
+        let (opened_at, stored) =
+            storage::submissions(&env, &pool, epoch).unwrap_or_else(|| (0, Vec::new(&env)));
+        let mut submitted = Vec::new(&env);
+        for (reporter, _, _) in stored.iter() {
+            submitted.push_back(reporter);
+        }
+        Round {
+            opened_at,
+            submitted,
+            finalized: storage::report(&env, &pool, epoch),
+        }
     }
 
     /// Removes a finalized report that is still inside its dispute window; the epoch reopens

@@ -207,7 +207,7 @@ impl ShareToken for ShareTokenContract {
     /// `InvalidAmount`, `Paused`, `DistributorNotSet`, `Matured`, `CapacityExceeded`; the
     /// distributor's `TopUpNotApproved` and `Paused` when a top-up is due.
     /// # Events
-    /// SEP-41 `mint`; the distributor's `topup_collected` when a top-up is due.
+    /// SEP-41 `mint`; the distributor's `top_up_collected` when a top-up is due.
     fn mint(env: Env, to: Address, amount: i128) {
         let config = config(&env);
         let (operator, capacity) =
