@@ -14,7 +14,7 @@ mod types;
 pub use distributor::{PayoutDistributor, PayoutDistributorClient};
 pub use oracle::{PoolOracle, PoolOracleClient};
 pub use share_token::{ShareToken, ShareTokenClient};
-pub use types::{Books, EpochPayout, EpochReport, PoolConfig, Round};
+pub use types::{Books, EpochPayout, EpochReport, PoolConfig};
 
 /// Base units in one whole share token (7 decimals, the Stellar convention).
 pub const SHARE_UNIT: i128 = 10_000_000;

@@ -1,6 +1,6 @@
-use soroban_sdk::{contractclient, Address, BytesN, Env, Symbol};
+use soroban_sdk::{contractclient, Address, BytesN, Env, Symbol, Vec};
 
-use crate::types::{EpochReport, PoolConfig, Round};
+use crate::types::{EpochReport, PoolConfig};
 
 /// pool-oracle: reporters attest a pool's hashrate and reward per epoch.
 #[contractclient(name = "PoolOracleClient")]
@@ -19,9 +19,10 @@ pub trait PoolOracle {
     /// `dispute_seconds` (or is complete) and at least `quorum` listed reporters submitted.
     /// Anyone may call it.
     fn finalize(env: Env, pool: Symbol, epoch: u64);
-    /// The epoch's open round and its finalized report, effective or not: what reporters and
-    /// apps watch.
-    fn round(env: Env, pool: Symbol, epoch: u64) -> Round;
+    /// `(opened_at, submitted, finalized)`: when the epoch's open round's first submission
+    /// came (0 when none is open), who has submitted in it, and its finalized report, effective
+    /// or not — what reporters and apps watch.
+    fn round(env: Env, pool: Symbol, epoch: u64) -> (u64, Vec<Address>, Option<EpochReport>);
     /// Removes a finalized report still inside its dispute window and reopens the epoch.
     /// Admin only.
     fn dispute(env: Env, pool: Symbol, epoch: u64);

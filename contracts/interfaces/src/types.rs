@@ -62,17 +62,6 @@ pub struct EpochPayout {
     pub reported: bool,
 }
 
-/// An epoch's attestation as it stands: when its open round's first submission came (0 when
-/// none is open), who has submitted in it, and its finalized report even if not yet
-/// effective.
-#[contracttype]
-#[derive(Clone, Debug, Eq, PartialEq)]
-pub struct Round {
-    pub opened_at: u64,
-    pub submitted: Vec<Address>,
-    pub finalized: Option<EpochReport>,
-}
-
 /// The distributor's books since deployment. With its reward-asset balance they close:
 /// `claimed == deposited - fees_withdrawn - balance`, and what it holds for holders is
 /// `balance - (fees - fees_withdrawn)`.

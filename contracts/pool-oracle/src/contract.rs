@@ -1,5 +1,5 @@
 use hashshare_common::{admin, ttl};
-use hashshare_interfaces::{EpochReport, PoolConfig, PoolOracle, Round, MAX_REPORTERS};
+use hashshare_interfaces::{EpochReport, PoolConfig, PoolOracle, MAX_REPORTERS};
 use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env, Symbol, Vec};
 
 use crate::{
@@ -177,7 +177,7 @@ impl PoolOracle for PoolOracleContract {
 
     /// `epoch`'s open round (when its first submission came, who has submitted) and its
     /// finalized report, effective or not. Errors: `PoolNotFound`.
-    fn round(env: Env, pool: Symbol, epoch: u64) -> Round {
+    fn round(env: Env, pool: Symbol, epoch: u64) -> (u64, Vec<Address>, Option<EpochReport>) {
         ttl::bump_instance(&env);
         pool_config(&env, &pool);
         let (opened_at, stored) =
@@ -186,11 +186,7 @@ impl PoolOracle for PoolOracleContract {
         for (reporter, _, _) in stored.iter() {
             submitted.push_back(reporter);
         }
-        Round {
-            opened_at,
-            submitted,
-            finalized: storage::report(&env, &pool, epoch),
-        }
+        (opened_at, submitted, storage::report(&env, &pool, epoch))
     }
 
     /// Removes a finalized report that is still inside its dispute window; the epoch reopens
