@@ -19,7 +19,9 @@
 //!   recipient withdraws it; the rest streams linearly from the deposit to the end of the
 //!   epoch after it (a deposit one hour into an epoch streams for 47 hours).
 //! - A mint while a stream runs pays each live stream `ceil(rest * minted / supply)`, pulled by
-//!   the distributor on the operator's allowance (`collect_topup`).
+//!   the distributor on the operator's allowance (`collect_topup`), grossed up by the fee as a
+//!   deposit's top-up is: `ceil(top-up * 10_000 / (10_000 - fee_bps))` is taken, the difference
+//!   accrues as fee, so the order of a mint and a deposit changes no one's share.
 //! - The books close: `claimed == deposited - fees_withdrawn - balance` after every call.
 //!
 //! Which test triggers which `DistributorError`:
@@ -36,12 +38,13 @@
 //!   constructor_refuses_a_fee_above_twenty_percent
 //! - 305 Paused: pause_blocks_deposits_claims_fee_withdrawals_and_top_ups_until_unpause
 //! - 306 NoPendingAdmin: the_wrong_signer_is_refused_for_every_admin_call
-//! - 307 Overflow: debts beyond i128_are_a_typed_overflow
-//! - 308 InvalidConfig: epochs_before_the_offering_are_not_its_debt
+//! - 307 Overflow: debts_beyond_i128_are_a_typed_overflow
+//! - 308 InvalidConfig: epochs_before_the_offering_are_not_its_debt,
+//!   the_distributor_names_its_token_and_asset_and_refuses_a_token_with_shares
 //! - 309 InvalidRecipient: the_distributor_itself_is_refused_as_a_recipient
 //! - 310 EpochBeforeOffering: epochs_before_the_offering_are_not_its_debt
-//! - 311 EarlierEpochOpen: epochs_are_recorded_in_order_from_the_one_the_distributor_was_deployed_in,
-//!   deposit_refuses_an_epoch_starting_at_or_after_maturity
+//! - 311 EarlierEpochOpen: epochs_are_recorded_in_order_from_the_one_the_distributor_was_deployed_in
+//!   (deposit_refuses_an_epoch_starting_at_or_after_maturity shows 303 is checked before it)
 //! - 312 TopUpNotApproved: a_mints_top_up_is_collected_by_the_share_token_alone
 //!
 //! Holders that must sign under `authorize` are contract addresses (`Address::generate`):
@@ -639,13 +642,20 @@ fn an_epoch_with_shares_and_no_report_is_closed_at_its_deadline_and_fixed_by_a_l
         assert_error(d.try_record(&2), DistributorError::ReportNotEffective)
     });
 
-    // The report arrives late; inside its dispute window it changes nothing yet.
+    // The report arrives late, from a quorum only (two reporters are silent): its round is
+    // finalized by `finalize` an hour after its first submission, and inside its dispute
+    // window it changes nothing yet.
     let c = &s.pool_config;
     for i in 0..c.quorum {
         let reporter = c.reporters.get(i).unwrap();
         s.oracle
             .submit(&reporter, &s.pool, &1, &th(100), &1_000_000);
     }
+    assert_eq!(d.record(&1), closed);
+    assert_eq!(d.due(&1), 0);
+    advance(&s.env, HOUR);
+    assert_eq!(d.due(&1), 0, "submitted, not finalized");
+    s.oracle.finalize(&s.pool, &1);
     assert_eq!(d.record(&1), closed);
     assert_eq!(d.due(&1), 0);
     advance(&s.env, HOUR);
@@ -682,8 +692,8 @@ fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
     let (s, _) = early_offering(TERM, &[48]);
     let d = &s.distributor;
     let c = &s.pool_config;
-    let submit_quorum = |hashrate: i128, reward: i128| {
-        for i in 0..c.quorum {
+    let submit = |reporters: u32, hashrate: i128, reward: i128| {
+        for i in 0..reporters {
             let reporter = c.reporters.get(i).unwrap();
             s.oracle.submit(&reporter, &s.pool, &1, &hashrate, &reward);
         }
@@ -698,9 +708,10 @@ fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
         })
     };
     d.record(&0);
-    // Epoch 1 ends and finalizes: its report is inside its dispute window for an hour.
+    // Epoch 1 ends and every reporter attests it, which finalizes it: its report is inside its
+    // dispute window for an hour.
     to_next_epoch(&s);
-    submit_quorum(th(100), 1_000);
+    submit(c.reporters.len(), th(100), 1_000);
     refused();
     advance(&s.env, HOUR - 1);
     refused();
@@ -711,10 +722,18 @@ fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
     refused();
     assert_eq!(d.epoch(&1), None);
 
-    // Attested again, it is used once effective, with the new values: 46 of 100 TH/s sold.
-    submit_quorum(th(100), 800);
+    // Attested again by a quorum only: not finalized until `finalize` an hour later, then
+    // disputable for another hour, refused all along; then used, with the new values: 46 of
+    // 100 TH/s sold.
+    submit(c.quorum, th(100), 800);
     refused();
     advance(&s.env, HOUR);
+    refused();
+    s.oracle.finalize(&s.pool, &1);
+    refused();
+    advance(&s.env, HOUR - 1);
+    refused();
+    advance(&s.env, 1);
     assert_eq!(d.due(&1), 0, "not recorded yet");
     d.deposit(&s.operator, &1, &1_000);
     // 368 owed; 48 shares now for an average of 46: 384 taken, fee 19.2: 19.
@@ -1197,8 +1216,9 @@ fn a_deauthorized_fee_recipient_never_blocks_deposits() {
 }
 
 /// A mint while a stream runs pays that stream the new shares' part of what it has still to
-/// pay, taken by the distributor on the operator's allowance, and booked as a top-up. Only the
-/// share token may make the distributor pull it.
+/// pay, grossed up by the fee as a deposit's top-up is, taken by the distributor on the
+/// operator's allowance, and booked as a top-up (its fee as a fee). Only the share token may
+/// make the distributor pull it.
 #[test]
 fn a_mints_top_up_is_collected_by_the_share_token_alone() {
     let (s, mut holders) = offering(TERM, &[100]);
@@ -1210,7 +1230,8 @@ fn a_mints_top_up_is_collected_by_the_share_token_alone() {
     s.record_through(e2);
     d.deposit(op, &e2, &1_000_000);
     // A tenth of the stream later, 855,000 of the 950,000 are still to stream: 50 new shares
-    // on 100 pay half of that.
+    // on 100 pay half of that, 427,500, grossed up by the 5% fee to the least amount that
+    // leaves it after a deposit's fee: 449,999 (449,999 - floor(22,499.95) = 427,500).
     advance(env, SPAN / 10);
     let bob = Address::generate(env);
     let before = s.reward.balance(op);
@@ -1220,12 +1241,13 @@ fn a_mints_top_up_is_collected_by_the_share_token_alone() {
         distributor_events(&s),
         [TopUpCollected {
             from: op.clone(),
-            amount: 427_500
+            amount: 449_999,
+            fee: 22_499,
         }
         .to_xdr(env, &d.address)]
     );
-    assert_eq!(s.reward.balance(op), before - 427_500);
-    assert_eq!(d.totals(), books(1_427_500, 427_500, 50_000, 0));
+    assert_eq!(s.reward.balance(op), before - 449_999);
+    assert_eq!(d.totals(), books(1_449_999, 449_999, 72_499, 0));
     assert_eq!(d.arrears(), 0, "a mint's top-up is no debt");
     assert_books_close(&s, 0, &holders);
 
@@ -1260,7 +1282,8 @@ fn a_mints_top_up_is_collected_by_the_share_token_alone() {
     s.reward.transfer(&sink, op, &funds);
     assert_eq!(s.token.total_supply(), shares(150));
 
-    // Alice gets her whole stream, as it was promised when she alone held; bob his top-up.
+    // Alice gets her whole stream, as it was promised when she alone held; bob his top-up
+    // net of its fee.
     s.attest(th(200), 0);
     s.attest(th(200), 0); // epoch 4 attested: the stream ended with epoch 4
     assert_eq!(d.claimable(&alice), 950_000);
@@ -1269,8 +1292,138 @@ fn a_mints_top_up_is_collected_by_the_share_token_alone() {
     s.reward
         .approve(op, &d.address, &0, &env.ledger().sequence());
     s.token.mint(&bob, &1);
-    assert_eq!(d.totals(), books(1_427_500, 427_500, 50_000, 0));
+    assert_eq!(d.totals(), books(1_449_999, 449_999, 72_499, 0));
     assert_books_close(&s, 0, &holders);
+}
+
+/// With a 10% fee, a mint's top-up is grossed up as a deposit's is: the stream gets the top-up
+/// the share token computed, the operator pays `gross = ceil(top-up * 10,000 / 9,000)`, and
+/// `gross - top-up` accrues as fee.
+#[test]
+fn a_mints_top_up_under_a_ten_percent_fee_pulls_the_top_up_grossed_up_by_it() {
+    let s = Suite::new(TERM, 1_000, FUNDS);
+    let d = &s.distributor;
+    let op = &s.operator;
+    s.attest(th(100), 0);
+    to_next_epoch(&s);
+    let alice = Address::generate(&s.env);
+    s.token.mint(&alice, &shares(100));
+    // Epoch 2: 100 of 200 TH/s sold, 1,000,001 owed; its 10% fee is 100,000 (rounded down),
+    // and 900,001 streams over the 47 hours to the end of epoch 4.
+    let e2 = s.attest(th(200), 2_000_002);
+    assert_eq!(s.record_through(e2).owed, 1_000_001);
+    d.deposit(op, &e2, &1_000_001);
+    assert_eq!(d.totals(), books(1_000_001, 0, 100_000, 0));
+    // A tenth of the way, 810,000.9 are left for alice's 100 shares: 50 more owe 405,000.45,
+    // rounded up to 405,001; grossed up to the least amount that leaves it after the fee:
+    // 450,001 (450,001 - floor(45,000.1) = 405,001; 450,000 would leave 405,000).
+    advance(&s.env, SPAN / 10);
+    let bob = Address::generate(&s.env);
+    let before = s.reward.balance(op);
+    s.token.mint(&bob, &shares(50));
+    let (topup, gross) = (405_001, 450_001);
+    assert_eq!(
+        distributor_events(&s),
+        [TopUpCollected {
+            from: op.clone(),
+            amount: gross,
+            fee: gross - topup,
+        }
+        .to_xdr(&s.env, &d.address)]
+    );
+    assert_eq!(gross - topup, 45_000);
+    assert_eq!(before - s.reward.balance(op), gross);
+    assert_eq!(
+        d.totals(),
+        books(1_000_001 + gross, gross, 100_000 + 45_000, 0)
+    );
+    assert_eq!(d.arrears(), 0);
+    // The streams get the top-up alone: alice her 900,001 (and two thirds of the 0.55 the
+    // top-up rounded up), bob 405,000.63 rounded down.
+    advance(&s.env, SPAN);
+    assert_eq!((d.claimable(&alice), d.claimable(&bob)), (900_001, 405_000));
+    let claimed = d.claim(&alice) + d.claim(&bob);
+    assert_eq!(d.withdraw_fees(), 145_000);
+    assert_eq!(s.reward.balance(&d.address), 1, "a unit of rounding");
+    assert_books_close(&s, claimed, &[alice, bob]);
+}
+
+/// The attacker review's `minting_after_the_deposit_dodges_the_fee_on_the_topup`, with exact
+/// numbers and a 10% fee: alice held 50 shares through epoch 2 (1,200,000 owed), and bob
+/// buys 50 more in the ledger epoch 2 is paid in. Minted before the deposit, bob's shares make
+/// the deposit's top-up (due 2,400,000, fee on all of it); minted after, the mint pays the
+/// same top-up grossed up by the fee. Either way alice and bob get 1,080,000 each; the operator
+/// pays 2,400,000 and the fee recipient gets 240,000, give or take the unit two separate
+/// roundings of the fee can differ by.
+#[test]
+fn minting_before_or_after_a_deposit_costs_the_operator_and_pays_the_fee_the_same() {
+    let mut runs = Vec::new();
+    for mint_first in [true, false] {
+        let s = Suite::new(TERM, 1_000, FUNDS);
+        let d = &s.distributor;
+        let op = &s.operator;
+        s.attest(th(100), 0);
+        to_next_epoch(&s);
+        let alice = Address::generate(&s.env);
+        let bob = Address::generate(&s.env);
+        s.token.mint(&alice, &shares(50));
+        let epoch = s.attest(th(100), 2_400_000);
+        assert_eq!(s.record_through(epoch).owed, 1_200_000);
+        if mint_first {
+            s.token.mint(&bob, &shares(50)); // no stream runs: no top-up
+            assert_eq!(d.totals(), books(0, 0, 0, 0));
+            // 100 shares now for 50 on average: each unit of debt costs two.
+            assert_eq!(d.due(&epoch), 2_400_000);
+            d.deposit(op, &epoch, &2_400_000);
+            assert_eq!(
+                d.epoch(&epoch),
+                Some(payout(
+                    1_200_000,
+                    1_200_000,
+                    1_200_000,
+                    240_000,
+                    held(50, DAY)
+                ))
+            );
+        } else {
+            assert_eq!(d.due(&epoch), 1_200_000);
+            d.deposit(op, &epoch, &1_200_000);
+            // 1,080,000 streams to alice's 50 shares; bob's 50 pay as much again, grossed up:
+            // 1,199,999 (1,199,999 - floor(119,999.9) = 1,080,000), 119,999 of it fee.
+            s.token.mint(&bob, &shares(50));
+            assert_eq!(
+                distributor_events(&s),
+                [TopUpCollected {
+                    from: op.clone(),
+                    amount: 1_199_999,
+                    fee: 119_999,
+                }
+                .to_xdr(&s.env, &d.address)]
+            );
+            assert_eq!(
+                d.epoch(&epoch),
+                Some(payout(1_200_000, 1_200_000, 0, 120_000, held(50, DAY)))
+            );
+        }
+        let expected = if mint_first {
+            books(2_400_000, 1_200_000, 240_000, 0)
+        } else {
+            books(2_399_999, 1_199_999, 239_999, 0)
+        };
+        assert_eq!(d.totals(), expected);
+        advance(&s.env, 3 * DAY); // the stream has ended
+        let paid = FUNDS - s.reward.balance(op);
+        let (a, b) = (d.claim(&alice), d.claim(&bob));
+        let fees = d.withdraw_fees();
+        assert_eq!(s.reward.balance(&d.address), 0, "nothing left over");
+        runs.push((paid, fees, a, b));
+    }
+    assert_eq!(runs[0], (2_400_000, 240_000, 1_080_000, 1_080_000));
+    assert_eq!(
+        runs[1],
+        (2_399_999, 239_999, 1_080_000, 1_080_000),
+        "the order of the mint and the deposit changes no holder's share, and the fee by a unit"
+    );
 }
 
 #[test]
@@ -1341,7 +1494,8 @@ fn record_deposit_claim_fee_and_top_up_calls_emit_exactly_their_events() {
     assert_eq!(distributor_events(&s).events().len(), 0);
 
     // Both deposits stream 855,000 from 1 h into epoch 4 to the end of epoch 5. A tenth of the
-    // way, 15 new shares on 30 pay half of the 769,500 left.
+    // way, 15 new shares on 30 pay half of the 769,500 left, 384,750, grossed up by the 5%
+    // fee to the least amount leaving it: 404,999 (404,999 - floor(20,249.95)), 20,249 fee.
     advance(env, SPAN / 10);
     let buyer = Address::generate(env);
     s.token.mint(&buyer, &shares(15));
@@ -1349,7 +1503,8 @@ fn record_deposit_claim_fee_and_top_up_calls_emit_exactly_their_events() {
         distributor_events(&s),
         [TopUpCollected {
             from: op.clone(),
-            amount: 384_750,
+            amount: 404_999,
+            fee: 20_249,
         }
         .to_xdr(env, &id)]
     );
@@ -1382,12 +1537,12 @@ fn record_deposit_claim_fee_and_top_up_calls_emit_exactly_their_events() {
     );
     assert_eq!(s.reward.balance(&to), 384_750);
 
-    assert_eq!(d.withdraw_fees(), 45_000);
+    assert_eq!(d.withdraw_fees(), 45_000 + 20_249);
     assert_eq!(
         distributor_events(&s),
         [FeesWithdrawn {
             recipient: s.fee_recipient.clone(),
-            amount: 45_000,
+            amount: 65_249,
         }
         .to_xdr(env, &id)]
     );
@@ -1408,7 +1563,7 @@ fn record_deposit_claim_fee_and_top_up_calls_emit_exactly_their_events() {
         distributor_events(&s),
         [FeeSet { fee_bps: 1_000 }.to_xdr(env, &id)]
     );
-    assert_eq!(d.totals(), books(1_284_750, 384_750, 45_000, 45_000));
+    assert_eq!(d.totals(), books(1_304_999, 404_999, 65_249, 65_249));
     assert_eq!(s.reward.balance(&id), 0, "exact to the unit");
     assert_books_close(&s, 855_000 + 384_750, &[holder.clone(), buyer]);
 }
@@ -1568,7 +1723,6 @@ fn epochs_before_the_offering_are_not_its_debt() {
     for _ in 0..3 {
         s.attest(th(100), 1_000_000);
     }
-    s.token.mint(&Address::generate(env), &shares(48)); // 1 h into epoch 3
     let late = env.register(
         wasm("payout_distributor").as_slice(),
         (
@@ -1583,6 +1737,7 @@ fn epochs_before_the_offering_are_not_its_debt() {
     );
     let late = PayoutDistributorClient::new(env, &late);
     assert_eq!(late.next_epoch(), 3);
+    s.token.mint(&Address::generate(env), &shares(48)); // 1 h into epoch 3
     for epoch in 0..3 {
         assert_unchanged(env, || {
             assert_error(
@@ -1615,6 +1770,49 @@ fn epochs_before_the_offering_are_not_its_debt() {
         )
     });
     assert!(message.contains("Error(Contract, #308)"), "{message}");
+}
+
+/// The distributor names what it was deployed for: the share token whose holders it pays (the
+/// token's `set_distributor` checks it) and the reward asset. A distributor deployed for a
+/// token that already has shares is refused: its books start at a supply of 0, so the shares
+/// sold before it would be owed nothing.
+#[test]
+fn the_distributor_names_its_token_and_asset_and_refuses_a_token_with_shares() {
+    let s = Suite::new(TERM, FEE_BPS, FUNDS);
+    let env = &s.env;
+    assert_eq!(s.distributor.share_token(), s.token.address);
+    assert_eq!(s.distributor.reward_token(), s.reward.address);
+    assert_eq!(s.token.distributor(), Some(s.distributor.address.clone()));
+    let deploy = || {
+        env.register(
+            wasm("payout_distributor").as_slice(),
+            (
+                s.admin.clone(),
+                s.token.address.clone(),
+                s.reward.address.clone(),
+                s.oracle.address.clone(),
+                s.pool.clone(),
+                FEE_BPS,
+                s.fee_recipient.clone(),
+            ),
+        )
+    };
+    // While the token has no shares, another distributor of it can be deployed (though the
+    // token, wired once, will never use it).
+    let spare = PayoutDistributorClient::new(env, &deploy());
+    assert_eq!(spare.share_token(), s.token.address);
+    assert_eq!(spare.reward_token(), s.reward.address);
+    s.attest(th(100), 0);
+    let holder = Address::generate(env);
+    s.token.mint(&holder, &1);
+    let message = panic_message(deploy);
+    assert!(message.contains("Error(Contract, #308)"), "{message}");
+    // The rule is about the supply now: with the one unit burnt, nothing is owed to anyone
+    // and a distributor may be deployed again.
+    s.sep41.burn(&holder, &1);
+    assert_eq!(s.token.total_supply(), 0);
+    let again = PayoutDistributorClient::new(env, &deploy());
+    assert_eq!(again.share_token(), s.token.address);
 }
 
 /// The distributor's client in a measuring `Env`.

@@ -10,10 +10,16 @@
 //! The numbers below are chosen so that every step divides, unless a test is about the
 //! rounding: each expectation is then the exact pro-rata share.
 //!
+//! What streams while no share exists is owed to no one: at a checkpoint with no supply every
+//! stream's rest is dropped (left in the distributor), so no share minted later collects what
+//! burned shares earned.
+//!
 //! The fixture sells 1 TH/s per whole share (10^7 base units). Most tests drive
-//! `notify_reward` directly under `TokenSuite`, whose distributor is a plain account, minting
-//! only while no stream runs (a mint during a stream has the distributor collect a top-up).
-//! The tests of mints during a stream use the whole `Suite`, with the real distributor.
+//! `notify_reward` directly under `TokenSuite`, calling it as the suite's distributor (every
+//! authorization is mocked, and no reward asset moves), minting only while no stream runs: a
+//! mint during a stream has the distributor collect a top-up from the operator, whom the
+//! `TokenSuite` does not fund. The tests of mints during a stream, and of what a payout made
+//! with no share existing becomes, use the whole `Suite`, whose distributor pays real funds.
 use hashshare_interfaces::{Books, ShareTokenClient, SHARE_UNIT};
 use hashshare_tests::{
     fixture::{
@@ -245,28 +251,43 @@ fn a_burn_mid_stream_leaves_its_part_to_the_remaining_holders() {
     assert_eq!(accrued(&s, &[&a, &b]), [583_333, 416_666]);
 }
 
+/// A stream that runs while no share exists pays no one, not even the holders who come
+/// later: the first checkpoint with no supply drops its rest (owed to no one), and the next
+/// deposit streams only its own amount.
 #[test]
-fn rewards_streamed_while_nobody_holds_shares_are_carried_not_lost() {
+fn rewards_streamed_while_nobody_holds_shares_are_owed_to_no_one() {
     let s = suite(1_000);
     let a = Address::generate(&s.env);
     advance_to(&s.env, 2 * DAY);
     s.token.notify_reward(&1_000); // no supply
     advance(&s.env, DAY / 2);
-    // The mint finds no holder to have streamed to: the whole stream is carried, and with no
-    // stream running there is no top-up (the plain-account distributor is not called).
+    // The mint finds no holder to have streamed to: the stream's rest is dropped, and with no
+    // stream running there is no top-up (the distributor is not called).
     s.token.mint(&a, &shares(10));
+    assert_eq!(
+        s.env
+            .events()
+            .all()
+            .filter_by_contract(&s.distributor)
+            .events()
+            .len(),
+        0,
+        "no top-up collected"
+    );
     advance_to(&s.env, 4 * DAY);
     assert_eq!(
         s.token.accrued(&a),
         0,
         "a stream that ran with no holder does not pay who comes later"
     );
-    s.token.notify_reward(&1_000); // the carried 1,000 joins this stream
+    s.token.notify_reward(&1_000); // only this 1,000 streams, until 6 days
     assert_notified(&s, 1_000, 6 * DAY);
     advance(&s.env, DAY);
-    assert_eq!(s.token.accrued(&a), 1_000);
+    assert_eq!(s.token.accrued(&a), 500);
     advance(&s.env, DAY);
-    assert_eq!(s.token.accrued(&a), 1_000 + 1_000);
+    assert_eq!(s.token.accrued(&a), 1_000, "nothing of the first stream");
+    advance(&s.env, DAY);
+    assert_eq!(s.token.accrued(&a), 1_000);
 
     // A whole stream with no supply at all, then a holder and a new stream.
     let s = suite(1_000);
@@ -279,7 +300,84 @@ fn rewards_streamed_while_nobody_holds_shares_are_carried_not_lost() {
     s.token.notify_reward(&223);
     assert_notified(&s, 223, 5 * DAY);
     advance_to(&s.env, 5 * DAY);
-    assert_eq!(s.token.accrued(&a), 1_000);
+    assert_eq!(s.token.accrued(&a), 223, "the 777 streamed to no one");
+    advance(&s.env, DAY);
+    assert_eq!(s.token.accrued(&a), 223);
+}
+
+/// The attacker review's `a_mint_at_supply_zero_recovers_the_carried_payment`, with exact
+/// numbers: every holder burns mid-stream, the operator mints itself the same shares at
+/// supply 0 (in the same ledger) and pays the next epoch's debt. Its shares get exactly that
+/// new payout, and nothing of the stream that was running when the holders burned: the rest
+/// of it, 1,296,000,000, stays in the distributor owed to no one (the operator's payment for
+/// epoch 2 is not recovered).
+#[test]
+fn a_mint_at_supply_zero_gets_only_the_next_payout_nothing_of_the_earlier_stream() {
+    let (s, a) = streaming_offering();
+    // Epoch 3 (500 shares sold all day) earned nothing: attested by every reporter at once,
+    // it keeps the capacity fresh for the mint below.
+    for reporter in s.pool_config.reporters.iter() {
+        s.oracle.submit(&reporter, &s.pool, &3, &th(1_000), &0);
+    }
+    advance(&s.env, DAY / 2); // a quarter of epoch 2's stream: 10,000 a second
+    assert_eq!(s.token.accrued(&a), OWED / 4);
+    s.sep41.burn(&a, &shares(500));
+    assert_eq!(s.token.total_supply(), 0);
+    assert_eq!(s.token.accrued(&a), OWED / 4, "what it earned stays");
+    let operator_before = s.reward.balance(&s.operator);
+    s.token.mint(&s.operator, &shares(500));
+    // The mint's checkpoint finds no supply: the stream's rest is dropped, nothing is left
+    // running to top up.
+    assert_eq!(s.reward.balance(&s.operator), operator_before, "no top-up");
+    assert_eq!(s.distributor.totals().topups, 0);
+    advance_to(&s.env, 5 * DAY + HOUR);
+    assert_eq!(
+        s.token.accrued(&s.operator),
+        0,
+        "nothing of epoch 2's stream reaches the new shares"
+    );
+
+    // Epoch 4: 500 shares all day (a's until the burn, the operator's after it), so 500 of
+    // the 1,000 TH/s sold: half of 1,728,000,000 owed, due at face value (no more shares now
+    // than on average). Paid an hour into epoch 5, it streams to the operator's shares alone,
+    // until the end of epoch 6.
+    let reporters = s.pool_config.reporters.clone();
+    for reporter in reporters.iter() {
+        s.oracle
+            .submit(&reporter, &s.pool, &4, &th(1_000), &(2 * 864_000_000));
+    }
+    advance(&s.env, HOUR);
+    let payout = s.record_through(4);
+    assert_eq!(payout.supply_seconds, shares(500) * i128::from(DAY));
+    assert_eq!(payout.owed, 864_000_000);
+    assert_eq!(s.record_through(3).owed, 0);
+    assert_eq!(s.distributor.due(&4), 864_000_000);
+    s.distributor.deposit(&s.operator, &4, &864_000_000);
+    advance_to(&s.env, 7 * DAY); // every stream has ended
+    assert_eq!(
+        s.token.accrued(&s.operator),
+        864_000_000,
+        "exactly the new payout"
+    );
+    assert_eq!(s.token.accrued(&a), OWED / 4);
+    assert_eq!(s.distributor.claim(&s.operator), 864_000_000);
+    assert_eq!(s.distributor.claim(&a), OWED / 4);
+    // The operator paid 864,000,000 and got 864,000,000 back: nothing of its OWED for epoch 2.
+    assert_eq!(
+        s.reward.balance(&s.operator),
+        operator_before,
+        "the operator recovered nothing of epoch 2's payment"
+    );
+    // What streamed while no share existed stays, owed to no one; the books close.
+    let dropped = OWED - OWED / 4;
+    assert_eq!(dropped, 1_296_000_000);
+    assert_eq!(s.reward.balance(&s.distributor.address), dropped);
+    let books = s.distributor.totals();
+    assert_eq!(books.deposited, OWED + 864_000_000);
+    assert_eq!(
+        OWED / 4 + 864_000_000,
+        books.deposited - books.fees_withdrawn - s.reward.balance(&s.distributor.address)
+    );
 }
 
 /// Maturity changes nothing about streams: one paid before it runs on past it, and a deposit
@@ -740,9 +838,10 @@ fn reward_amounts_are_checked() {
     assert_unchanged(&s.env, || {
         assert_error(s.token.try_notify_reward(&1), ShareTokenError::Overflow)
     });
-    // With no supply, rewards are carried into the next stream; a carry beyond it is refused
-    // the same way.
+    // Two deposits in one lane add up, and past the most a lane can carry are refused too.
     let s = suite(10);
+    let a = Address::generate(&s.env);
+    s.token.mint(&a, &1);
     s.token.notify_reward(&(most / 2));
     assert_unchanged(&s.env, || {
         assert_error(
@@ -751,6 +850,15 @@ fn reward_amounts_are_checked() {
         )
     });
     s.token.notify_reward(&(most - most / 2));
+    // With no supply nothing adds up: each checkpoint drops what streams to no one, so a
+    // second deposit of the most finds an empty lane (the first is owed to no one).
+    let s = suite(10);
+    let a = Address::generate(&s.env);
+    s.token.notify_reward(&most);
+    s.token.notify_reward(&most);
+    s.token.mint(&a, &1);
+    advance(&s.env, 3 * DAY);
+    assert_eq!(s.token.accrued(&a), 0);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@
 //!   the_cap_is_the_sustained_capacity_of_the_window
 //! - 210 Overflow: share_token_rewards.rs, reward_amounts_are_checked
 //! - 211 NoPendingAdmin: accept_admin_without_a_proposal_is_refused
-//! - 212 InvalidConfig: constructor_refuses_a_non_positive_hashrate_per_share
+//! - 212 InvalidConfig: constructor_refuses_a_non_positive_hashrate_per_share,
+//!   set_distributor_refuses_anything_but_a_distributor_of_this_token
 //!
 //! Holders that must sign under `authorize` are contract addresses (`Address::generate`):
 //! the SDK's `mock_auths` cannot sign for a Stellar account. Muxed recipients are accounts.
@@ -41,13 +42,13 @@ use hashshare_tests::{
 use share_token::ShareTokenError;
 use soroban_sdk::{
     testutils::{
-        Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _, Ledger,
+        Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _, Ledger, Logs as _,
         MuxedAddress as _,
     },
     token::TokenClient,
     vec,
     xdr::{self, ScAddress, ScSymbol, ScVal},
-    Address, Env, Event, IntoVal, MuxedAddress, String, Symbol, Val, Vec,
+    Address, Env, Error, Event, IntoVal, MuxedAddress, String, Symbol, Val, Vec,
 };
 use soroban_token_sdk::events::{
     Approve, Burn, MintWithAmountOnly, Transfer, TransferWithAmountOnly,
@@ -85,6 +86,14 @@ fn ledger(env: &Env) -> u32 {
 /// Moves the ledger sequence forward by `ledgers`, leaving the clock alone.
 fn advance_ledgers(env: &Env, ledgers: u32) {
     env.ledger().with_mut(|l| l.sequence_number += ledgers);
+}
+
+/// Every listed reporter attests the ended `epoch` now: the round is complete, so the report
+/// is finalized at once (and effective `dispute_seconds` later).
+fn attest_now(s: &TokenSuite, epoch: u64, hashrate: i128) {
+    for reporter in s.pool_config.reporters.iter() {
+        s.oracle.submit(&reporter, &s.pool, &epoch, &hashrate, &0);
+    }
 }
 
 /// Registers another share token on the suite's oracle and pool, with `hashrate_per_share`.
@@ -1095,11 +1104,7 @@ fn a_report_inside_its_dispute_window_gives_no_capacity() {
     let s = TokenSuite::new(TERM);
     let alice = account(&s.env);
     advance(&s.env, DAY);
-    for i in 0..s.pool_config.quorum {
-        let reporter = s.pool_config.reporters.get(i).unwrap();
-        s.oracle
-            .submit(&reporter, &s.pool, &0, &(100 * TH_PER_SHARE), &0);
-    }
+    attest_now(&s, 0, 100 * TH_PER_SHARE);
     // Finalized, but not yet effective.
     assert_eq!(s.oracle.capacity(&s.pool), 0);
     assert_unchanged(&s.env, || {
@@ -1125,11 +1130,7 @@ fn a_disputed_report_gives_no_capacity() {
     let s = TokenSuite::new(TERM);
     let alice = account(&s.env);
     advance(&s.env, DAY);
-    for i in 0..s.pool_config.quorum {
-        let reporter = s.pool_config.reporters.get(i).unwrap();
-        s.oracle
-            .submit(&reporter, &s.pool, &0, &(100 * TH_PER_SHARE), &0);
-    }
+    attest_now(&s, 0, 100 * TH_PER_SHARE);
     advance(&s.env, HOUR - 1);
     s.oracle.dispute(&s.pool, &0);
     advance(&s.env, HOUR); // long past the window the report would have had
@@ -1152,11 +1153,7 @@ fn a_disputed_higher_report_does_not_raise_the_cap() {
     s.token.mint(&alice, &(100 * SHARE));
     // Epoch 1 claims twice the hashrate and is disputed inside its window.
     advance(&s.env, DAY - HOUR);
-    for i in 0..s.pool_config.quorum {
-        let reporter = s.pool_config.reporters.get(i).unwrap();
-        s.oracle
-            .submit(&reporter, &s.pool, &1, &(200 * TH_PER_SHARE), &0);
-    }
+    attest_now(&s, 1, 200 * TH_PER_SHARE);
     s.oracle.dispute(&s.pool, &1);
     advance(&s.env, HOUR);
     assert_eq!(s.oracle.capacity(&s.pool), 100 * TH_PER_SHARE);
@@ -1285,6 +1282,93 @@ fn set_distributor_is_allowed_exactly_once() {
             )
         });
     }
+    assert_eq!(s.token.distributor(), Some(s.distributor.clone()));
+}
+
+/// `set_distributor` asks the candidate which token it pays (`share_token()`): an address
+/// that is not a distributor fails that call, and a real distributor of another token is
+/// refused with `InvalidConfig`; neither changes anything, and the token's own distributor is
+/// wired afterwards. (Wiring an address before a distributor is deployed there would let
+/// shares be sold that its books, starting at a supply of 0, owe nothing.)
+#[test]
+fn set_distributor_refuses_anything_but_a_distributor_of_this_token() {
+    let s = TokenSuite::unwired(TERM);
+    let env = &s.env;
+    // Not a distributor: the cross-contract call traps, and the trap reaches the caller as
+    // `Error(Context, InvalidAction)`; the log says why.
+    let not_distributors = [
+        // An address with no contract deployed (the deterministic address of a distributor
+        // not deployed yet, say).
+        (Address::generate(env), "Error(Storage, MissingValue)"),
+        // A Stellar account cannot be invoked.
+        (account(env), "Error(Object, InvalidInput)"),
+        // A contract without `share_token`: the oracle, and the reward asset's SAC.
+        (s.oracle.address.clone(), "Error(WasmVm, MissingValue)"),
+        (s.reward_asset.address(), "Error(Value, InvalidInput)"),
+        // The token itself: a contract may not re-enter itself.
+        (s.token.address.clone(), "Error(Context, InvalidAction)"),
+    ];
+    let trapped =
+        Error::from_type_and_code(xdr::ScErrorType::Context, xdr::ScErrorCode::InvalidAction);
+    for (candidate, cause) in not_distributors {
+        assert_unchanged(env, || {
+            assert_error(s.token.try_set_distributor(&candidate), trapped)
+        });
+        let logs = env.logs().all();
+        let last = logs.last().expect("a diagnostic log");
+        assert!(
+            last.contains("VM call trapped with HostError")
+                && last.contains("set_distributor")
+                && last.contains(cause),
+            "{last}"
+        );
+        assert_eq!(s.token.distributor(), None);
+    }
+
+    // A real distributor of another offering: another pool on the same oracle, its own token.
+    let other_pool = Symbol::new(env, "other_pool");
+    let mut config = s.pool_config.clone();
+    config.operator = s.operator.clone();
+    s.oracle.register_pool(&other_pool, &config);
+    let other_token = env.register(
+        wasm("share_token").as_slice(),
+        (
+            s.admin.clone(),
+            s.operator.clone(),
+            s.oracle.address.clone(),
+            other_pool.clone(),
+            String::from_str(env, "Other hashrate"),
+            String::from_str(env, "OTHER"),
+            TH_PER_SHARE,
+            START + TERM,
+        ),
+    );
+    let other_distributor = env.register(
+        wasm("payout_distributor").as_slice(),
+        (
+            s.admin.clone(),
+            other_token.clone(),
+            s.reward_asset.address(),
+            s.oracle.address.clone(),
+            other_pool,
+            0u32,
+            s.fee_recipient.clone(),
+        ),
+    );
+    assert_unchanged(env, || {
+        assert_error(
+            s.token.try_set_distributor(&other_distributor),
+            ShareTokenError::InvalidConfig,
+        )
+    });
+    assert_eq!(s.token.distributor(), None);
+    // It is a distributor all the same: its own token takes it.
+    let other = hashshare_interfaces::ShareTokenClient::new(env, &other_token);
+    other.set_distributor(&other_distributor);
+    assert_eq!(other.distributor(), Some(other_distributor));
+
+    // This token's own distributor is accepted, once.
+    s.token.set_distributor(&s.distributor);
     assert_eq!(s.token.distributor(), Some(s.distributor.clone()));
 }
 
@@ -1574,7 +1658,8 @@ fn the_wrong_signer_is_refused_for_every_privileged_call() {
     let intruder = Address::generate(env);
     let alice = Address::generate(env);
     s.attest(100 * TH_PER_SHARE, 0); // still every authorization mocked
-                                     // One reward unit per base unit of the 10 shares minted below: exact at any index scale.
+
+    // One reward unit per base unit of the 10 shares minted below: exact at any index scale.
     const REWARD: i128 = 10 * SHARE;
 
     // set_distributor: the admin.

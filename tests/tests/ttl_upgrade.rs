@@ -14,7 +14,6 @@
 //! stays identical, and the system keeps working.
 use hashshare_interfaces::SHARE_UNIT;
 use hashshare_tests::fixture::{advance, wasm, Suite, TH_PER_SHARE};
-use payout_distributor::PayoutDistributorContractClient;
 use soroban_sdk::{
     testutils::{storage::Persistent as _, Address as _},
     vec,
@@ -102,17 +101,26 @@ fn holder_ttl(s: &Suite, holder: &Address) -> u32 {
     })
 }
 
-/// A pool of 1,000 TH/s earning 86,400,000 in epoch 0, 100 shares for `idle` and 900 for
-/// `active`, the epoch deposited in full (no fee) and its stream run to its end: `idle` has
-/// 8,640,000 to claim.
+/// Moves the clock forward to the start of `epoch`.
+fn advance_to_epoch(s: &Suite, epoch: u64) {
+    let start = s.pool_config.genesis + epoch * s.pool_config.epoch_seconds;
+    advance(&s.env, start - s.env.ledger().timestamp());
+}
+
+/// A pool of 1,000 TH/s, 100 shares for `idle` and 900 for `active` from the start of epoch 2,
+/// which earns 86,400,000; the epoch deposited in full (no fee) and its stream (until the end
+/// of epoch 4) run to its end: `idle` has 8,640,000 to claim.
 fn funded_holders() -> (Suite, Address, Address) {
     let s = Suite::new(TERM, 0, FUNDS);
-    s.attest(th(1_000), 86_400_000);
+    s.attest(th(1_000), 0);
+    advance_to_epoch(&s, 2);
     let (idle, active) = (Address::generate(&s.env), Address::generate(&s.env));
     s.token.mint(&idle, &shares(100));
     s.token.mint(&active, &shares(900));
-    s.distributor.deposit(&s.operator, &0, &86_400_000);
-    advance(&s.env, DAY);
+    let epoch = s.attest(th(1_000), 86_400_000);
+    assert_eq!(s.record_through(epoch).owed, 86_400_000);
+    s.distributor.deposit(&s.operator, &epoch, &86_400_000);
+    advance_to_epoch(&s, 5);
     assert_eq!(s.token.accrued(&idle), 8_640_000);
     (s, idle, active)
 }
@@ -215,7 +223,6 @@ fn reads(
     let mut out = std::vec::Vec::new();
     let mut read = |name: std::string::String, value: std::string::String| out.push((name, value));
     let (o, t, d) = (&s.oracle, &s.token, &s.distributor);
-    let totals = PayoutDistributorContractClient::new(&s.env, &d.address).totals();
     read("oracle.pool".into(), format!("{:?}", o.pool(&s.pool)));
     read(
         "oracle.current_epoch".into(),
@@ -226,9 +233,13 @@ fn reads(
         "oracle.capacity".into(),
         format!("{:?}", o.capacity(&s.pool)),
     );
+    read(
+        "oracle.minter_capacity".into(),
+        format!("{:?}", o.minter_capacity(&s.pool)),
+    );
     read("oracle.token".into(), format!("{:?}", o.token(&s.pool)));
     read("oracle.admin".into(), format!("{:?}", o.admin()));
-    for epoch in 0..4u64 {
+    for epoch in 0..7u64 {
         read(
             format!("oracle.report({epoch})"),
             format!("{:?}", o.report(&s.pool, &epoch)),
@@ -236,6 +247,14 @@ fn reads(
         read(
             format!("distributor.epoch({epoch})"),
             format!("{:?}", d.epoch(&epoch)),
+        );
+        read(
+            format!("distributor.due({epoch})"),
+            format!("{:?}", d.due(&epoch)),
+        );
+        read(
+            format!("token.epoch_supply({epoch})"),
+            format!("{:?}", t.epoch_supply(&epoch, &0)),
         );
     }
     read(
@@ -257,7 +276,15 @@ fn reads(
     read("token.admin".into(), format!("{:?}", t.admin()));
     read("token.paused".into(), format!("{:?}", t.paused()));
     read("distributor.arrears".into(), format!("{:?}", d.arrears()));
-    read("distributor.totals".into(), format!("{totals:?}"));
+    read("distributor.totals".into(), format!("{:?}", d.totals()));
+    read(
+        "distributor.next_epoch".into(),
+        format!("{:?}", d.next_epoch()),
+    );
+    read(
+        "distributor.fee_recipient".into(),
+        format!("{:?}", d.fee_recipient()),
+    );
     read("distributor.fee_bps".into(), format!("{:?}", d.fee_bps()));
     read("distributor.admin".into(), format!("{:?}", d.admin()));
     read("distributor.paused".into(), format!("{:?}", d.paused()));
@@ -293,6 +320,14 @@ fn reads(
     read(
         "reward.balance(fee)".into(),
         format!("{:?}", s.reward.balance(&s.fee_recipient)),
+    );
+    read(
+        "reward.balance(operator)".into(),
+        format!("{:?}", s.reward.balance(&s.operator)),
+    );
+    read(
+        "reward.allowance(operator, distributor)".into(),
+        format!("{:?}", s.reward.allowance(&s.operator, &d.address)),
     );
     out
 }
@@ -341,12 +376,14 @@ fn version(env: &Env, contract: &Address) -> Option<u32> {
     .and_then(Result::ok)
 }
 
-/// State of every kind is built (reports, a submission still waiting for quorum, minted and
-/// transferred shares, an allowance, a stream, a partly paid and an unpaid recorded epoch,
-/// claims, fees), then each contract is upgraded by its admin to a new WASM. Every stored
-/// value and every read is identical afterwards, the new code answers `version() == 2`, and
-/// the system keeps working on the old state: the waiting submission completes its quorum,
-/// the debts are paid, holders claim exactly, shares move and are minted.
+/// State of every kind is built (reports, a round of submissions still open, minted and
+/// transferred shares, an allowance, a stream running with a mint's top-up in it, a partly
+/// paid and an unpaid recorded epoch, the recording cursor, claims, accrued fees), then each
+/// contract is upgraded by its admin to its next version's WASM. Every stored value and every
+/// read is identical afterwards, the new code answers `version() == 2`, and the system keeps
+/// working on the old state: the open round completes with the submission in it, the debts are
+/// paid, holders claim exactly, shares move and are minted, fees are withdrawn, and the
+/// books close.
 #[test]
 fn an_upgrade_of_each_contract_keeps_every_balance_report_and_payout() {
     let s = Suite::new(TERM, 250, FUNDS);
@@ -355,31 +392,46 @@ fn an_upgrade_of_each_contract_keeps_every_balance_report_and_payout() {
     let [a, b, c, d] = <[Address; 4]>::try_from(people.clone()).expect("four");
     let reporters = &s.pool_config.reporters;
 
-    s.attest(th(1_000), 50_000_000); // epoch 0
+    s.attest(th(1_000), 0); // epoch 0: the capacity
+    advance_to_epoch(&s, 2);
     s.token.mint(&a, &shares(500));
     s.token.mint(&b, &shares(300));
     s.token.mint(&c, &shares(100));
     s.sep41
         .approve(&a, &d, &shares(50), &(env.ledger().sequence() + 100_000));
-    s.distributor.deposit(&s.operator, &0, &30_000_000); // owes 45,000,000
+    // Epoch 2 sells 900 of 1,000 TH/s all day: 45,000,000 of 50,000,000 owed; 30,000,000 paid.
+    assert_eq!(s.attest(th(1_000), 50_000_000), 2);
+    assert_eq!(s.record_through(2).owed, 45_000_000);
+    s.distributor.deposit(&s.operator, &2, &30_000_000);
     advance(env, 10_000);
     s.sep41.transfer(&a, &c, &shares(100));
+    // 300 of 900 shares, 10,000 s of the 29,250,000 streaming over 169,200 s: 576,241.13.
     let claimed_b = s.distributor.claim(&b);
-    assert!(claimed_b > 0);
-    s.attest(th(1_000), 20_000_000); // epoch 1
-    assert_eq!(s.distributor.record(&1).owed, 18_000_000);
-    advance(
-        env,
-        s.pool_config.genesis + 3 * DAY - env.ledger().timestamp(),
-    );
+    assert_eq!(claimed_b, 576_241);
+    // Epoch 3: 18,000,000 owed, half paid; its stream runs until the end of epoch 5.
+    assert_eq!(s.attest(th(1_000), 20_000_000), 3);
+    assert_eq!(s.record_through(3).owed, 18_000_000);
+    s.distributor.deposit(&s.operator, &3, &9_000_000);
+    advance_to_epoch(&s, 5);
     let first = reporters.get(0).expect("a reporter");
     s.oracle
-        .submit(&first, &s.pool, &2, &th(1_000), &10_000_000); // waits for quorum
-    advance(env, 1_000);
+        .submit(&first, &s.pool, &4, &th(1_000), &10_000_000); // waits for the others
+    advance(env, 500);
+    let operator_funds = s.reward.balance(&s.operator);
+    // A mint pays the running stream's top-up. Epoch 3's stream (8,775,000 over 169,200 s)
+    // has 85,900 s to run, 4,454,920.2 left: the 10 new shares' part of it, for 900, is
+    // 49,499.1, rounded up to 49,500; grossed up by the 2.5% fee to the least amount that
+    // leaves it: 50,769 (50,769 - floor(1,269.2)) is taken.
+    s.token.mint(&d, &shares(10));
+    let topup = 49_500;
+    let gross = operator_funds - s.reward.balance(&s.operator);
+    assert_eq!(gross, 50_769);
+    advance(env, 500);
 
     let reads_before = reads(&s, &people);
     let stored_before = stored_values(&s);
-    // Not a vacuous comparison: the holders, reports, the waiting submission and payouts.
+    // Not a vacuous comparison: the holders, reports, the waiting submission, payouts and
+    // the supply integrals of the epochs the supply changed in.
     let count = |kind: &str| {
         let kind = format!("StringM({kind})");
         stored_before.iter().filter(|v| v.contains(&kind)).count()
@@ -389,9 +441,18 @@ fn an_upgrade_of_each_contract_keeps_every_balance_report_and_payout() {
             count("Holder"),
             count("Report"),
             count("Submissions"),
-            count("Payout")
+            count("Payout"),
+            count("EpochSupply"),
         ],
-        [3, 2, 1, 2]
+        [4, 3, 1, 4, 2]
+    );
+    assert_eq!(s.distributor.next_epoch(), 4);
+    let books = s.distributor.totals();
+    assert_eq!(books.deposited, 30_000_000 + 9_000_000 + gross);
+    assert_eq!(books.topups, gross);
+    assert_eq!(
+        books.fees,
+        (30_000_000 + 9_000_000) * 250 / 10_000 + gross - topup
     );
     let contracts = [
         (s.oracle.address.clone(), "pool_oracle_next"),
@@ -412,36 +473,68 @@ fn an_upgrade_of_each_contract_keeps_every_balance_report_and_payout() {
     }
     assert_eq!(reads_before.len(), reads_after.len());
 
-    // The system keeps working on the old state.
-    let second = reporters.get(1).expect("a reporter");
-    s.oracle
-        .submit(&second, &s.pool, &2, &th(1_000), &12_000_000);
+    // The system keeps working on the old state: the other four reporters complete the round
+    // the first one opened before the upgrade (rewards [10, 10, 12, 10, 12] million).
+    for (i, reward) in [
+        (1, 10_000_000),
+        (2, 12_000_000),
+        (3, 10_000_000),
+        (4, 12_000_000),
+    ] {
+        let reporter = reporters.get(i).expect("a reporter");
+        s.oracle.submit(&reporter, &s.pool, &4, &th(1_000), &reward);
+    }
     advance(env, HOUR);
-    let report = s.oracle.report(&s.pool, &2).expect("effective");
+    let report = s.oracle.report(&s.pool, &4).expect("effective");
     assert_eq!(
         (report.reward, report.submissions),
-        (10_000_000, 2),
+        (10_000_000, 5),
         "the submission from before the upgrade counted"
     );
-    s.distributor.deposit(&s.operator, &0, &15_000_000);
-    s.distributor.deposit(&s.operator, &1, &18_000_000);
-    s.distributor.deposit(&s.operator, &2, &9_000_000);
+    assert_eq!(s.record_through(4).owed, 9_000_000);
+    // 910 shares now for the 900 each epoch was sized for: each unit of debt costs 91/90.
+    let mut paid_after = 0;
+    for (epoch, due) in [(2, 15_166_667), (3, 9_100_000), (4, 9_100_000)] {
+        assert_eq!(s.distributor.due(&epoch), due);
+        s.distributor.deposit(&s.operator, &epoch, &due);
+        paid_after += due;
+    }
     assert_eq!(s.distributor.arrears(), 0);
     s.sep41.transfer_from(&d, &a, &d, &shares(50));
     s.sep41.transfer(&c, &b, &shares(50));
+    let operator_funds = s.reward.balance(&s.operator);
     s.token.mint(&d, &shares(10));
-    advance(env, 2 * DAY);
+    // The new lane (the three deposits, 32,532,501 after fees) and what is left of epoch
+    // 3's (4,289,419.8), each times 10 / 910, rounded up: 404,638; grossed up by the fee to
+    // the least amount that leaves it, 415,013 (415,013 - floor(10,375.3)).
+    let second_topup = 357_501 + 47_137;
+    let second_gross = operator_funds - s.reward.balance(&s.operator);
+    assert_eq!(second_gross, 415_013);
+    advance(env, 3 * DAY); // every stream has ended
     let mut claimed = claimed_b;
     for who in &people {
         claimed += s.distributor.claim(who);
         assert_eq!(s.distributor.claim(who), 0);
     }
-    let (deposited, fees) =
-        PayoutDistributorContractClient::new(env, &s.distributor.address).totals();
-    assert_eq!(deposited, 30_000_000 + 15_000_000 + 18_000_000 + 9_000_000);
-    assert_eq!(fees, deposited * 250 / 10_000);
+    let books = s.distributor.totals();
+    let taken = 30_000_000 + 9_000_000 + paid_after;
+    assert_eq!(books.deposited, taken + gross + second_gross);
+    assert_eq!(
+        books.topups,
+        gross + second_gross + 166_667 + 100_000 + 100_000
+    );
+    let deposit_fees: i128 = [30_000_000, 9_000_000, 15_166_667, 9_100_000, 9_100_000]
+        .iter()
+        .map(|amount| amount * 250 / 10_000)
+        .sum();
+    let fees = deposit_fees + (gross - topup) + (second_gross - second_topup);
+    assert_eq!(books.fees, fees);
+    assert_eq!(s.distributor.withdraw_fees(), fees);
+    assert_eq!(s.reward.balance(&s.fee_recipient), fees);
     let left = s.reward.balance(&s.distributor.address);
-    assert_eq!(deposited, fees + claimed + left, "the books close");
-    assert!(left <= 10, "only rounding dust is left: {left}");
-    assert_eq!(s.token.total_supply(), shares(910));
+    assert_eq!(claimed, books.deposited - fees - left, "the books close");
+    // What is left is the holders' fractions of a unit (under one each) and the streams'
+    // leftovers (under one index unit per base unit of supply).
+    assert!(left <= 4, "only rounding dust is left: {left}");
+    assert_eq!(s.token.total_supply(), shares(920));
 }

@@ -705,9 +705,9 @@ fn a_signature_over_another_tree_is_refused() {
 }
 
 /// The operator's account mints while epoch 2's payout streams, signing the mint alone: the
-/// top-up that keeps the stream's per-share rate is pulled by the distributor on the
-/// operator's allowance, which needs no signature of the operator's. A stranger's key mints
-/// nothing.
+/// top-up that keeps the stream's per-share rate, grossed up by the 1% fee, is pulled by the
+/// distributor on the operator's allowance, which needs no signature of the operator's. A
+/// stranger's key mints nothing.
 #[test]
 fn a_mint_signed_by_the_operators_key_pays_its_top_up_on_the_allowance() {
     let s = Setup::new();
@@ -748,19 +748,24 @@ fn a_mint_signed_by_the_operators_key_pays_its_top_up_on_the_allowance() {
         ),
         "the operator signed the mint, nothing inside it"
     );
+    // 42,050,000 streams; the mint pays it grossed up by the 1% fee, as a deposit's top-up
+    // would: the least amount leaving it after the fee, 42,474,747 (minus floor(424,747.47)),
+    // of which 424,747 accrue as fee.
     let topup = 42_050_000;
+    let gross = 42_474_747;
     assert_eq!(
         s.reward.balance(&s.operator.address),
-        OPERATOR_FUNDS - topup
+        OPERATOR_FUNDS - gross
     );
     let books = s.distributor.totals();
     assert_eq!(
         (books.deposited, books.topups, books.fees),
-        (REWARD + topup, topup, FEE)
+        (REWARD + gross, gross, FEE + gross - topup)
     );
     assert_eq!(token.total_supply(), 1_250 * SHARE_UNIT);
 
-    // The investor's stream is untouched by the mint; the buyer gets exactly its top-up.
+    // The investor's stream is untouched by the mint; the buyer gets exactly the top-up net
+    // of its fee.
     advance(env, SPAN);
     assert_eq!(s.distributor.claimable(&s.investor.address), 101_520_000);
     assert_eq!(s.distributor.claimable(&buyer), topup);

@@ -167,11 +167,18 @@ pub fn fee(amount: i128, fee_bps: u32) -> Result<i128, DistributorError> {
         .ok_or(DistributorError::Overflow)
 }
 
-/// What must be taken for `net` to remain after the fee: `ceil(net * 10_000 / (10_000 -
-/// fee_bps))`, so that `grossed_up - fee(grossed_up) >= net`.
+/// The least amount that leaves `net` after a deposit's fee: `gross - fee(gross) == net`, so
+/// a mint's top-up pays exactly the fee a deposit of the same size would.
 pub fn grossed_up(net: i128, fee_bps: u32) -> Result<i128, DistributorError> {
     let keep = i128::from(BPS_DENOMINATOR - fee_bps.min(MAX_FEE_BPS));
-    mul_div_ceil_i128(net, i128::from(BPS_DENOMINATOR), keep).ok_or(DistributorError::Overflow)
+    // ceil(net / (1 - fee)) leaves at least `net`; the fee's own rounding down may let a unit
+    // or two less do.
+    let mut gross = mul_div_ceil_i128(net, i128::from(BPS_DENOMINATOR), keep)
+        .ok_or(DistributorError::Overflow)?;
+    while gross > net && gross - 1 - fee(gross - 1, fee_bps)? >= net {
+        gross -= 1;
+    }
+    Ok(gross)
 }
 
 /// How a deposit divides: `used` of what was offered is taken (the rest stays with the
@@ -352,14 +359,34 @@ mod test {
     }
 
     #[test]
-    fn a_grossed_up_top_up_leaves_at_least_the_net_after_its_fee() {
-        assert_eq!(grossed_up(900, 1_000), Ok(1_000));
-        assert_eq!(grossed_up(901, 1_000), Ok(1_002));
+    fn a_grossed_up_top_up_leaves_exactly_the_net_after_its_fee() {
+        assert_eq!(grossed_up(900, 1_000), Ok(999), "999 - floor(99.9) = 900");
+        assert_eq!(
+            grossed_up(405_001, 1_000),
+            Ok(450_001),
+            "fee 45,000, not 45,001"
+        );
         assert_eq!(grossed_up(7, 0), Ok(7));
-        for (net, bps) in [(1, 500), (12_345, 2_000), (999_999, 1), (BIG, 777)] {
+        for (net, bps) in [
+            (1, 500),
+            (12_345, 2_000),
+            (999_999, 1),
+            (405_001, 1_000),
+            (BIG, 777),
+        ] {
             let gross = grossed_up(net, bps).unwrap();
-            assert!(gross - fee(gross, bps).unwrap() >= net, "{net} at {bps}");
-            assert!(gross - 1 - fee(gross - 1, bps).unwrap() < net, "the least that does");
+            assert_eq!(gross - fee(gross, bps).unwrap(), net, "{net} at {bps}");
+            assert!(
+                gross - 1 - fee(gross - 1, bps).unwrap() < net,
+                "the least that does"
+            );
+        }
+        for net in 1..2_000 {
+            for bps in [1, 333, 500, 1_999, 2_000] {
+                let gross = grossed_up(net, bps).unwrap();
+                assert_eq!(gross - fee(gross, bps).unwrap(), net, "{net} at {bps}");
+                assert!(gross - 1 - fee(gross - 1, bps).unwrap() < net);
+            }
         }
         assert_eq!(grossed_up(i128::MAX, 2_000), Err(Overflow));
     }

@@ -196,7 +196,8 @@ fn setup() -> Setup {
     });
     oracle.set_report(&0, &(4 * TH), &REWARD);
     let share_token = MockShareTokenClient::new(&env, &env.register(MockShareToken, ()));
-    share_token.set_supply(&(3 * SHARE), &TH);
+    // No share before the distributor exists (its constructor checks); 3 are sold right after.
+    share_token.set_supply(&0, &TH);
     share_token.set_epoch_supply(&0, &(3 * SHARE * EPOCH_SECONDS as i128), &(3 * SHARE));
     share_token.set_maturity(&MATURITY);
     share_token.set_wiring(&oracle.address, &pool);
@@ -217,6 +218,7 @@ fn setup() -> Setup {
             fee_recipient.clone(),
         ),
     );
+    share_token.set_supply(&(3 * SHARE), &TH);
     env.ledger()
         .with_mut(|l| l.timestamp = GENESIS + EPOCH_SECONDS);
     Setup {
@@ -575,19 +577,22 @@ fn a_top_up_is_taken_on_the_allowance_and_booked() {
     let live_until = s.env.ledger().sequence() + 100;
     s.reward
         .approve(&s.operator, &d.address, &1_000, &live_until);
-    // Only the share token may ask (its auth, mocked here).
+    // Only the share token may ask (its auth, mocked here). 600 streams; grossed up by the
+    // 1% fee: 606 taken, 6 of it fee (606 - floor(6.06) = 600).
     d.collect_topup(&s.operator, &600);
     assert_eq!(s.env.auths()[0].0, s.share_token.address);
     assert_eq!(
         s.events(),
         [TopUpCollected {
             from: s.operator.clone(),
-            amount: 600,
+            amount: 606,
+            fee: 6,
         }
         .to_xdr(&s.env, &d.address)]
     );
-    assert_eq!(s.reward.balance(&d.address), 600);
-    assert_eq!((d.totals().deposited, d.totals().topups), (600, 600));
+    assert_eq!(s.reward.balance(&d.address), 606);
+    let books = d.totals();
+    assert_eq!((books.deposited, books.topups, books.fees), (606, 606, 6));
     assert_eq!(
         d.try_collect_topup(&s.operator, &401),
         Err(Ok(contract_error(DistributorError::TopUpNotApproved)))

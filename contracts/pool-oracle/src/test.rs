@@ -92,7 +92,10 @@ fn a_report_whose_round_opens_within_an_epoch_must_be_fresh_when_effective() {
         capacity_epochs: 1,
     };
     assert!(is_fresh_when_effective(&config(86_400, 3_600, 2)));
-    assert!(is_fresh_when_effective(&config(100, 50, 2)), "100 + 2 × 50 = 200");
+    assert!(
+        is_fresh_when_effective(&config(100, 50, 2)),
+        "100 + 2 × 50 = 200"
+    );
     assert!(!is_fresh_when_effective(&config(100, 51, 2)));
     // Effective 150 s after finalizing, stale 200 s after the epoch's end: whole-epoch
     // arithmetic (150 / 100 = 1 < 2) let this through.

@@ -392,11 +392,23 @@ mod test {
         r.burn(10, 30).unwrap(); // every share burned halfway
         assert_eq!(earned(&r, burner, 30), 300);
         r.checkpoint(31).unwrap();
-        assert_eq!((r.carried, r.rest), (0, [0, 0]), "the other 300 are no one's");
-        assert_eq!(r.mint(10, 31).unwrap(), 0, "nothing to top up: no stream runs");
+        assert_eq!(
+            (r.carried, r.rest),
+            (0, [0, 0]),
+            "the other 300 are no one's"
+        );
+        assert_eq!(
+            r.mint(10, 31).unwrap(),
+            0,
+            "nothing to top up: no stream runs"
+        );
         r.notify(100, 90, 31).unwrap();
         let minter = holder(10, r.stream.index);
-        assert_eq!(earned(&r, minter, 90), 100, "the new shares get only the new stream");
+        assert_eq!(
+            earned(&r, minter, 90),
+            100,
+            "the new shares get only the new stream"
+        );
     }
 
     #[test]
