@@ -669,6 +669,8 @@ pub fn deposits_sweep(sizes: &[usize]) -> Sweep {
         s.record_through(partly);
         s.distributor.deposit(&s.operator, &partly, &1_000);
         let fresh = s.attest(200 * TH_PER_SHARE, 1_000_000);
+        // An allowance lives about a year of ledgers; the full sweep runs for three.
+        s.approve_topups(&s.operator);
         advance(env, 3_600);
         let distributor = s.distributor.address.clone();
         let operator = s.operator.clone();

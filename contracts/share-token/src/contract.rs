@@ -2,7 +2,7 @@ use hashshare_common::{admin, math::mul_div_floor_i128, pause, ttl};
 use hashshare_interfaces::{PayoutDistributorClient, PoolOracleClient, ShareToken, SHARE_UNIT};
 use soroban_sdk::{
     contract, contractimpl, panic_with_error, token::TokenInterface, Address, BytesN, Env,
-    MuxedAddress, String, Symbol,
+    MuxedAddress, String, Symbol, Vec,
 };
 use soroban_token_sdk::events::{
     Approve, Burn, MintWithAmountOnly, Transfer, TransferWithAmountOnly,
@@ -243,7 +243,14 @@ impl ShareToken for ShareTokenContract {
         if storage::distributor(&env).is_some() {
             panic_with_error!(&env, ShareTokenError::DistributorAlreadySet);
         }
-        let pays = PayoutDistributorClient::new(&env, &distributor).share_token();
+        // `distributor.share_token()`, with its (empty) argument vector built from an array: the
+        // generated client's `Vec::new` would import `vec_new`, and every import makes every
+        // call of this contract dearer (transfers included).
+        let pays: Address = env.invoke_contract(
+            &distributor,
+            &Symbol::new(&env, "share_token"),
+            Vec::<soroban_sdk::Val>::from_array(&env, []),
+        );
         if pays != env.current_contract_address() {
             panic_with_error!(&env, ShareTokenError::InvalidConfig);
         }
