@@ -477,7 +477,9 @@ fn oracle_rounds() -> Vec<Row> {
     rows.push(Row {
         contract: "pool-oracle",
         call: "finalize (3 of 5, round closed)".to_string(),
-        cost: measure(&env, |env| client(env).finalize(&Symbol::new(env, POOL), &1)),
+        cost: measure(&env, |env| {
+            client(env).finalize(&Symbol::new(env, POOL), &1)
+        }),
     });
     rows
 }

@@ -370,7 +370,7 @@ impl Year {
             );
             // The least amount that leaves the top-up after a deposit's fee on it.
             let topup = gross - fee;
-            let deposit_fee = |amount: i128| amount * i128::from(FEE_BPS) / 10_000;
+            let deposit_fee = |amount: i128| amount * FEE_BPS / 10_000;
             assert_eq!(fee, deposit_fee(gross), "a deposit's fee");
             assert!(
                 gross - 1 - deposit_fee(gross - 1) < topup,
