@@ -46,6 +46,7 @@
 //! - 311 EarlierEpochOpen: epochs_are_recorded_in_order_from_the_one_the_distributor_was_deployed_in
 //!   (deposit_refuses_an_epoch_starting_at_or_after_maturity shows 303 is checked before it)
 //! - 312 TopUpNotApproved: a_mints_top_up_is_collected_by_the_share_token_alone
+//! - 313 NoHolders: a_payout_none_of_whose_shares_is_left_has_no_holders
 //!
 //! Holders that must sign under `authorize` are contract addresses (`Address::generate`):
 //! the SDK's `mock_auths` cannot sign for a Stellar account.
@@ -1972,4 +1973,60 @@ fn claim_and_deposit_cost_is_flat_in_holders_and_past_deposits() {
         assert_eq!(big.write_entries, small.write_entries, "{}", pair[1].0);
         assert_eq!(big.read_entries, small.read_entries, "{}", pair[1].0);
     }
+}
+
+/// Found by the property tests: a deposit's top-up was sized by `supply now / average` alone,
+/// so shares minted after the epoch could *replace* burned shares of it for free. Alice and
+/// Bob hold 50 shares each from an hour into epoch 1 (an average of 95.83 for the epoch,
+/// 958,333 owed); after the record Bob burns his 50 and the operator mints 50 to itself: 100
+/// shares again, 50 of them newer than the epoch. The payout must reach the epoch's shares
+/// still there — Alice's 50 — in full: each unit of debt costs 100 / 50, `due` is 1,916,666,
+/// Alice receives the whole 958,333, and the operator's new shares exactly what it paid on
+/// top.
+#[test]
+fn shares_minted_after_burns_pay_for_the_burned_shares_part() {
+    let s = Suite::new(TERM, 0, FUNDS);
+    let d = &s.distributor;
+    s.attest(th(100), 0);
+    let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
+    s.token.mint(&alice, &shares(50));
+    s.token.mint(&bob, &shares(50));
+    let epoch = s.attest(th(100), 1_000_000);
+    assert_eq!(s.record_through(epoch).owed, 958_333);
+    s.sep41.burn(&bob, &shares(50));
+    s.token.mint(&s.operator, &shares(50));
+    assert_eq!(s.token.issued(), (shares(100), shares(150)));
+    assert_eq!(d.due(&epoch), 958_333 * 2);
+    d.deposit(&s.operator, &epoch, &(958_333 * 2));
+    advance(&s.env, 3 * DAY);
+    assert_eq!(d.claimable(&alice), 958_333, "the epoch's payout, whole");
+    assert_eq!(d.claimable(&s.operator), 958_333, "exactly its top-up");
+    assert_eq!(d.arrears(), 0);
+}
+
+/// Burns alone leave the epoch's remaining shares its payout at face value; but when every
+/// share of the epoch is gone (the operator burned its 50 and minted 50 new ones), nobody can
+/// receive the payout, and a deposit is refused with `NoHolders`, changing nothing.
+#[test]
+fn a_payout_none_of_whose_shares_is_left_has_no_holders() {
+    let s = Suite::new(TERM, 0, FUNDS);
+    let d = &s.distributor;
+    s.attest(th(100), 0);
+    to_next_epoch(&s);
+    let alice = Address::generate(&s.env);
+    s.token.mint(&alice, &shares(50));
+    s.token.mint(&s.operator, &shares(50));
+    let epoch = s.attest(th(100), 1_000_000);
+    assert_eq!(s.record_through(epoch).owed, 1_000_000);
+    s.sep41.burn(&alice, &shares(50));
+    assert_eq!(d.due(&epoch), 1_000_000, "the remaining half at face value");
+    s.sep41.burn(&s.operator, &shares(50));
+    s.token.mint(&s.operator, &shares(50));
+    assert_unchanged(&s.env, || {
+        assert_error(d.try_due(&epoch), DistributorError::NoHolders);
+        assert_error(
+            d.try_deposit(&s.operator, &epoch, &1_000),
+            DistributorError::NoHolders,
+        );
+    });
 }

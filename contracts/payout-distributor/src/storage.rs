@@ -37,8 +37,9 @@ pub(crate) enum DataKey {
 }
 
 /// Stored forms: tuples serialize smaller than structs (no field names).
-/// `(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next)`.
-type BooksEntry = (i128, i128, i128, i128, i128, u64, i128);
+/// `(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next,
+/// minted_at_next)`.
+type BooksEntry = (i128, i128, i128, i128, i128, u64, i128, i128);
 /// `(share_token, reward_token, oracle, pool, fee_bps, fee_recipient, genesis, epoch_seconds,
 /// maturity, hashrate_per_share)`.
 type ConfigEntry = (
@@ -53,8 +54,8 @@ type ConfigEntry = (
     u64,
     i128,
 );
-/// `(owed, paid, topup, fee, supply_seconds, reported)`.
-type PayoutEntry = (i128, i128, i128, i128, i128, bool);
+/// `(owed, paid, topup, fee, supply_seconds, reported, minted_by_end)`.
+type PayoutEntry = (i128, i128, i128, i128, i128, bool, i128);
 
 pub fn config(env: &Env) -> Option<DistributorConfig> {
     let entry: Option<ConfigEntry> = read_persistent(env, &DataKey::Config);
@@ -105,7 +106,7 @@ pub fn set_config(env: &Env, c: &DistributorConfig) {
 pub fn books(env: &Env) -> Option<Books> {
     let entry: Option<BooksEntry> = env.storage().instance().get(&DataKey::Books);
     entry.map(
-        |(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next)| Books {
+        |(
             arrears,
             deposited,
             topups,
@@ -113,6 +114,16 @@ pub fn books(env: &Env) -> Option<Books> {
             fees_withdrawn,
             next_epoch,
             supply_at_next,
+            minted_at_next,
+        )| Books {
+            arrears,
+            deposited,
+            topups,
+            fees,
+            fees_withdrawn,
+            next_epoch,
+            supply_at_next,
+            minted_at_next,
         },
     )
 }
@@ -126,26 +137,38 @@ pub fn set_books(env: &Env, b: &Books) {
         b.fees_withdrawn,
         b.next_epoch,
         b.supply_at_next,
+        b.minted_at_next,
     );
     env.storage().instance().set(&DataKey::Books, &entry);
 }
 
-/// A recorded epoch's payout, extending its entry.
-pub fn payout(env: &Env, epoch: u64) -> Option<EpochPayout> {
+/// A recorded epoch's payout, and the shares minted by its end, extending its entry.
+pub fn payout(env: &Env, epoch: u64) -> Option<(EpochPayout, i128)> {
     let entry: Option<PayoutEntry> = read_persistent(env, &DataKey::Payout(epoch));
     entry.map(
-        |(owed, paid, topup, fee, supply_seconds, reported)| EpochPayout {
-            owed,
-            paid,
-            topup,
-            fee,
-            supply_seconds,
-            reported,
+        |(owed, paid, topup, fee, supply_seconds, reported, minted_by_end)| {
+            let payout = EpochPayout {
+                owed,
+                paid,
+                topup,
+                fee,
+                supply_seconds,
+                reported,
+            };
+            (payout, minted_by_end)
         },
     )
 }
 
-pub fn set_payout(env: &Env, epoch: u64, p: &EpochPayout) {
-    let entry: PayoutEntry = (p.owed, p.paid, p.topup, p.fee, p.supply_seconds, p.reported);
+pub fn set_payout(env: &Env, epoch: u64, p: &EpochPayout, minted_by_end: i128) {
+    let entry: PayoutEntry = (
+        p.owed,
+        p.paid,
+        p.topup,
+        p.fee,
+        p.supply_seconds,
+        p.reported,
+        minted_by_end,
+    );
     write_persistent(env, &DataKey::Payout(epoch), &entry);
 }

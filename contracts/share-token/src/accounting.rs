@@ -73,7 +73,8 @@ fn tick(env: &Env, config: &TokenConfig, rewards: &Rewards, clock: &mut SupplyCl
         clock.advance(&config.schedule, rewards.supply, now(env)),
     );
     if let Some((epoch, supply_seconds)) = finished {
-        storage::set_epoch_supply(env, epoch, &(supply_seconds, rewards.supply));
+        let entry = (supply_seconds, rewards.supply, clock.minted);
+        storage::set_epoch_supply(env, epoch, &entry);
     }
 }
 
@@ -89,6 +90,10 @@ pub fn mint(env: &Env, config: &TokenConfig, to: &Address, amount: i128, max_sup
         panic_with_error!(env, ShareTokenError::CapacityExceeded);
     }
     tick(env, config, &rewards, &mut clock);
+    clock.minted = clock
+        .minted
+        .checked_add(amount)
+        .unwrap_or_else(|| panic_with_error!(env, ShareTokenError::Overflow));
     let topup = checked(env, rewards.mint(amount, now(env)));
     let mut holder = settled_holder(env, to, rewards.stream.index);
     holder.balance = holder
@@ -124,37 +129,41 @@ pub fn notify(env: &Env, config: &TokenConfig, amount: i128) -> u64 {
     end
 }
 
-/// The supply now.
-pub fn supply(env: &Env) -> i128 {
-    load(env).0.supply
+/// The supply now and every share ever minted.
+pub fn issued(env: &Env) -> (i128, i128) {
+    let (rewards, clock) = load(env);
+    (rewards.supply, clock.minted)
 }
 
-/// `(supply_seconds, supply_at_end, supply_now)` of the ended `epoch`, given the supply at its
-/// start (see [`crate::supply`]).
+/// `(supply_seconds, supply_at_end, minted_by_end)` of the ended `epoch`, given the supply at
+/// its start and the shares minted before it (see [`crate::supply`]).
 pub fn epoch_supply(
     env: &Env,
     config: &TokenConfig,
     epoch: u64,
     supply_at_start: i128,
+    minted_at_start: i128,
 ) -> (i128, i128, i128) {
     let (rewards, clock) = load(env);
     let supply = rewards.supply;
-    let (supply_seconds, at_end) = if epoch > clock.epoch {
-        let length = i128::from(config.schedule.epoch_seconds);
+    let length = i128::from(config.schedule.epoch_seconds);
+    if epoch > clock.epoch {
+        // No change since the clock's epoch: the supply now held throughout.
         (
             checked(env, supply.checked_mul(length).ok_or(Overflow)),
             supply,
+            clock.minted,
         )
     } else if epoch == clock.epoch {
-        (checked(env, clock.total(&config.schedule, supply)), supply)
+        let total = checked(env, clock.total(&config.schedule, supply));
+        (total, supply, clock.minted)
     } else if let Some(finished) = storage::epoch_supply(env, epoch) {
         finished
     } else {
-        let length = i128::from(config.schedule.epoch_seconds);
+        // No change during it: the supply it started with held throughout.
         let integral = supply_at_start.checked_mul(length).ok_or(Overflow);
-        (checked(env, integral), supply_at_start)
-    };
-    (supply_seconds, at_end, supply)
+        (checked(env, integral), supply_at_start, minted_at_start)
+    }
 }
 
 /// Zeroes and returns `holder`'s accrued rewards.

@@ -37,12 +37,14 @@ impl Schedule {
     }
 }
 
-/// The running epoch's integral: `supply_seconds` from the epoch's start to `since`.
+/// The running epoch's integral: `supply_seconds` from the epoch's start to `since`; and every
+/// share ever minted, `minted`, so that the shares created since any epoch are known.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub struct SupplyClock {
     pub epoch: u64,
     pub supply_seconds: i128,
     pub since: u64,
+    pub minted: i128,
 }
 
 /// `supply × seconds`, checked.
@@ -57,6 +59,7 @@ impl SupplyClock {
             epoch: schedule.epoch_at(now),
             supply_seconds: 0,
             since: now.max(schedule.genesis),
+            minted: 0,
         }
     }
 
@@ -82,6 +85,7 @@ impl SupplyClock {
             epoch,
             supply_seconds: integral(supply, now - start)?,
             since: now,
+            minted: self.minted,
         };
         Ok(Some(finished))
     }
@@ -132,7 +136,8 @@ mod test {
             SupplyClock {
                 epoch: 3,
                 supply_seconds: 30 * 50,
-                since: 1_350
+                since: 1_350,
+                minted: 0,
             }
         );
     }
