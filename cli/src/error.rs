@@ -138,6 +138,10 @@ submitted, or for the dispute window after its first submission",
 does not cover this mint's top-up into the running streams; fund the operator and renew the \
 allowance with `hashshare approve-topups --source <operator>`",
         ),
+        313 => Some(
+            "every share this epoch's payout was sized for has been burned (only newer shares \
+exist): nobody can receive it",
+        ),
         _ => None,
     }
 }
