@@ -276,6 +276,15 @@ impl TokenSuite {
         }
     }
 
+    /// Moves the clock to the start of the next epoch and returns that epoch.
+    pub fn to_next_epoch(&self) -> u64 {
+        let c = &self.pool_config;
+        let epoch = self.oracle.current_epoch(&self.pool) + 1;
+        let start = c.genesis + epoch * c.epoch_seconds;
+        advance(&self.env, start - self.env.ledger().timestamp());
+        epoch
+    }
+
     /// Makes `hashrate` the oracle's capacity: the current epoch is let run out, attested by
     /// every reporter (which finalizes it at once), and its dispute window passed. Returns the
     /// attested epoch.
@@ -359,6 +368,15 @@ impl Suite {
             self.distributor.record(&earlier);
         }
         self.distributor.record(&epoch)
+    }
+
+    /// Pays `epoch` in full from the operator — its `due`, top-up included — recording it and
+    /// every earlier epoch first; returns what it took.
+    pub fn pay_in_full(&self, epoch: u64) -> i128 {
+        self.record_through(epoch);
+        let due = self.distributor.due(&epoch);
+        self.distributor.deposit(&self.operator, &epoch, &due);
+        due
     }
 
     /// Lets the distributor take `minter`'s mint top-ups, for as long as an allowance can live.

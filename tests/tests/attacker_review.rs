@@ -44,28 +44,12 @@ fn offering() -> Suite {
     s
 }
 
-/// Moves the clock to the start of the next epoch.
-fn to_next_epoch(s: &TokenSuite) {
-    let c = &s.pool_config;
-    let epoch = s.oracle.current_epoch(&s.pool);
-    let start = c.genesis + (epoch + 1) * c.epoch_seconds;
-    advance(&s.env, start - s.env.ledger().timestamp());
-}
-
 /// Every listed reporter submits `epoch`'s values now: the round is complete and finalizes.
 fn attest_now(s: &TokenSuite, epoch: u64, hashrate: i128, reward: i128) {
     for reporter in s.pool_config.reporters.iter() {
         s.oracle
             .submit(&reporter, &s.pool, &epoch, &hashrate, &reward);
     }
-}
-
-/// Pays `epoch` in full, recording it (and every earlier epoch) first; returns what it took.
-fn pay_in_full(s: &Suite, epoch: u64) -> i128 {
-    s.record_through(epoch);
-    let due = s.distributor.due(&epoch);
-    s.distributor.deposit(&s.operator, &epoch, &due);
-    due
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,7 +126,7 @@ fn two_of_five_zero_the_reward_under_quorum_four() {
     s.token.mint(&alice, &shares(100));
     let c = s.pool_config.clone();
     let epoch = s.oracle.current_epoch(&s.pool);
-    to_next_epoch(&s);
+    s.to_next_epoch();
     let r = |i: u32| c.reporters.get(i).unwrap();
     s.oracle.submit(&r(0), &s.pool, &epoch, &th(100), &0);
     s.oracle.submit(&r(1), &s.pool, &epoch, &th(100), &0);
@@ -174,7 +158,7 @@ fn a_silent_honest_reporter_leaves_the_colluders_a_report_the_admin_disputes() {
     s.token.mint(&alice, &shares(100));
     let c = s.pool_config.clone();
     let epoch = s.oracle.current_epoch(&s.pool);
-    to_next_epoch(&s);
+    s.to_next_epoch();
     let r = |i: u32| c.reporters.get(i).unwrap();
     for (i, reward) in [(0, 0), (1, 0), (2, 2_400_000), (3, 2_400_000)] {
         s.oracle.submit(&r(i), &s.pool, &epoch, &th(100), &reward);
@@ -230,7 +214,7 @@ fn known_limit_either_of_two_reporters_lowers_the_reward() {
     s.token.mint(&alice, &shares(100));
     let c = s.pool_config.clone();
     let epoch = s.oracle.current_epoch(&s.pool);
-    to_next_epoch(&s);
+    s.to_next_epoch();
     s.oracle
         .submit(&c.reporters.get(0).unwrap(), &s.pool, &epoch, &th(100), &0);
     s.oracle.submit(
@@ -287,7 +271,7 @@ fn known_limit_under_delivery_is_shared_by_the_operators_own_shares() {
         }
         let epoch = s.attest(th(50), 2_400_000); // 50 TH/s delivered: 2,400,000 earned
         let before = s.reward.balance(&s.operator);
-        pay_in_full(&s, epoch);
+        s.pay_in_full(epoch);
         advance(&s.env, 3 * DAY);
         if attack {
             s.distributor.claim(&s.operator);
@@ -329,7 +313,7 @@ fn a_mint_at_supply_zero_recovers_the_carried_payment() {
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(100));
     let epoch = s.attest(th(100), 2_400_000);
-    let paid_1 = pay_in_full(&s, epoch);
+    let paid_1 = s.pay_in_full(epoch);
     assert_eq!(paid_1, 2_399_999);
     advance(&s.env, HOUR);
     s.sep41.burn(&alice, &shares(100));
@@ -341,7 +325,7 @@ fn a_mint_at_supply_zero_recovers_the_carried_payment() {
         "no stream left to top up"
     );
     let e2 = s.attest(th(100), 2_400_000);
-    assert_eq!(pay_in_full(&s, e2), 2_400_000);
+    assert_eq!(s.pay_in_full(e2), 2_400_000);
     advance(&s.env, 3 * DAY);
     assert_eq!(s.distributor.claim(&s.operator), 2_400_000);
     s.sep41.burn(&s.operator, &shares(100));
@@ -479,7 +463,7 @@ fn burn_and_remint_around_a_stream_gains_the_operator_nothing() {
         s.token.mint(&s.operator, &shares(50));
         let epoch = s.attest(th(100), 2_400_000);
         let before = s.reward.balance(&s.operator);
-        pay_in_full(&s, epoch);
+        s.pay_in_full(epoch);
         advance(&s.env, 6 * HOUR);
         if dodge {
             s.sep41.burn(&s.operator, &shares(50));
@@ -509,7 +493,7 @@ fn deposits_on_boundaries_keep_two_lanes_and_pay_everything() {
     let e0 = s.attest(th(100), 2_400_000); // epoch 1, now 1 h into epoch 2
     for e in e0..e0 + 4 {
         s.record_through(e);
-        to_next_epoch(&s); // the end of e + 1: exactly on the boundary
+        s.to_next_epoch(); // the end of e + 1: exactly on the boundary
         attest_now(&s, e + 1, th(100), 2_400_000);
         let due = s.distributor.due(&e);
         paid += due;
@@ -567,7 +551,7 @@ fn a_missed_epoch_is_restored_by_its_late_report() {
 #[test]
 fn supply_seconds_are_exact_across_many_changes_and_quiet_epochs() {
     let s = offering();
-    to_next_epoch(&s); // start of epoch 2 (capacity from epoch 0 still fresh)
+    s.to_next_epoch(); // start of epoch 2 (capacity from epoch 0 still fresh)
     let alice = Address::generate(&s.env);
     let mut expected: i128 = 0;
     let mut supply: i128 = 0;
@@ -616,7 +600,7 @@ fn minting_after_the_deposit_dodges_the_fee_on_the_topup() {
     for mint_first in [true, false] {
         let s = Suite::new(TERM, 1_000, FUNDS);
         s.attest(th(100), 0);
-        to_next_epoch(&s);
+        s.to_next_epoch();
         let alice = Address::generate(&s.env);
         let bob = Address::generate(&s.env);
         s.token.mint(&alice, &shares(50)); // start of epoch 2: a whole epoch

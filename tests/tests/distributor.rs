@@ -127,22 +127,13 @@ fn books(deposited: i128, topups: i128, fees: i128, fees_withdrawn: i128) -> Boo
     }
 }
 
-/// Moves the clock to the start of the next epoch and returns it.
-fn to_next_epoch(s: &Suite) -> u64 {
-    let c = &s.pool_config;
-    let epoch = s.oracle.current_epoch(&s.pool) + 1;
-    let start = c.genesis + epoch * c.epoch_seconds;
-    advance(&s.env, start - s.env.ledger().timestamp());
-    epoch
-}
-
 /// A suite maturing in `term` seconds with a 5% fee, epoch 0 attesting 100 TH/s (and no
 /// reward), and one new holder per entry of `mints`, minted that many whole shares at the start
 /// of epoch 2.
 fn offering(term: u64, mints: &[i128]) -> (Suite, Vec<Address>) {
     let s = Suite::new(term, FEE_BPS, FUNDS);
     assert_eq!(s.attest(th(100), 0), 0);
-    assert_eq!(to_next_epoch(&s), 2);
+    assert_eq!(s.to_next_epoch(), 2);
     let holders = mint_holders(&s, mints);
     (s, holders)
 }
@@ -581,7 +572,7 @@ fn an_epoch_without_shares_needs_no_report() {
     let e2 = s.attest(th(100), 1_000_000);
     s.sep41.burn(&holders[0], &shares(48));
     let e3 = s.attest(th(100), 2_400);
-    assert_eq!(to_next_epoch(&s), 5); // epoch 4 ended, nobody reported it
+    assert_eq!(s.to_next_epoch(), 5); // epoch 4 ended, nobody reported it
     assert_eq!(s.oracle.report(&s.pool, &4), None);
     assert_eq!(d.record(&e2).owed, 480_000);
     // 48 TH/s for one hour: 2 TH/s sold all day, 2% of 2,400.
@@ -601,7 +592,7 @@ fn an_epoch_with_shares_and_no_report_is_closed_at_its_deadline_and_fixed_by_a_l
     let d = &s.distributor;
     let op = &s.operator;
     let sold_e1 = held(48, 23 * HOUR);
-    assert_eq!(to_next_epoch(&s), 2); // epoch 1 ended, nobody reported it
+    assert_eq!(s.to_next_epoch(), 2); // epoch 1 ended, nobody reported it
     assert_eq!(d.record(&0), unsold());
     let refused = || {
         assert_unchanged(&s.env, || {
@@ -613,7 +604,7 @@ fn an_epoch_with_shares_and_no_report_is_closed_at_its_deadline_and_fixed_by_a_l
         })
     };
     refused();
-    assert_eq!(to_next_epoch(&s), 3);
+    assert_eq!(s.to_next_epoch(), 3);
     refused();
     advance(&s.env, DAY - 1);
     refused(); // the last second of epoch 3: two epochs behind is not stale yet
@@ -711,7 +702,7 @@ fn deposit_refuses_a_report_inside_its_dispute_window_and_a_disputed_one() {
     d.record(&0);
     // Epoch 1 ends and every reporter attests it, which finalizes it: its report is inside its
     // dispute window for an hour.
-    to_next_epoch(&s);
+    s.to_next_epoch();
     submit(c.reporters.len(), th(100), 1_000);
     refused();
     advance(&s.env, HOUR - 1);
@@ -755,7 +746,7 @@ fn deposit_refuses_an_epoch_starting_at_or_after_maturity() {
     assert_eq!(e1, 1);
     assert!(s.env.ledger().timestamp() >= s.token.maturity());
     assert_eq!(s.record_through(e1).owed, 460_000);
-    assert_eq!(to_next_epoch(&s), 3); // epoch 2 has ended
+    assert_eq!(s.to_next_epoch(), 3); // epoch 2 has ended
     assert_unchanged(&s.env, || {
         assert_error(d.try_record(&2), DistributorError::EpochAfterMaturity);
         assert_error(
@@ -1306,7 +1297,7 @@ fn a_mints_top_up_under_a_ten_percent_fee_pulls_the_top_up_grossed_up_by_it() {
     let d = &s.distributor;
     let op = &s.operator;
     s.attest(th(100), 0);
-    to_next_epoch(&s);
+    s.to_next_epoch();
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(100));
     // Epoch 2: 100 of 200 TH/s sold, 1,000,001 owed; its 10% fee is 100,000 (rounded down),
@@ -1364,7 +1355,7 @@ fn minting_before_or_after_a_deposit_costs_the_operator_and_pays_the_fee_the_sam
         let d = &s.distributor;
         let op = &s.operator;
         s.attest(th(100), 0);
-        to_next_epoch(&s);
+        s.to_next_epoch();
         let alice = Address::generate(&s.env);
         let bob = Address::generate(&s.env);
         s.token.mint(&alice, &shares(50));
@@ -1908,7 +1899,7 @@ fn grown_ledger(holders: usize, deposits: usize) -> (Suite, Address, u64) {
     let s = Suite::new(400 * DAY, FEE_BPS, FUNDS);
     let sold = th(holders as i128);
     s.attest(sold, 0);
-    to_next_epoch(&s);
+    s.to_next_epoch();
     // Every mint at the start of epoch 2, while the capacity is fresh: whole epochs from there.
     let first = Address::generate(&s.env);
     s.token.mint(&first, &shares(1));
@@ -2012,7 +2003,7 @@ fn a_payout_none_of_whose_shares_is_left_has_no_holders() {
     let s = Suite::new(TERM, 0, FUNDS);
     let d = &s.distributor;
     s.attest(th(100), 0);
-    to_next_epoch(&s);
+    s.to_next_epoch();
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(50));
     s.token.mint(&s.operator, &shares(50));

@@ -31,14 +31,6 @@ fn offering() -> Suite {
     s
 }
 
-/// Pays `epoch` in full, recording it (and every earlier epoch) first; returns what it took.
-fn pay_in_full(s: &Suite, epoch: u64) -> i128 {
-    s.record_through(epoch);
-    let due = s.distributor.due(&epoch);
-    s.distributor.deposit(&s.operator, &epoch, &due);
-    due
-}
-
 /// Finding 1: a holder of all 50 sold shares through epoch 1 is owed the whole epoch's payout,
 /// whatever the operator mints between `record` and the deposit.
 #[test]
@@ -51,7 +43,7 @@ fn dilution_after_record_takes_nothing_from_the_holders_of_the_epoch() {
     assert_eq!(owed, 1_000_000 * 50 / 100 * 23 / 24, "time-weighted");
     let buyer = Address::generate(&s.env);
     s.token.mint(&buyer, &shares(50)); // a primary sale after record
-    pay_in_full(&s, epoch);
+    s.pay_in_full(epoch);
     advance(&s.env, 3 * DAY);
     let lost = owed - s.token.accrued(&alice);
     println!("dilution after record: owed {owed}, the holder lost {lost}");
@@ -70,7 +62,7 @@ fn operator_claws_back_its_own_payment_through_mints_after_record() {
     let owed = s.record_through(epoch).owed;
     let before = s.reward.balance(&s.operator);
     s.token.mint(&s.operator, &(shares(50) - 1));
-    pay_in_full(&s, epoch);
+    s.pay_in_full(epoch);
     advance(&s.env, 1);
     s.token.mint(&alice, &1);
     let back = s.distributor.claim(&s.operator);
@@ -93,7 +85,7 @@ fn sniping_across_a_mint_earns_only_the_seconds_held() {
     let alice = Address::generate(&s.env);
     s.token.mint(&alice, &shares(50));
     let epoch = s.attest(th(100), 86_400_000);
-    let paid = pay_in_full(&s, epoch);
+    let paid = s.pay_in_full(epoch);
     advance(&s.env, HOUR);
     let sniper = Address::generate(&s.env);
     s.sep41.transfer(&alice, &sniper, &shares(25)); // half of the supply
@@ -124,7 +116,7 @@ fn sniping_the_final_epoch_earns_only_the_seconds_held() {
     s.record_through(last);
     let sniper = Address::generate(&s.env);
     s.sep41.transfer(&alice, &sniper, &shares(25));
-    let paid = pay_in_full(&s, last);
+    let paid = s.pay_in_full(last);
     advance(&s.env, 1);
     s.sep41.transfer(&sniper, &alice, &shares(25));
     let gain = s.token.accrued(&sniper);
@@ -230,7 +222,7 @@ fn fine_grained_shares_get_their_whole_stream() {
     let supply = eh / 1_000_000 * SHARE_UNIT; // 10^19 base units: the whole exahash
     s.token.mint(&alice, &supply);
     let epoch = s.attest(eh, 2_000_000); // 0.2 BTC (7 decimals) a day
-    let paid = pay_in_full(&s, epoch);
+    let paid = s.pay_in_full(epoch);
     advance(&s.env, 3 * DAY);
     let streamed = s.token.accrued(&alice);
     println!("1 MH/s shares: {streamed} of {paid} streamed");
