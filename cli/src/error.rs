@@ -139,8 +139,8 @@ does not cover this mint's top-up into the running streams; fund the operator an
 allowance with `hashshare approve-topups --source <operator>`",
         ),
         313 => Some(
-            "every share this epoch's payout was sized for has been burned (only newer shares \
-exist): nobody can receive it",
+            "no share is held (or none was when the epoch ended): nobody can receive this \
+epoch's payout",
         ),
         _ => None,
     }

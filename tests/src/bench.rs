@@ -354,10 +354,7 @@ pub fn functions() -> Vec<Row> {
     }));
     rows.push(set_distributor_row());
     rows.push(sc.row(t, "epoch_supply", |_, p| {
-        p.token.epoch_supply(&paid, &0, &0);
-    }));
-    rows.push(sc.row(t, "issued", |_, p| {
-        p.token.issued();
+        p.token.epoch_supply(&paid, &0);
     }));
     rows.push(sc.row(t, "maturity", |_, p| {
         p.token.maturity();

@@ -254,7 +254,7 @@ fn reads(
         );
         read(
             format!("token.epoch_supply({epoch})"),
-            format!("{:?}", t.epoch_supply(&epoch, &0, &0)),
+            format!("{:?}", t.epoch_supply(&epoch, &0)),
         );
     }
     read(

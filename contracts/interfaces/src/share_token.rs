@@ -18,17 +18,9 @@ pub trait ShareToken {
     fn notify_reward(env: Env, amount: i128);
     /// Zeroes and returns `accrued(holder)`. Distributor only.
     fn take_accrued(env: Env, holder: Address) -> i128;
-    /// `(supply_seconds, supply_at_end, minted_by_end)` of an ended `epoch`, given the supply
-    /// at its start and the shares minted before it (the distributor records epochs in order
-    /// and carries both).
-    fn epoch_supply(
-        env: Env,
-        epoch: u64,
-        supply_at_start: i128,
-        minted_at_start: i128,
-    ) -> (i128, i128, i128);
-    /// `(total_supply, minted)`: the supply now and every share ever minted.
-    fn issued(env: Env) -> (i128, i128);
+    /// `(supply_seconds, supply_at_end)` of an ended `epoch`, given the supply at its start
+    /// (the distributor records epochs in order and carries it).
+    fn epoch_supply(env: Env, epoch: u64, supply_at_start: i128) -> (i128, i128);
     fn maturity(env: Env) -> u64;
     fn hashrate_per_share(env: Env) -> i128;
     fn oracle(env: Env) -> Address;

@@ -110,9 +110,9 @@ impl PayoutDistributor for PayoutDistributorContract {
 
     /// Pays up to `amount` of the reward asset from `from` for `epoch`, recording the epoch
     /// first if needed. The payout must reach, in full, the shares it was sized for: when more
-    /// shares exist now than the epoch's time-weighted average — or than the epoch's shares
-    /// still here, if some were burned and new ones minted — each unit of debt costs `supply
-    /// now / that` units, the excess (the top-up) paying the new shares' part. What
+    /// shares exist now than the epoch's time-weighted average (or than its closing supply),
+    /// each unit of debt costs `supply now / that` units, the excess (the top-up) paying the
+    /// newer shares' part. What
     /// pays off the whole debt is taken, never more; the rest of `amount` stays with `from`.
     /// `fee_bps` of what is taken accrues to the fee recipient; the rest streams to holders
     /// until the end of the next epoch.
@@ -121,8 +121,8 @@ impl PayoutDistributor for PayoutDistributorContract {
     /// `from`, for this call and for its sub-invocation
     /// `reward_token.transfer(from, distributor, amount)` (the unused rest is sent back).
     /// # Errors
-    /// `InvalidAmount` (not positive), `Paused`, `NothingOwed`, `NoHolders` (every share of
-    /// the epoch burned), `Overflow`, and those of `record`.
+    /// `InvalidAmount` (not positive), `Paused`, `NothingOwed`, `NoHolders` (no share held,
+    /// or none at the epoch's end), `Overflow`, and those of `record`.
     /// # Events
     /// `deposited` (and `recorded` when the epoch was not recorded yet).
     fn deposit(env: Env, from: Address, epoch: u64, amount: i128) {
@@ -134,20 +134,20 @@ impl PayoutDistributor for PayoutDistributorContract {
         check_not_paused(&env);
         let config = config(&env);
         let mut books = books(&env);
-        let (mut payout, minted_by_end) = record_epoch(&env, &config, &mut books, epoch);
+        let (mut payout, supply_at_end) = record_epoch(&env, &config, &mut books, epoch);
         let outstanding = payout.owed - payout.paid;
         if outstanding <= 0 {
             panic_with_error!(&env, DistributorError::NothingOwed);
         }
         let token = ShareTokenClient::new(&env, &config.share_token);
-        let (entitled, present) = sharing(&env, &config, &token, &payout, minted_by_end);
+        let (entitled, present) = sharing(&env, &config, &token, &payout, supply_at_end);
         let split = checked(
             &env,
             payout::split(amount, outstanding, entitled, present, config.fee_bps),
         );
         checked(&env, payout::apply(&mut payout, &split));
         checked(&env, books.deposit(&split));
-        storage::set_payout(&env, epoch, &payout, minted_by_end);
+        storage::set_payout(&env, epoch, &payout, supply_at_end);
         storage::set_books(&env, &books);
 
         // Take exactly what `from` signed for, and send back what the debt did not need: a
@@ -183,7 +183,7 @@ impl PayoutDistributor for PayoutDistributorContract {
     /// for an epoch not yet recorded or fully paid. Errors: `NoHolders`.
     fn due(env: Env, epoch: u64) -> i128 {
         ttl::bump_instance(&env);
-        let Some((mut payout, minted_by_end)) = storage::payout(&env, epoch) else {
+        let Some((mut payout, supply_at_end)) = storage::payout(&env, epoch) else {
             return 0;
         };
         let config = config(&env);
@@ -198,7 +198,7 @@ impl PayoutDistributor for PayoutDistributorContract {
             return 0;
         }
         let token = ShareTokenClient::new(&env, &config.share_token);
-        let (entitled, present) = sharing(&env, &config, &token, &payout, minted_by_end);
+        let (entitled, present) = sharing(&env, &config, &token, &payout, supply_at_end);
         checked(&env, payout::due(outstanding, entitled, present))
     }
 
@@ -449,21 +449,20 @@ fn books(env: &Env) -> Ledger {
 }
 
 /// `(entitled, present)` supply-seconds of a payout streamed now (see [`payout::split`]): what
-/// the epoch's shares still here must be paid as if sized for, and what the supply now makes
+/// the epoch's shares still held must be paid as if sized for, and what the supply now makes
 /// over one epoch.
 fn sharing(
     env: &Env,
     config: &DistributorConfig,
     token: &ShareTokenClient,
     payout: &EpochPayout,
-    minted_by_end: i128,
+    supply_at_end: i128,
 ) -> (i128, i128) {
-    let (supply, minted) = token.issued();
-    let since = minted - minted_by_end;
+    let supply = token.total_supply();
     let epoch_seconds = config.epoch_seconds;
     let entitled = checked(
         env,
-        payout::entitled(payout.supply_seconds, supply, since, epoch_seconds),
+        payout::entitled(payout.supply_seconds, supply_at_end, supply, epoch_seconds),
     )
     .unwrap_or_else(|| panic_with_error!(env, DistributorError::NoHolders));
     let present = supply
@@ -473,7 +472,7 @@ fn sharing(
     (entitled, present)
 }
 
-/// `epoch`'s payout and the shares minted by its end, recording it first if it is the next
+/// `epoch`'s payout and the supply it ended with, recording it first if it is the next
 /// one (see [`PayoutDistributor::record`]). The caller stores `books`.
 fn record_epoch(
     env: &Env,
@@ -481,15 +480,15 @@ fn record_epoch(
     books: &mut Ledger,
     epoch: u64,
 ) -> (EpochPayout, i128) {
-    if let Some((mut payout, minted_by_end)) = storage::payout(env, epoch) {
+    if let Some((mut payout, supply_at_end)) = storage::payout(env, epoch) {
         if !payout.reported && payout.supply_seconds > 0 {
             if let Some(report) = effective_report(env, config, epoch) {
                 fix_owed(env, config, epoch, &mut payout, &report);
                 checked(env, books.owe(payout.owed));
-                storage::set_payout(env, epoch, &payout, minted_by_end);
+                storage::set_payout(env, epoch, &payout, supply_at_end);
             }
         }
-        return (payout, minted_by_end);
+        return (payout, supply_at_end);
     }
     if !payout::starts_before(config.genesis, config.epoch_seconds, epoch, config.maturity) {
         panic_with_error!(env, DistributorError::EpochAfterMaturity);
@@ -504,11 +503,8 @@ fn record_epoch(
     if !payout::has_ended(config.genesis, config.epoch_seconds, epoch, now) {
         panic_with_error!(env, DistributorError::ReportNotEffective);
     }
-    let (supply_seconds, supply_at_end, minted_by_end) = ShareTokenClient::new(
-        env,
-        &config.share_token,
-    )
-    .epoch_supply(&epoch, &books.supply_at_next, &books.minted_at_next);
+    let (supply_seconds, supply_at_end) =
+        ShareTokenClient::new(env, &config.share_token).epoch_supply(&epoch, &books.supply_at_next);
     let mut payout = EpochPayout {
         owed: 0,
         paid: 0,
@@ -529,9 +525,9 @@ fn record_epoch(
             None => panic_with_error!(env, DistributorError::ReportNotEffective),
         }
     }
-    checked(env, books.record(payout.owed, supply_at_end, minted_by_end));
-    storage::set_payout(env, epoch, &payout, minted_by_end);
-    (payout, minted_by_end)
+    checked(env, books.record(payout.owed, supply_at_end));
+    storage::set_payout(env, epoch, &payout, supply_at_end);
+    (payout, supply_at_end)
 }
 
 fn effective_report(env: &Env, config: &DistributorConfig, epoch: u64) -> Option<EpochReport> {

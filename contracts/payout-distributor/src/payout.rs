@@ -35,8 +35,6 @@ pub struct Books {
     pub fees_withdrawn: i128,
     pub next_epoch: u64,
     pub supply_at_next: i128,
-    /// The shares minted before `next_epoch` started, carried like the supply.
-    pub minted_at_next: i128,
 }
 
 fn add(a: i128, b: i128) -> Result<i128, DistributorError> {
@@ -52,21 +50,14 @@ impl Books {
         }
     }
 
-    /// Closes `next_epoch`, owing `owed`, which ended with `supply_at_end` shares and
-    /// `minted_by_end` minted.
-    pub fn record(
-        &mut self,
-        owed: i128,
-        supply_at_end: i128,
-        minted_by_end: i128,
-    ) -> Result<(), DistributorError> {
+    /// Closes `next_epoch`, owing `owed`, which ended with `supply_at_end` shares.
+    pub fn record(&mut self, owed: i128, supply_at_end: i128) -> Result<(), DistributorError> {
         self.arrears = add(self.arrears, owed)?;
         self.next_epoch = self
             .next_epoch
             .checked_add(1)
             .ok_or(DistributorError::Overflow)?;
         self.supply_at_next = supply_at_end;
-        self.minted_at_next = minted_by_end;
         Ok(())
     }
 
@@ -252,19 +243,19 @@ pub fn split(
 }
 
 /// The supply-seconds a payout must be shared by for the shares it was sized for to get all of
-/// it: the epoch's own (`supply_seconds`), or fewer when more of its shares are gone than that
-/// — `old` shares of the epoch still exist (the supply now less the shares minted since the
-/// epoch ended), each owed a whole share of the payout, so the new ones pay their part on top
-/// whoever burned. `None` when no share of the epoch is left to receive it.
+/// it: the epoch's own (`supply_seconds`), or fewer when fewer of its shares can still be
+/// held — at most `min(supply_at_end, supply_now)`: every share held now beyond the epoch's
+/// closing supply is newer than the epoch and pays its part on top. (Which shares a burn
+/// destroyed cannot be told apart, so this is the reading that never bricks a payout: a holder
+/// who burns before it forfeits its part to the shares then held.) `None` when no share is
+/// held to receive it.
 pub fn entitled(
     supply_seconds: i128,
+    supply_at_end: i128,
     supply_now: i128,
-    minted_since: i128,
     epoch_seconds: u64,
 ) -> Result<Option<i128>, DistributorError> {
-    let old = supply_now
-        .checked_sub(minted_since.max(0))
-        .ok_or(DistributorError::Overflow)?;
+    let old = supply_at_end.min(supply_now);
     if old <= 0 {
         return Ok(None);
     }
@@ -424,29 +415,25 @@ mod test {
     }
 
     #[test]
-    fn a_payout_is_shared_as_if_by_the_epochs_shares_still_there() {
+    fn a_payout_is_shared_as_if_by_the_epochs_shares_still_held() {
         // 100 shares held all of a 10 s epoch: 1,000 supply-seconds.
-        assert_eq!(entitled(1_000, 100, 0, 10), Ok(Some(1_000)));
+        assert_eq!(entitled(1_000, 100, 100, 10), Ok(Some(1_000)));
         // 50 more minted since: still the epoch's 1,000 (the new ones pay their part).
-        assert_eq!(entitled(1_000, 150, 50, 10), Ok(Some(1_000)));
-        // 50 of the epoch's burned, 50 minted since: the 50 left are owed all of it, as if
-        // the payout were sized for 500 supply-seconds (the new ones pay as much again).
-        assert_eq!(entitled(1_000, 100, 50, 10), Ok(Some(500)));
-        // Burned only: the 60 left share it at face value (present = entitled).
-        assert_eq!(entitled(1_000, 60, 0, 10), Ok(Some(600)));
-        // Every share of the epoch gone.
-        assert_eq!(entitled(1_000, 50, 50, 10), Ok(None));
-        assert_eq!(entitled(1_000, 0, 0, 10), Ok(None));
+        assert_eq!(entitled(1_000, 100, 150, 10), Ok(Some(1_000)));
+        // 40 burned since: the 60 left share it at face value (present = entitled).
+        assert_eq!(entitled(1_000, 100, 60, 10), Ok(Some(600)));
+        // 50 held from the epoch's middle: its own 500, whatever was minted since.
+        assert_eq!(entitled(500, 50, 80, 10), Ok(Some(500)));
+        // Nobody holds.
+        assert_eq!(entitled(1_000, 100, 0, 10), Ok(None));
+        assert_eq!(entitled(1_000, 0, 50, 10), Ok(None));
     }
 
     #[test]
     fn books_track_arrears_receipts_and_the_cursor() {
         let mut b = Books::new(5);
-        b.record(1_000, 70, 90).unwrap();
-        assert_eq!(
-            (b.next_epoch, b.supply_at_next, b.minted_at_next, b.arrears),
-            (6, 70, 90, 1_000)
-        );
+        b.record(1_000, 70).unwrap();
+        assert_eq!((b.next_epoch, b.supply_at_next, b.arrears), (6, 70, 1_000));
         let s = split(1_200, 900, 150, 200, 1_000).unwrap();
         b.deposit(&s).unwrap();
         assert_eq!(
@@ -458,7 +445,7 @@ mod test {
         b.fees_withdrawn = 20;
         assert_eq!(b.fees_due(), 100);
         b.arrears = i128::MAX;
-        assert_eq!(b.record(1, 0, 0), Err(Overflow));
+        assert_eq!(b.record(1, 0), Err(Overflow));
     }
 
     #[test]

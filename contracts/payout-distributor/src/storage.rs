@@ -37,9 +37,8 @@ pub(crate) enum DataKey {
 }
 
 /// Stored forms: tuples serialize smaller than structs (no field names).
-/// `(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next,
-/// minted_at_next)`.
-type BooksEntry = (i128, i128, i128, i128, i128, u64, i128, i128);
+/// `(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next)`.
+type BooksEntry = (i128, i128, i128, i128, i128, u64, i128);
 /// `(share_token, reward_token, oracle, pool, fee_bps, fee_recipient, genesis, epoch_seconds,
 /// maturity, hashrate_per_share)`.
 type ConfigEntry = (
@@ -54,7 +53,7 @@ type ConfigEntry = (
     u64,
     i128,
 );
-/// `(owed, paid, topup, fee, supply_seconds, reported, minted_by_end)`.
+/// `(owed, paid, topup, fee, supply_seconds, reported, supply_at_end)`.
 type PayoutEntry = (i128, i128, i128, i128, i128, bool, i128);
 
 pub fn config(env: &Env) -> Option<DistributorConfig> {
@@ -106,7 +105,7 @@ pub fn set_config(env: &Env, c: &DistributorConfig) {
 pub fn books(env: &Env) -> Option<Books> {
     let entry: Option<BooksEntry> = env.storage().instance().get(&DataKey::Books);
     entry.map(
-        |(
+        |(arrears, deposited, topups, fees, fees_withdrawn, next_epoch, supply_at_next)| Books {
             arrears,
             deposited,
             topups,
@@ -114,16 +113,6 @@ pub fn books(env: &Env) -> Option<Books> {
             fees_withdrawn,
             next_epoch,
             supply_at_next,
-            minted_at_next,
-        )| Books {
-            arrears,
-            deposited,
-            topups,
-            fees,
-            fees_withdrawn,
-            next_epoch,
-            supply_at_next,
-            minted_at_next,
         },
     )
 }
@@ -137,16 +126,15 @@ pub fn set_books(env: &Env, b: &Books) {
         b.fees_withdrawn,
         b.next_epoch,
         b.supply_at_next,
-        b.minted_at_next,
     );
     env.storage().instance().set(&DataKey::Books, &entry);
 }
 
-/// A recorded epoch's payout, and the shares minted by its end, extending its entry.
+/// A recorded epoch's payout, and the supply it ended with, extending its entry.
 pub fn payout(env: &Env, epoch: u64) -> Option<(EpochPayout, i128)> {
     let entry: Option<PayoutEntry> = read_persistent(env, &DataKey::Payout(epoch));
     entry.map(
-        |(owed, paid, topup, fee, supply_seconds, reported, minted_by_end)| {
+        |(owed, paid, topup, fee, supply_seconds, reported, supply_at_end)| {
             let payout = EpochPayout {
                 owed,
                 paid,
@@ -155,12 +143,12 @@ pub fn payout(env: &Env, epoch: u64) -> Option<(EpochPayout, i128)> {
                 supply_seconds,
                 reported,
             };
-            (payout, minted_by_end)
+            (payout, supply_at_end)
         },
     )
 }
 
-pub fn set_payout(env: &Env, epoch: u64, p: &EpochPayout, minted_by_end: i128) {
+pub fn set_payout(env: &Env, epoch: u64, p: &EpochPayout, supply_at_end: i128) {
     let entry: PayoutEntry = (
         p.owed,
         p.paid,
@@ -168,7 +156,7 @@ pub fn set_payout(env: &Env, epoch: u64, p: &EpochPayout, minted_by_end: i128) {
         p.fee,
         p.supply_seconds,
         p.reported,
-        minted_by_end,
+        supply_at_end,
     );
     write_persistent(env, &DataKey::Payout(epoch), &entry);
 }

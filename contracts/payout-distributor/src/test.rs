@@ -25,7 +25,6 @@ enum MockKey {
     Pool,
     Report(u64),
     Supply,
-    Minted,
     EpochSupply(u64),
     Maturity,
     Accrued(Address),
@@ -99,28 +98,13 @@ impl MockShareToken {
             .get(&MockKey::Notified)
             .unwrap_or(Vec::new(&env))
     }
-    /// `(supply_seconds, supply_at_end, minted_by_end)`, as set by `set_epoch_supply` (no
-    /// burns: the shares minted by its end are its supply at the end); an epoch not set had
+    /// `(supply_seconds, supply_at_end)`, as set by `set_epoch_supply`; an epoch not set had
     /// `supply_at_start` throughout.
-    pub fn epoch_supply(
-        env: Env,
-        epoch: u64,
-        supply_at_start: i128,
-        minted_at_start: i128,
-    ) -> (i128, i128, i128) {
+    pub fn epoch_supply(env: Env, epoch: u64, supply_at_start: i128) -> (i128, i128) {
         env.storage()
             .instance()
             .get(&MockKey::EpochSupply(epoch))
-            .map(|(seconds, at_end): (i128, i128)| (seconds, at_end, at_end))
-            .unwrap_or((
-                supply_at_start * EPOCH_SECONDS as i128,
-                supply_at_start,
-                minted_at_start,
-            ))
-    }
-    pub fn issued(env: Env) -> (i128, i128) {
-        let minted: i128 = env.storage().instance().get(&MockKey::Minted).unwrap_or(0);
-        (Self::supply_and_rate(&env).0, minted)
+            .unwrap_or((supply_at_start * EPOCH_SECONDS as i128, supply_at_start))
     }
     pub fn set_epoch_supply(env: Env, epoch: u64, supply_seconds: i128, supply_at_end: i128) {
         env.storage().instance().set(
@@ -128,15 +112,10 @@ impl MockShareToken {
             &(supply_seconds, supply_at_end),
         );
     }
-    /// Sets the supply; with no burns modelled, everything minted so far is at least it.
     pub fn set_supply(env: Env, supply: i128, hashrate_per_share: i128) {
         env.storage()
             .instance()
             .set(&MockKey::Supply, &(supply, hashrate_per_share));
-        let minted: i128 = env.storage().instance().get(&MockKey::Minted).unwrap_or(0);
-        env.storage()
-            .instance()
-            .set(&MockKey::Minted, &minted.max(supply));
     }
     pub fn set_maturity(env: Env, maturity: u64) {
         env.storage().instance().set(&MockKey::Maturity, &maturity);

@@ -73,8 +73,7 @@ fn tick(env: &Env, config: &TokenConfig, rewards: &Rewards, clock: &mut SupplyCl
         clock.advance(&config.schedule, rewards.supply, now(env)),
     );
     if let Some((epoch, supply_seconds)) = finished {
-        let entry = (supply_seconds, rewards.supply, clock.minted);
-        storage::set_epoch_supply(env, epoch, &entry);
+        storage::set_epoch_supply(env, epoch, &(supply_seconds, rewards.supply));
     }
 }
 
@@ -90,10 +89,6 @@ pub fn mint(env: &Env, config: &TokenConfig, to: &Address, amount: i128, max_sup
         panic_with_error!(env, ShareTokenError::CapacityExceeded);
     }
     tick(env, config, &rewards, &mut clock);
-    clock.minted = clock
-        .minted
-        .checked_add(amount)
-        .unwrap_or_else(|| panic_with_error!(env, ShareTokenError::Overflow));
     let topup = checked(env, rewards.mint(amount, now(env)));
     let mut holder = settled_holder(env, to, rewards.stream.index);
     holder.balance = holder
@@ -129,21 +124,19 @@ pub fn notify(env: &Env, config: &TokenConfig, amount: i128) -> u64 {
     end
 }
 
-/// The supply now and every share ever minted.
-pub fn issued(env: &Env) -> (i128, i128) {
-    let (rewards, clock) = load(env);
-    (rewards.supply, clock.minted)
+/// The supply now.
+pub fn supply(env: &Env) -> i128 {
+    load(env).0.supply
 }
 
-/// `(supply_seconds, supply_at_end, minted_by_end)` of the ended `epoch`, given the supply at
-/// its start and the shares minted before it (see [`crate::supply`]).
+/// `(supply_seconds, supply_at_end)` of the ended `epoch`, given the supply at its start (see
+/// [`crate::supply`]).
 pub fn epoch_supply(
     env: &Env,
     config: &TokenConfig,
     epoch: u64,
     supply_at_start: i128,
-    minted_at_start: i128,
-) -> (i128, i128, i128) {
+) -> (i128, i128) {
     let (rewards, clock) = load(env);
     let supply = rewards.supply;
     let length = i128::from(config.schedule.epoch_seconds);
@@ -152,17 +145,15 @@ pub fn epoch_supply(
         (
             checked(env, supply.checked_mul(length).ok_or(Overflow)),
             supply,
-            clock.minted,
         )
     } else if epoch == clock.epoch {
-        let total = checked(env, clock.total(&config.schedule, supply));
-        (total, supply, clock.minted)
+        (checked(env, clock.total(&config.schedule, supply)), supply)
     } else if let Some(finished) = storage::epoch_supply(env, epoch) {
         finished
     } else {
         // No change during it: the supply it started with held throughout.
         let integral = supply_at_start.checked_mul(length).ok_or(Overflow);
-        (checked(env, integral), supply_at_start, minted_at_start)
+        (checked(env, integral), supply_at_start)
     }
 }
 

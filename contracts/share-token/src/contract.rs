@@ -192,7 +192,7 @@ impl TokenInterface for ShareTokenContract {
 impl ShareToken for ShareTokenContract {
     fn total_supply(env: Env) -> i128 {
         ttl::bump_instance(&env);
-        accounting::issued(&env).0
+        accounting::supply(&env)
     }
 
     /// Mints `amount` shares to `to`. The supply after the mint, in hashrate, may not exceed
@@ -295,26 +295,12 @@ impl ShareToken for ShareTokenContract {
         amount
     }
 
-    /// The supply integrated over the ended `epoch` (base units × seconds), the supply it ended
-    /// with, and the shares minted by its end, given the supply at its start and the shares
-    /// minted before it: the distributor records epochs in order and carries both. Only
-    /// meaningful for an ended epoch.
-    fn epoch_supply(
-        env: Env,
-        epoch: u64,
-        supply_at_start: i128,
-        minted_at_start: i128,
-    ) -> (i128, i128, i128) {
+    /// The supply integrated over the ended `epoch` (base units × seconds) and the supply it
+    /// ended with, given the supply at its start: the distributor records epochs in order and
+    /// carries it. Only meaningful for an ended epoch.
+    fn epoch_supply(env: Env, epoch: u64, supply_at_start: i128) -> (i128, i128) {
         ttl::bump_instance(&env);
-        let config = config(&env);
-        accounting::epoch_supply(&env, &config, epoch, supply_at_start, minted_at_start)
-    }
-
-    /// `(total_supply, minted)`: the supply now and every share ever minted, whose difference
-    /// with an epoch's tells the distributor how many shares are newer than the epoch.
-    fn issued(env: Env) -> (i128, i128) {
-        ttl::bump_instance(&env);
-        accounting::issued(&env)
+        accounting::epoch_supply(&env, &config(&env), epoch, supply_at_start)
     }
 
     fn maturity(env: Env) -> u64 {

@@ -43,10 +43,10 @@ pub(crate) enum DataKey {
 /// conversions (every imported host function makes every call dearer).
 /// `(index, updated, end_0, rate_0, shift_0, end_1, rate_1, shift_1)`.
 type StreamEntry = (i128, u64, u64, i128, u32, u64, i128, u32);
-/// `(supply, rest_0, rest_1, carried, clock epoch, clock supply-seconds, clock since, minted)`.
-type SupplyEntry = (i128, i128, i128, i128, u64, i128, u64, i128);
-/// `(supply_seconds, supply_at_end, minted_by_end)` of a finished epoch.
-pub type EpochSupplyEntry = (i128, i128, i128);
+/// `(supply, rest_0, rest_1, carried, clock epoch, clock supply-seconds, clock since)`.
+type SupplyEntry = (i128, i128, i128, i128, u64, i128, u64);
+/// `(supply_seconds, supply_at_end)` of a finished epoch.
+pub type EpochSupplyEntry = (i128, i128);
 type HolderEntry = (i128, i128, i128);
 type ConfigEntry = (Address, Symbol, i128, u64, u64, u64);
 
@@ -135,7 +135,7 @@ fn set_stream(env: &Env, s: &Stream) {
 pub fn rewards(env: &Env) -> Option<(Rewards, SupplyClock)> {
     let entry: Option<SupplyEntry> = read_persistent(env, &DataKey::Supply);
     entry.map(
-        |(supply, rest0, rest1, carried, epoch, supply_seconds, since, minted)| {
+        |(supply, rest0, rest1, carried, epoch, supply_seconds, since)| {
             (
                 Rewards {
                     stream: stream(env),
@@ -147,7 +147,6 @@ pub fn rewards(env: &Env) -> Option<(Rewards, SupplyClock)> {
                     epoch,
                     supply_seconds,
                     since,
-                    minted,
                 },
             )
         },
@@ -164,7 +163,6 @@ pub fn set_rewards(env: &Env, r: &Rewards, clock: &SupplyClock) {
         clock.epoch,
         clock.supply_seconds,
         clock.since,
-        clock.minted,
     );
     write_persistent(env, &DataKey::Supply, &entry);
 }

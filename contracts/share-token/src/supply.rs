@@ -37,14 +37,12 @@ impl Schedule {
     }
 }
 
-/// The running epoch's integral: `supply_seconds` from the epoch's start to `since`; and every
-/// share ever minted, `minted`, so that the shares created since any epoch are known.
+/// The running epoch's integral: `supply_seconds` from the epoch's start to `since`.
 #[derive(Clone, Copy, Debug, Default, Eq, PartialEq)]
 pub struct SupplyClock {
     pub epoch: u64,
     pub supply_seconds: i128,
     pub since: u64,
-    pub minted: i128,
 }
 
 /// `supply × seconds`, checked.
@@ -59,7 +57,6 @@ impl SupplyClock {
             epoch: schedule.epoch_at(now),
             supply_seconds: 0,
             since: now.max(schedule.genesis),
-            minted: 0,
         }
     }
 
@@ -85,7 +82,6 @@ impl SupplyClock {
             epoch,
             supply_seconds: integral(supply, now - start)?,
             since: now,
-            minted: self.minted,
         };
         Ok(Some(finished))
     }
@@ -136,8 +132,7 @@ mod test {
             SupplyClock {
                 epoch: 3,
                 supply_seconds: 30 * 50,
-                since: 1_350,
-                minted: 0,
+                since: 1_350
             }
         );
     }
