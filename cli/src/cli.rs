@@ -85,6 +85,30 @@ pub enum Command {
     AdvanceTime { duration: String },
     /// Compares each deployed contract's code with the local build.
     Verify,
+    /// Runs a local Stellar network served over Stellar RPC (stellar-cli, the JS SDK and
+    /// wallets use it like testnet), keeping its ledgers in `--dir`/node.sqlite.
+    Node(NodeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NodeArgs {
+    /// The port of JSON-RPC (at `/`, `/rpc` and `/soroban/rpc`) and of friendbot.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Seconds between ledgers while no transaction waits (one closes as soon as one does,
+    /// at most one a second).
+    #[arg(long, default_value_t = 5)]
+    pub ledger_seconds: u64,
+    /// The shortest TTL of a persistent entry, in ledgers (testnet's by default; small values
+    /// let entries be archived within a test).
+    #[arg(long, default_value_t = 120_960)]
+    pub min_persistent_ttl: u32,
+    /// Keeps the network in memory only (nothing written to --dir).
+    #[arg(long)]
+    pub ephemeral: bool,
 }
 
 #[derive(Subcommand, Debug)]

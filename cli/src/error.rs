@@ -15,6 +15,8 @@ pub const EXIT_REFUSED: i32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    #[error("node: {0}")]
+    Node(String),
     #[error("unknown account `{0}` (known: {1})")]
     UnknownAccount(String, String),
     #[error("invalid {what} `{value}`: {reason}")]

@@ -1,6 +1,7 @@
 //! The commands: argument checking, then a call into the embedded network or stellar-cli.
 mod demo;
 mod local;
+mod node;
 mod testnet;
 
 use hashshare_interfaces::EpochPayout;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let wasm_dir = cli.wasm_dir.clone().unwrap_or_else(wasm::default_dir);
     match (&cli.command, cli.network) {
         (Command::Demo, _) => demo::run(&wasm_dir),
+        (Command::Node(args), _) => node::run(&cli.dir, args),
         (Command::Local { .. }, Network::Testnet) => Err(CliError::LocalOnly("local")),
         (Command::AdvanceTime { .. }, Network::Testnet) => Err(CliError::LocalOnly("advance-time")),
         (_, Network::Testnet) => testnet::run(&cli, &wasm_dir),

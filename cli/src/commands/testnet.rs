@@ -309,7 +309,9 @@ pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
             println!("{:<16} {recipient}", "fee recipient");
             Ok(())
         }
-        Command::Demo | Command::Local { .. } | Command::AdvanceTime { .. } => Ok(()),
+        Command::Demo | Command::Local { .. } | Command::AdvanceTime { .. } | Command::Node(_) => {
+            Ok(())
+        }
     }
 }
 

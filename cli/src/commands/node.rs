@@ -1,0 +1,57 @@
+//! `hashshare node`: the local Stellar network, served until the process is stopped.
+use std::{net::SocketAddr, path::Path};
+
+use hashshare_node::{
+    node::{Config, Node},
+    server, STANDALONE_PASSPHRASE,
+};
+
+use crate::{cli::NodeArgs, error::CliError};
+
+pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
+    let invalid = |value: String, reason: String| CliError::InvalidValue {
+        what: "address",
+        value,
+        reason,
+    };
+    let addr: SocketAddr = format!("{}:{}", args.host, args.port)
+        .parse()
+        .map_err(|e: std::net::AddrParseError| invalid(args.host.clone(), e.to_string()))?;
+    if args.ledger_seconds == 0 {
+        return Err(CliError::InvalidValue {
+            what: "--ledger-seconds",
+            value: "0".into(),
+            reason: "a ledger closes at most once a second".into(),
+        });
+    }
+    let config = Config {
+        dir: (!args.ephemeral).then(|| dir.to_path_buf()),
+        ledger_seconds: args.ledger_seconds,
+        min_persistent_ttl: args.min_persistent_ttl,
+        ..Config::default()
+    };
+    let node = Node::open(config).map_err(|e| CliError::Node(e.to_string()))?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::Node(e.to_string()))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| CliError::Node(format!("cannot listen on {addr}: {e}")))?;
+        node.start_closer();
+        let (seq, where_) = {
+            let chain = node.chain();
+            let where_ = match &node.config.dir {
+                Some(d) => d.join("node.sqlite").display().to_string(),
+                None => "memory".into(),
+            };
+            (chain.state.seq(), where_)
+        };
+        println!(
+            "hashshare node: Stellar RPC on http://{addr}/rpc (friendbot http://{addr}/friendbot)\n\
+             passphrase \"{STANDALONE_PASSPHRASE}\", protocol {}, ledger {seq}, data in {where_}",
+            hashshare_node::PROTOCOL_VERSION
+        );
+        server::serve_on(node, listener)
+            .await
+            .map_err(|e| CliError::Node(e.to_string()))
+    })
+}

@@ -1,0 +1,1479 @@
+//! What stellar-core does with a transaction: validation (envelope, fees, sequence numbers,
+//! time bounds, signatures against signers and thresholds, declared Soroban resources), the fee
+//! charged up front, the operations applied all-or-nothing, the unused refundable fee returned,
+//! and the result and `TransactionMeta` v4 that clients decode.
+use std::collections::BTreeMap;
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use soroban_env_host::{
+    budget::Budget,
+    e2e_invoke::{self, LedgerEntryChange as HostChange},
+    fees::{self, TransactionResources},
+    xdr::{
+        AccountEntry, AccountId, Asset, ChangeTrustAsset, ChangeTrustOp, ChangeTrustResult,
+        ContractEvent, CreateAccountOp, CreateAccountResult, DecoratedSignature, DiagnosticEvent,
+        ExtendFootprintTtlOp, ExtendFootprintTtlResult, ExtensionPoint, FeeBumpTransactionInnerTx,
+        Hash, InnerTransactionResult, InnerTransactionResultExt, InnerTransactionResultPair,
+        InnerTransactionResultResult, InvokeHostFunctionOp, InvokeHostFunctionResult,
+        InvokeHostFunctionSuccessPreImage, LedgerEntry, LedgerEntryChange, LedgerEntryChanges,
+        LedgerEntryData, LedgerEntryExt, LedgerKey, LedgerKeyTrustLine, LedgerKeyTtl, MuxedAccount,
+        Operation, OperationBody, OperationMetaV2, OperationResult, OperationResultTr, PaymentOp,
+        PaymentResult, Preconditions, PublicKey, RestoreFootprintResult, ScVal, SorobanResources,
+        SorobanTransactionData, SorobanTransactionDataExt, SorobanTransactionMetaExt,
+        SorobanTransactionMetaExtV1, SorobanTransactionMetaV2, Transaction, TransactionEnvelope,
+        TransactionExt, TransactionMeta, TransactionMetaV4, TransactionResult,
+        TransactionResultExt, TransactionResultResult, TrustLineAsset, TrustLineEntry,
+        TrustLineEntryExt, TrustLineFlags, TtlEntry, Uint256,
+    },
+    LedgerInfo, ModuleCache,
+};
+
+use crate::{
+    network::Network,
+    state::{
+        account_key, ed25519_of, liveness_of, new_account, set_seq_time, Liveness, State, Stored,
+    },
+    xdr::{decode, encode, sha256},
+};
+
+/// Operations per transaction, as in stellar-core.
+pub const MAX_OPS: usize = 100;
+
+/// A transaction that passed validation, ready to apply.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub hash: [u8; 32],
+    pub envelope: TransactionEnvelope,
+    /// The transaction whose operations run (the inner one of a fee bump).
+    pub tx: Transaction,
+    pub inner_hash: [u8; 32],
+    pub fee_source: AccountId,
+    /// The whole fee offered (the outer one of a fee bump).
+    pub fee_bid: i64,
+    pub fee_bump: bool,
+}
+
+/// A transaction applied in a ledger.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub checked: Checked,
+    pub result: TransactionResult,
+    pub meta: TransactionMeta,
+    pub fee_processing: LedgerEntryChanges,
+    pub post_fee_processing: LedgerEntryChanges,
+    pub success: bool,
+}
+
+/// A refusal at validation: the result stellar-core would give (`feeCharged` 0).
+pub fn refusal(code: TransactionResultResult) -> TransactionResult {
+    TransactionResult {
+        fee_charged: 0,
+        result: code,
+        ext: TransactionResultExt::V0,
+    }
+}
+
+/// The inner transaction of an envelope (v0 converted to v1), its signatures, and the fee bump's
+/// outer fee source, fee and signatures if there is one.
+struct Parts {
+    tx: Transaction,
+    signatures: Vec<DecoratedSignature>,
+    bump: Option<(AccountId, i64, Vec<DecoratedSignature>)>,
+}
+
+fn muxed_id(account: &MuxedAccount) -> AccountId {
+    match account {
+        MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k.clone())),
+        MuxedAccount::MuxedEd25519(m) => {
+            AccountId(PublicKey::PublicKeyTypeEd25519(m.ed25519.clone()))
+        }
+    }
+}
+
+fn parts(envelope: &TransactionEnvelope) -> Parts {
+    match envelope {
+        TransactionEnvelope::TxV0(e) => {
+            let v0 = &e.tx;
+            let tx = Transaction {
+                source_account: MuxedAccount::Ed25519(v0.source_account_ed25519.clone()),
+                fee: v0.fee,
+                seq_num: v0.seq_num.clone(),
+                cond: match &v0.time_bounds {
+                    Some(tb) => Preconditions::Time(tb.clone()),
+                    None => Preconditions::None,
+                },
+                memo: v0.memo.clone(),
+                operations: v0.operations.clone(),
+                ext: TransactionExt::V0,
+            };
+            Parts {
+                tx,
+                signatures: e.signatures.to_vec(),
+                bump: None,
+            }
+        }
+        TransactionEnvelope::Tx(e) => Parts {
+            tx: e.tx.clone(),
+            signatures: e.signatures.to_vec(),
+            bump: None,
+        },
+        TransactionEnvelope::TxFeeBump(e) => {
+            let FeeBumpTransactionInnerTx::Tx(inner) = &e.tx.inner_tx;
+            Parts {
+                tx: inner.tx.clone(),
+                signatures: inner.signatures.to_vec(),
+                bump: Some((muxed_id(&e.tx.fee_source), e.tx.fee, e.signatures.to_vec())),
+            }
+        }
+    }
+}
+
+pub fn soroban_data(tx: &Transaction) -> Option<&SorobanTransactionData> {
+    match &tx.ext {
+        TransactionExt::V1(data) => Some(data),
+        TransactionExt::V0 => None,
+    }
+}
+
+fn is_soroban_op(op: &Operation) -> bool {
+    matches!(
+        op.body,
+        OperationBody::InvokeHostFunction(_)
+            | OperationBody::ExtendFootprintTtl(_)
+            | OperationBody::RestoreFootprint(_)
+    )
+}
+
+/// Signature weight levels.
+#[derive(Clone, Copy)]
+enum Level {
+    Low,
+    Medium,
+}
+
+fn threshold(account: &AccountEntry, level: Level) -> u8 {
+    let t = account.thresholds.0;
+    match level {
+        Level::Low => t[1],
+        Level::Medium => t[2],
+    }
+}
+
+/// Whether `signatures` of `hash` carry `account`'s threshold at `level` (at least weight 1),
+/// marking the signatures used.
+fn signed(
+    account: &AccountEntry,
+    level: Level,
+    hash: &[u8; 32],
+    signatures: &[DecoratedSignature],
+    used: &mut [bool],
+) -> bool {
+    let mut keys = vec![(
+        ed25519_of(&account.account_id),
+        account.thresholds.0[0] as u32,
+    )];
+    for signer in account.signers.iter() {
+        if let soroban_env_host::xdr::SignerKey::Ed25519(Uint256(k)) = &signer.key {
+            keys.push((*k, signer.weight));
+        }
+    }
+    let mut weight = 0u32;
+    for (key, key_weight) in keys {
+        if key_weight == 0 {
+            continue;
+        }
+        let Ok(verifying) = VerifyingKey::from_bytes(&key) else {
+            continue;
+        };
+        for (i, sig) in signatures.iter().enumerate() {
+            if sig.hint.0 != key[28..32] {
+                continue;
+            }
+            let Ok(bytes) = <[u8; 64]>::try_from(sig.signature.0.as_slice()) else {
+                continue;
+            };
+            if verifying
+                .verify_strict(hash, &Signature::from_bytes(&bytes))
+                .is_ok()
+            {
+                used[i] = true;
+                weight = weight.saturating_add(key_weight);
+                break;
+            }
+        }
+    }
+    weight >= (threshold(account, level) as u32).max(1)
+}
+
+/// The minimum balance an account must keep: `(2 + sub-entries) × base reserve`.
+pub fn min_balance(account: &AccountEntry, base_reserve: u32) -> i64 {
+    (2 + account.num_sub_entries as i64) * base_reserve as i64
+}
+
+fn available(account: &AccountEntry, base_reserve: u32) -> i64 {
+    account.balance - min_balance(account, base_reserve)
+}
+
+/// The Soroban resources a transaction declares, as the fee schedule counts them.
+pub fn declared_resources(data: &SorobanTransactionData, tx_size: u32) -> TransactionResources {
+    let r = &data.resources;
+    let classic =
+        |k: &LedgerKey| !matches!(k, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_));
+    let restored = match &data.ext {
+        SorobanTransactionDataExt::V1(ext) => ext.archived_soroban_entries.len() as u32,
+        SorobanTransactionDataExt::V0 => 0,
+    };
+    TransactionResources {
+        instructions: r.instructions,
+        disk_read_entries: r.footprint.read_only.iter().filter(|k| classic(k)).count() as u32
+            + r.footprint.read_write.iter().filter(|k| classic(k)).count() as u32
+            + restored,
+        write_entries: r.footprint.read_write.len() as u32,
+        disk_read_bytes: r.disk_read_bytes,
+        write_bytes: r.write_bytes,
+        contract_events_size_bytes: 0,
+        transaction_size_bytes: tx_size,
+    }
+}
+
+/// The inclusion fee the ledger charges: the base fee per operation (a fee bump counts one
+/// more), never more than bid.
+fn inclusion_fee(ops: usize, fee_bump: bool, base_fee: u32) -> i64 {
+    (ops as i64 + fee_bump as i64) * base_fee as i64
+}
+
+/// Validates `envelope` against the state as of the next ledger (`close_time`): everything
+/// stellar-core checks before it accepts a transaction. `expected_seq` is the sequence number
+/// the source's next transaction must have (one more than its queued ones).
+pub fn check(
+    state: &State,
+    network: &Network,
+    envelope: &TransactionEnvelope,
+    close_time: u64,
+    expected_seq: Option<i64>,
+) -> Result<Checked, TransactionResult> {
+    use TransactionResultResult as R;
+    let hash = envelope
+        .hash(state.network_id)
+        .map_err(|_| refusal(R::TxMalformed))?;
+    let Parts {
+        tx,
+        signatures,
+        bump,
+    } = parts(envelope);
+    let inner_hash = match &bump {
+        Some(_) => {
+            let TransactionEnvelope::TxFeeBump(e) = envelope else {
+                unreachable!()
+            };
+            let FeeBumpTransactionInnerTx::Tx(inner) = &e.tx.inner_tx;
+            TransactionEnvelope::Tx(inner.clone())
+                .hash(state.network_id)
+                .map_err(|_| refusal(R::TxMalformed))?
+        }
+        None => hash,
+    };
+    let wrap = |result: TransactionResult| -> TransactionResult {
+        if bump.is_none() {
+            return result;
+        }
+        let inner = InnerTransactionResult {
+            fee_charged: result.fee_charged,
+            result: inner_code(result.result),
+            ext: InnerTransactionResultExt::V0,
+        };
+        refusal(R::TxFeeBumpInnerFailed(InnerTransactionResultPair {
+            transaction_hash: Hash(inner_hash),
+            result: inner,
+        }))
+    };
+    let ops = tx.operations.len();
+    if ops == 0 {
+        return Err(wrap(refusal(R::TxMissingOperation)));
+    }
+    let soroban_ops = tx.operations.iter().filter(|op| is_soroban_op(op)).count();
+    let data = soroban_data(&tx);
+    if soroban_ops > 0 && (ops != 1 || data.is_none()) || soroban_ops == 0 && data.is_some() {
+        return Err(wrap(refusal(R::TxMalformed)));
+    }
+    // Time bounds against the close time of the ledger it will be in.
+    let time_bounds = match &tx.cond {
+        Preconditions::None => None,
+        Preconditions::Time(tb) => Some(tb.clone()),
+        Preconditions::V2(p) => p.time_bounds.clone(),
+    };
+    if let Some(tb) = &time_bounds {
+        if tb.min_time.0 > close_time {
+            return Err(wrap(refusal(R::TxTooEarly)));
+        }
+        if tb.max_time.0 != 0 && tb.max_time.0 < close_time {
+            return Err(wrap(refusal(R::TxTooLate)));
+        }
+    }
+    let base_fee = state.header.base_fee;
+    // Fees: the inclusion fee at least the base fee per operation; a Soroban transaction's
+    // resource fee at least the non-refundable fee of what it declares, within the limits.
+    let inner_fee = tx.fee as i64;
+    let mut resource_fee = 0;
+    if let Some(data) = data {
+        resource_fee = data.resource_fee;
+        let size = encode(envelope).len() as u32;
+        if !within_limits(&data.resources, network, size) || data.resource_fee < 0 {
+            return Err(wrap(refusal(R::TxSorobanInvalid)));
+        }
+        let (non_refundable, _) = fees::compute_transaction_resource_fee(
+            &declared_resources(data, size),
+            &network.config.fee_configuration,
+        );
+        if data.resource_fee < non_refundable {
+            return Err(wrap(refusal(R::TxInsufficientFee)));
+        }
+    }
+    if inner_fee - resource_fee < inclusion_fee(ops, false, base_fee) && bump.is_none() {
+        return Err(refusal(R::TxInsufficientFee));
+    }
+    let Some(source) = state.account(&muxed_id(&tx.source_account)) else {
+        return Err(wrap(refusal(R::TxNoAccount)));
+    };
+    let expected = expected_seq.unwrap_or(source.seq_num.0 + 1);
+    if tx.seq_num.0 != expected {
+        return Err(wrap(refusal(R::TxBadSeq)));
+    }
+    let mut used = vec![false; signatures.len()];
+    if !signed(&source, Level::Low, &inner_hash, &signatures, &mut used) {
+        return Err(wrap(refusal(R::TxBadAuth)));
+    }
+    // Every operation's source (the transaction's by default) at its threshold.
+    for op in tx.operations.iter() {
+        let account = match &op.source_account {
+            Some(m) => match state.account(&muxed_id(m)) {
+                Some(a) => a,
+                None => continue, // opNO_ACCOUNT when applied
+            },
+            None => source.clone(),
+        };
+        if !signed(&account, Level::Medium, &inner_hash, &signatures, &mut used) {
+            return Err(wrap(refusal(R::TxBadAuth)));
+        }
+    }
+    if used.iter().any(|u| !u) {
+        return Err(wrap(refusal(R::TxBadAuthExtra)));
+    }
+    let (fee_source, fee_bid) = match &bump {
+        Some((fee_source, fee, outer_signatures)) => {
+            if *fee - resource_fee < inclusion_fee(ops, true, base_fee) || *fee < inner_fee {
+                return Err(refusal(R::TxInsufficientFee));
+            }
+            let Some(payer) = state.account(fee_source) else {
+                return Err(refusal(R::TxNoAccount));
+            };
+            let mut used = vec![false; outer_signatures.len()];
+            if !signed(&payer, Level::Low, &hash, outer_signatures, &mut used) {
+                return Err(refusal(R::TxBadAuth));
+            }
+            if used.iter().any(|u| !u) {
+                return Err(refusal(R::TxBadAuthExtra));
+            }
+            (fee_source.clone(), *fee)
+        }
+        None => (muxed_id(&tx.source_account), inner_fee),
+    };
+    let payer = state.account(&fee_source).expect("checked above");
+    let charge =
+        resource_fee + inclusion_fee(ops, bump.is_some(), base_fee).min(fee_bid - resource_fee);
+    if available(&payer, state.header.base_reserve) < charge {
+        return Err(wrap(refusal(R::TxInsufficientBalance)));
+    }
+    Ok(Checked {
+        hash,
+        envelope: envelope.clone(),
+        tx,
+        inner_hash,
+        fee_source,
+        fee_bid,
+        fee_bump: bump.is_some(),
+    })
+}
+
+fn within_limits(r: &SorobanResources, network: &Network, size: u32) -> bool {
+    let l = &network.limits;
+    let footprint = r.footprint.read_only.len() + r.footprint.read_write.len();
+    let disk_entries = r
+        .footprint
+        .read_only
+        .iter()
+        .chain(r.footprint.read_write.iter())
+        .filter(|k| !matches!(k, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_)))
+        .count();
+    let supported = r
+        .footprint
+        .read_only
+        .iter()
+        .chain(r.footprint.read_write.iter())
+        .all(|k| {
+            matches!(
+                k,
+                LedgerKey::Account(_)
+                    | LedgerKey::Trustline(_)
+                    | LedgerKey::ContractData(_)
+                    | LedgerKey::ContractCode(_)
+            )
+        });
+    supported
+        && r.instructions <= l.instructions
+        && r.disk_read_bytes <= l.disk_read_bytes
+        && r.write_bytes <= l.write_bytes
+        && footprint as u32 <= l.footprint_entries
+        && disk_entries as u32 <= l.disk_read_entries
+        && r.footprint.read_write.len() as u32 <= l.write_entries
+        && size <= l.size_bytes
+}
+
+fn inner_code(result: TransactionResultResult) -> InnerTransactionResultResult {
+    use InnerTransactionResultResult as I;
+    use TransactionResultResult as R;
+    match result {
+        R::TxSuccess(ops) => I::TxSuccess(ops),
+        R::TxFailed(ops) => I::TxFailed(ops),
+        R::TxTooEarly => I::TxTooEarly,
+        R::TxTooLate => I::TxTooLate,
+        R::TxMissingOperation => I::TxMissingOperation,
+        R::TxBadSeq => I::TxBadSeq,
+        R::TxBadAuth => I::TxBadAuth,
+        R::TxInsufficientBalance => I::TxInsufficientBalance,
+        R::TxNoAccount => I::TxNoAccount,
+        R::TxInsufficientFee => I::TxInsufficientFee,
+        R::TxBadAuthExtra => I::TxBadAuthExtra,
+        R::TxNotSupported => I::TxNotSupported,
+        R::TxMalformed => I::TxMalformed,
+        R::TxSorobanInvalid => I::TxSorobanInvalid,
+        _ => I::TxInternalError,
+    }
+}
+
+// ---------------------------------------------------------------------------- changes
+
+/// The entries an operation changed, in the order first touched, with their state before.
+#[derive(Default)]
+struct Delta {
+    order: Vec<LedgerKey>,
+    before: BTreeMap<Vec<u8>, Option<Stored>>,
+    restored: Vec<LedgerKey>,
+}
+
+impl Delta {
+    fn touch(&mut self, state: &State, key: &LedgerKey) {
+        let raw = encode(key);
+        if let std::collections::btree_map::Entry::Vacant(slot) = self.before.entry(raw) {
+            slot.insert(state.get(key).cloned());
+            self.order.push(key.clone());
+        }
+    }
+
+    fn put(&mut self, state: &mut State, key: &LedgerKey, stored: Stored) {
+        self.touch(state, key);
+        state.put(key, stored);
+    }
+
+    fn remove(&mut self, state: &mut State, key: &LedgerKey) {
+        self.touch(state, key);
+        state.remove(key);
+    }
+
+    /// The meta's changes: state before and after of each entry, TTLs as their own entries.
+    fn changes(&self, state: &State) -> Vec<LedgerEntryChange> {
+        let mut out = Vec::new();
+        for key in &self.order {
+            let before = self.before.get(&encode(key)).cloned().flatten();
+            let after = state.get(key).cloned();
+            if before == after {
+                continue;
+            }
+            let restored = self.restored.contains(key);
+            push_change(
+                &mut out,
+                key,
+                before.as_ref().map(|s| &s.entry),
+                after.as_ref().map(|s| &s.entry),
+                restored,
+            );
+            let ttl_key = ttl_key(key);
+            let ttl = |s: &Option<Stored>| {
+                s.as_ref().and_then(|s| s.live_until).map(|until| {
+                    ttl_entry(
+                        key,
+                        until,
+                        s.as_ref().unwrap().entry.last_modified_ledger_seq,
+                    )
+                })
+            };
+            let (tb, ta) = (ttl(&before), ttl(&after));
+            if tb != ta {
+                push_change(&mut out, &ttl_key, tb.as_ref(), ta.as_ref(), restored);
+            }
+        }
+        out
+    }
+}
+
+fn push_change(
+    out: &mut Vec<LedgerEntryChange>,
+    key: &LedgerKey,
+    before: Option<&LedgerEntry>,
+    after: Option<&LedgerEntry>,
+    restored: bool,
+) {
+    match (before, after) {
+        (Some(b), Some(a)) if restored => {
+            let _ = b;
+            out.push(LedgerEntryChange::Restored(a.clone()));
+        }
+        (Some(b), Some(a)) => {
+            out.push(LedgerEntryChange::State(b.clone()));
+            out.push(LedgerEntryChange::Updated(a.clone()));
+        }
+        (None, Some(a)) => out.push(LedgerEntryChange::Created(a.clone())),
+        (Some(b), None) => {
+            out.push(LedgerEntryChange::State(b.clone()));
+            out.push(LedgerEntryChange::Removed(key.clone()));
+        }
+        (None, None) => {}
+    }
+}
+
+pub fn ttl_key(key: &LedgerKey) -> LedgerKey {
+    LedgerKey::Ttl(LedgerKeyTtl {
+        key_hash: Hash(sha256(&encode(key))),
+    })
+}
+
+fn ttl_entry(key: &LedgerKey, live_until: u32, modified: u32) -> LedgerEntry {
+    LedgerEntry {
+        last_modified_ledger_seq: modified,
+        data: LedgerEntryData::Ttl(TtlEntry {
+            key_hash: Hash(sha256(&encode(key))),
+            live_until_ledger_seq: live_until,
+        }),
+        ext: LedgerEntryExt::V0,
+    }
+}
+
+fn changes_vec(changes: Vec<LedgerEntryChange>) -> LedgerEntryChanges {
+    LedgerEntryChanges(changes.try_into().expect("changes fit"))
+}
+
+fn account_entry(account: AccountEntry, seq: u32) -> Stored {
+    Stored {
+        entry: LedgerEntry {
+            last_modified_ledger_seq: seq,
+            data: LedgerEntryData::Account(account),
+            ext: LedgerEntryExt::V0,
+        },
+        live_until: None,
+    }
+}
+
+/// Adds `amount` (negative to take) to an account's balance, as one change.
+fn credit(state: &mut State, delta: &mut Delta, id: &AccountId, amount: i64, seq: u32) {
+    let mut account = state.account(id).expect("the account exists");
+    account.balance += amount;
+    delta.put(state, &account_key(id), account_entry(account, seq));
+}
+
+// ---------------------------------------------------------------------------- apply
+
+/// The context a ledger's transactions are applied in.
+pub struct Ledger<'a> {
+    pub network: &'a Network,
+    pub info: LedgerInfo,
+    pub module_cache: Option<ModuleCache>,
+    /// The fees this ledger collected.
+    pub fee_pool: i64,
+}
+
+/// What the Soroban operation consumed of the refundable fee.
+#[derive(Default)]
+struct SorobanCharges {
+    non_refundable: i64,
+    refundable_consumed: i64,
+    rent: i64,
+    return_value: Option<ScVal>,
+    diagnostics: Vec<DiagnosticEvent>,
+}
+
+/// Applies a checked transaction to `state` in the ledger `ledger`. Validation is repeated
+/// first (an earlier transaction of the ledger may have changed the accounts); a transaction
+/// that no longer passes is returned as `Err` and not included.
+pub fn apply(
+    state: &mut State,
+    ledger: &mut Ledger,
+    checked: &Checked,
+) -> Result<Applied, TransactionResult> {
+    let seq = ledger.info.sequence_number;
+    let close_time = ledger.info.timestamp;
+    let checked = &check(state, ledger.network, &checked.envelope, close_time, None)?;
+    let tx = &checked.tx;
+    let ops = tx.operations.len();
+    let data = soroban_data(tx).cloned();
+    let resource_fee = data.as_ref().map_or(0, |d| d.resource_fee);
+    let charged = resource_fee
+        + inclusion_fee(ops, checked.fee_bump, state.header.base_fee)
+            .min(checked.fee_bid - resource_fee);
+
+    // Fee processing: the whole fee up front.
+    let mut fee_delta = Delta::default();
+    credit(state, &mut fee_delta, &checked.fee_source, -charged, seq);
+    let fee_processing = changes_vec(fee_delta.changes(state));
+
+    // The sequence number, bumped even if the operations fail.
+    let source_id = muxed_id(&tx.source_account);
+    let mut seq_delta = Delta::default();
+    let mut source = state.account(&source_id).expect("validated");
+    source.seq_num = tx.seq_num.clone();
+    set_seq_time(&mut source, seq, close_time);
+    seq_delta.put(state, &account_key(&source_id), account_entry(source, seq));
+    let tx_changes_before = changes_vec(seq_delta.changes(state));
+
+    // The operations, all or nothing.
+    let before_ops = state.clone();
+    let mut results = Vec::with_capacity(ops);
+    let mut op_metas = Vec::with_capacity(ops);
+    let mut soroban = SorobanCharges::default();
+    let mut success = true;
+    for op in tx.operations.iter() {
+        let op_source = op
+            .source_account
+            .as_ref()
+            .map_or(source_id.clone(), muxed_id);
+        let mut delta = Delta::default();
+        let (result, events) = if state.account(&op_source).is_none() {
+            (OperationResult::OpNoAccount, vec![])
+        } else {
+            apply_op(
+                state,
+                ledger,
+                &mut delta,
+                &op_source,
+                op,
+                data.as_ref(),
+                checked,
+                &mut soroban,
+            )
+        };
+        success &= op_succeeded(&result);
+        op_metas.push(OperationMetaV2 {
+            ext: ExtensionPoint::V0,
+            changes: changes_vec(delta.changes(state)),
+            events: events.try_into().expect("events fit"),
+        });
+        results.push(result);
+    }
+    if !success {
+        // Undo the operations; the fee and the sequence number stay.
+        *state = before_ops;
+        for meta in &mut op_metas {
+            meta.changes = LedgerEntryChanges(Default::default());
+            meta.events = Default::default();
+        }
+        soroban.refundable_consumed = 0;
+        soroban.rent = 0;
+        soroban.return_value = None;
+    }
+
+    // The refund of what the refundable fee did not pay for.
+    let mut post_fee_processing = LedgerEntryChanges(Default::default());
+    let mut fee_charged = charged;
+    if let Some(data) = &data {
+        let refundable = data.resource_fee - soroban.non_refundable;
+        let refund = (refundable - soroban.refundable_consumed).max(0);
+        if refund > 0 {
+            let mut refund_delta = Delta::default();
+            credit(state, &mut refund_delta, &checked.fee_source, refund, seq);
+            post_fee_processing = changes_vec(refund_delta.changes(state));
+        }
+        fee_charged -= refund;
+    }
+    ledger.fee_pool += fee_charged;
+
+    let op_results: soroban_env_host::xdr::VecM<OperationResult> =
+        results.try_into().expect("results fit");
+    let inner = if success {
+        TransactionResultResult::TxSuccess(op_results)
+    } else {
+        TransactionResultResult::TxFailed(op_results)
+    };
+    let result = if checked.fee_bump {
+        let pair = InnerTransactionResultPair {
+            transaction_hash: Hash(checked.inner_hash),
+            result: InnerTransactionResult {
+                fee_charged: 0,
+                result: inner_code(inner),
+                ext: InnerTransactionResultExt::V0,
+            },
+        };
+        TransactionResult {
+            fee_charged,
+            result: if success {
+                TransactionResultResult::TxFeeBumpInnerSuccess(pair)
+            } else {
+                TransactionResultResult::TxFeeBumpInnerFailed(pair)
+            },
+            ext: TransactionResultExt::V0,
+        }
+    } else {
+        TransactionResult {
+            fee_charged,
+            result: inner,
+            ext: TransactionResultExt::V0,
+        }
+    };
+    let soroban_meta = data.as_ref().map(|_| SorobanTransactionMetaV2 {
+        ext: SorobanTransactionMetaExt::V1(SorobanTransactionMetaExtV1 {
+            ext: ExtensionPoint::V0,
+            total_non_refundable_resource_fee_charged: soroban.non_refundable,
+            total_refundable_resource_fee_charged: soroban.refundable_consumed,
+            rent_fee_charged: soroban.rent,
+        }),
+        return_value: soroban.return_value.clone(),
+    });
+    let meta = TransactionMeta::V4(TransactionMetaV4 {
+        ext: ExtensionPoint::V0,
+        tx_changes_before,
+        operations: op_metas.try_into().expect("ops fit"),
+        tx_changes_after: LedgerEntryChanges(Default::default()),
+        soroban_meta,
+        events: Default::default(),
+        diagnostic_events: soroban.diagnostics.try_into().unwrap_or_default(),
+    });
+    Ok(Applied {
+        checked: checked.clone(),
+        result,
+        meta,
+        fee_processing,
+        post_fee_processing,
+        success,
+    })
+}
+
+fn op_succeeded(result: &OperationResult) -> bool {
+    use OperationResultTr as T;
+    match result {
+        OperationResult::OpInner(inner) => matches!(
+            inner,
+            T::CreateAccount(CreateAccountResult::Success)
+                | T::Payment(PaymentResult::Success)
+                | T::ChangeTrust(ChangeTrustResult::Success)
+                | T::InvokeHostFunction(InvokeHostFunctionResult::Success(_))
+                | T::ExtendFootprintTtl(ExtendFootprintTtlResult::Success)
+                | T::RestoreFootprint(RestoreFootprintResult::Success)
+        ),
+        _ => false,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_op(
+    state: &mut State,
+    ledger: &mut Ledger,
+    delta: &mut Delta,
+    source: &AccountId,
+    op: &Operation,
+    data: Option<&SorobanTransactionData>,
+    checked: &Checked,
+    soroban: &mut SorobanCharges,
+) -> (OperationResult, Vec<ContractEvent>) {
+    use OperationResult::OpInner;
+    use OperationResultTr as T;
+    let seq = ledger.info.sequence_number;
+    let reserve = ledger.info.base_reserve;
+    match &op.body {
+        OperationBody::CreateAccount(o) => (
+            OpInner(T::CreateAccount(create_account(
+                state,
+                delta,
+                source,
+                o,
+                seq,
+                reserve,
+                ledger.info.timestamp,
+            ))),
+            vec![],
+        ),
+        OperationBody::Payment(o) => (
+            OpInner(T::Payment(payment(state, delta, source, o, seq, reserve))),
+            vec![],
+        ),
+        OperationBody::ChangeTrust(o) => (
+            OpInner(T::ChangeTrust(change_trust(
+                state, delta, source, o, seq, reserve,
+            ))),
+            vec![],
+        ),
+        OperationBody::InvokeHostFunction(o) => {
+            let data = data.expect("validated: Soroban data present");
+            let (result, events) = invoke(state, ledger, delta, source, o, data, checked, soroban);
+            (OpInner(T::InvokeHostFunction(result)), events)
+        }
+        OperationBody::ExtendFootprintTtl(o) => {
+            let data = data.expect("validated: Soroban data present");
+            (
+                OpInner(T::ExtendFootprintTtl(extend_ttl(
+                    state, ledger, delta, o, data, checked, soroban,
+                ))),
+                vec![],
+            )
+        }
+        OperationBody::RestoreFootprint(_) => {
+            let data = data.expect("validated: Soroban data present");
+            (
+                OpInner(T::RestoreFootprint(restore(
+                    state, ledger, delta, data, checked, soroban,
+                ))),
+                vec![],
+            )
+        }
+        _ => (OperationResult::OpNotSupported, vec![]),
+    }
+}
+
+fn create_account(
+    state: &mut State,
+    delta: &mut Delta,
+    source: &AccountId,
+    op: &CreateAccountOp,
+    seq: u32,
+    reserve: u32,
+    now: u64,
+) -> CreateAccountResult {
+    if op.starting_balance <= 0 || &op.destination == source {
+        return CreateAccountResult::Malformed;
+    }
+    if state.account(&op.destination).is_some() {
+        return CreateAccountResult::AlreadyExist;
+    }
+    if op.starting_balance < 2 * reserve as i64 {
+        return CreateAccountResult::LowReserve;
+    }
+    let payer = state.account(source).expect("checked");
+    if available(&payer, reserve) < op.starting_balance {
+        return CreateAccountResult::Underfunded;
+    }
+    credit(state, delta, source, -op.starting_balance, seq);
+    // A new account's sequence number starts at the ledger's, shifted by 32 bits.
+    let account = new_account(
+        op.destination.clone(),
+        op.starting_balance,
+        (seq as i64) << 32,
+        seq,
+        now,
+    );
+    let _ = now;
+    delta.put(
+        state,
+        &account_key(&op.destination),
+        account_entry(account, seq),
+    );
+    CreateAccountResult::Success
+}
+
+fn trustline_key(account: &AccountId, asset: TrustLineAsset) -> LedgerKey {
+    LedgerKey::Trustline(LedgerKeyTrustLine {
+        account_id: account.clone(),
+        asset,
+    })
+}
+
+fn trustline(state: &State, key: &LedgerKey) -> Option<TrustLineEntry> {
+    match &state.get(key)?.entry.data {
+        LedgerEntryData::Trustline(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+fn put_trustline(
+    state: &mut State,
+    delta: &mut Delta,
+    key: &LedgerKey,
+    line: TrustLineEntry,
+    seq: u32,
+) {
+    delta.put(
+        state,
+        key,
+        Stored {
+            entry: LedgerEntry {
+                last_modified_ledger_seq: seq,
+                data: LedgerEntryData::Trustline(line),
+                ext: LedgerEntryExt::V0,
+            },
+            live_until: None,
+        },
+    );
+}
+
+fn asset_issuer(asset: &Asset) -> Option<(AccountId, TrustLineAsset)> {
+    match asset {
+        Asset::Native => None,
+        Asset::CreditAlphanum4(a) => {
+            Some((a.issuer.clone(), TrustLineAsset::CreditAlphanum4(a.clone())))
+        }
+        Asset::CreditAlphanum12(a) => Some((
+            a.issuer.clone(),
+            TrustLineAsset::CreditAlphanum12(a.clone()),
+        )),
+    }
+}
+
+fn payment(
+    state: &mut State,
+    delta: &mut Delta,
+    source: &AccountId,
+    op: &PaymentOp,
+    seq: u32,
+    reserve: u32,
+) -> PaymentResult {
+    if op.amount <= 0 {
+        return PaymentResult::Malformed;
+    }
+    let destination = muxed_id(&op.destination);
+    let Some(_) = state.account(&destination) else {
+        return PaymentResult::NoDestination;
+    };
+    match asset_issuer(&op.asset) {
+        None => {
+            let payer = state.account(source).expect("checked");
+            if available(&payer, reserve) < op.amount {
+                return PaymentResult::Underfunded;
+            }
+            credit(state, delta, source, -op.amount, seq);
+            credit(state, delta, &destination, op.amount, seq);
+            PaymentResult::Success
+        }
+        Some((issuer, asset)) => {
+            if state.account(&issuer).is_none() {
+                return PaymentResult::NoIssuer;
+            }
+            // The issuer creates and destroys its asset; everyone else moves it by trustlines.
+            let to_key = trustline_key(&destination, asset.clone());
+            if destination != issuer {
+                let Some(mut to) = trustline(state, &to_key) else {
+                    return PaymentResult::NoTrust;
+                };
+                if to.flags & TrustLineFlags::AuthorizedFlag as u32 == 0 {
+                    return PaymentResult::NotAuthorized;
+                }
+                if to.limit - to.balance < op.amount {
+                    return PaymentResult::LineFull;
+                }
+                if source != &issuer {
+                    let from_key = trustline_key(source, asset.clone());
+                    let Some(mut from) = trustline(state, &from_key) else {
+                        return PaymentResult::SrcNoTrust;
+                    };
+                    if from.flags & TrustLineFlags::AuthorizedFlag as u32 == 0 {
+                        return PaymentResult::SrcNotAuthorized;
+                    }
+                    if from.balance < op.amount {
+                        return PaymentResult::Underfunded;
+                    }
+                    if from_key == to_key {
+                        return PaymentResult::Success;
+                    }
+                    from.balance -= op.amount;
+                    put_trustline(state, delta, &from_key, from, seq);
+                }
+                to.balance += op.amount;
+                put_trustline(state, delta, &to_key, to, seq);
+            } else if source != &issuer {
+                let from_key = trustline_key(source, asset);
+                let Some(mut from) = trustline(state, &from_key) else {
+                    return PaymentResult::SrcNoTrust;
+                };
+                if from.balance < op.amount {
+                    return PaymentResult::Underfunded;
+                }
+                from.balance -= op.amount;
+                put_trustline(state, delta, &from_key, from, seq);
+            }
+            PaymentResult::Success
+        }
+    }
+}
+
+fn change_trust(
+    state: &mut State,
+    delta: &mut Delta,
+    source: &AccountId,
+    op: &ChangeTrustOp,
+    seq: u32,
+    reserve: u32,
+) -> ChangeTrustResult {
+    let (issuer, asset) = match &op.line {
+        ChangeTrustAsset::CreditAlphanum4(a) => {
+            (a.issuer.clone(), TrustLineAsset::CreditAlphanum4(a.clone()))
+        }
+        ChangeTrustAsset::CreditAlphanum12(a) => (
+            a.issuer.clone(),
+            TrustLineAsset::CreditAlphanum12(a.clone()),
+        ),
+        ChangeTrustAsset::Native | ChangeTrustAsset::PoolShare(_) => {
+            return ChangeTrustResult::Malformed
+        }
+    };
+    if op.limit < 0 {
+        return ChangeTrustResult::Malformed;
+    }
+    if &issuer == source {
+        return ChangeTrustResult::Malformed;
+    }
+    let key = trustline_key(source, asset.clone());
+    let mut account = state.account(source).expect("checked");
+    match trustline(state, &key) {
+        Some(mut line) => {
+            if op.limit == 0 {
+                if line.balance > 0 {
+                    return ChangeTrustResult::InvalidLimit;
+                }
+                delta.remove(state, &key);
+                account.num_sub_entries -= 1;
+                delta.put(state, &account_key(source), account_entry(account, seq));
+                return ChangeTrustResult::Success;
+            }
+            if op.limit < line.balance {
+                return ChangeTrustResult::InvalidLimit;
+            }
+            line.limit = op.limit;
+            put_trustline(state, delta, &key, line, seq);
+            ChangeTrustResult::Success
+        }
+        None => {
+            if op.limit == 0 {
+                return ChangeTrustResult::InvalidLimit;
+            }
+            let Some(issuer_account) = state.account(&issuer) else {
+                return ChangeTrustResult::NoIssuer;
+            };
+            if available(&account, reserve) < reserve as i64 {
+                return ChangeTrustResult::LowReserve;
+            }
+            // AUTH_REQUIRED (flag 1) issuers authorize explicitly; others at once.
+            let flags = if issuer_account.flags & 1 == 0 {
+                TrustLineFlags::AuthorizedFlag as u32
+            } else {
+                0
+            };
+            account.num_sub_entries += 1;
+            delta.put(state, &account_key(source), account_entry(account, seq));
+            let line = TrustLineEntry {
+                account_id: source.clone(),
+                asset,
+                balance: 0,
+                limit: op.limit,
+                flags,
+                ext: TrustLineEntryExt::V0,
+            };
+            put_trustline(state, delta, &key, line, seq);
+            ChangeTrustResult::Success
+        }
+    }
+}
+
+/// The non-refundable fee of the declared resources; the refundable budget is the rest.
+fn charge_non_refundable(
+    ledger: &Ledger,
+    data: &SorobanTransactionData,
+    checked: &Checked,
+    soroban: &mut SorobanCharges,
+) -> i64 {
+    let size = encode(&checked.envelope).len() as u32;
+    let (non_refundable, _) = fees::compute_transaction_resource_fee(
+        &declared_resources(data, size),
+        &ledger.network.config.fee_configuration,
+    );
+    soroban.non_refundable = non_refundable;
+    data.resource_fee - non_refundable
+}
+
+#[allow(clippy::too_many_arguments)]
+fn invoke(
+    state: &mut State,
+    ledger: &mut Ledger,
+    delta: &mut Delta,
+    source: &AccountId,
+    op: &InvokeHostFunctionOp,
+    data: &SorobanTransactionData,
+    checked: &Checked,
+    soroban: &mut SorobanCharges,
+) -> (InvokeHostFunctionResult, Vec<ContractEvent>) {
+    let refundable = charge_non_refundable(ledger, data, checked, soroban);
+    let seq = ledger.info.sequence_number;
+    let resources = &data.resources;
+    let restored: Vec<u32> = match &data.ext {
+        SorobanTransactionDataExt::V1(ext) => ext.archived_soroban_entries.to_vec(),
+        SorobanTransactionDataExt::V0 => vec![],
+    };
+    // Entries of the footprint as the host takes them: archived ones only if marked for
+    // restoring (which restores them), expired temporary ones as absent.
+    let mut entries = Vec::new();
+    let mut ttls = Vec::new();
+    let mut read_bytes = 0u32;
+    let mut restoring = Vec::new();
+    let keys: Vec<(LedgerKey, bool)> = resources
+        .footprint
+        .read_only
+        .iter()
+        .map(|k| (k.clone(), false))
+        .chain(
+            resources
+                .footprint
+                .read_write
+                .iter()
+                .map(|k| (k.clone(), true)),
+        )
+        .collect();
+    for (i, (key, _)) in keys.iter().enumerate() {
+        let Some(stored) = state.get(key) else {
+            continue;
+        };
+        let rw_index = i.checked_sub(resources.footprint.read_only.len());
+        let mut live_until = stored.live_until;
+        match liveness_of(key, stored, seq) {
+            Liveness::Expired => continue,
+            Liveness::Archived => {
+                if !rw_index.is_some_and(|j| restored.contains(&(j as u32))) {
+                    return (InvokeHostFunctionResult::EntryArchived, vec![]);
+                }
+                restoring.push(key.clone());
+                live_until = Some(seq + ledger.info.min_persistent_entry_ttl - 1);
+                read_bytes += encode(&stored.entry).len() as u32;
+            }
+            Liveness::Live => {
+                if !matches!(key, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_)) {
+                    read_bytes += encode(&stored.entry).len() as u32;
+                }
+            }
+        }
+        entries.push(encode(&stored.entry));
+        ttls.push(match live_until {
+            Some(until) => encode(&TtlEntry {
+                key_hash: Hash(sha256(&encode(key))),
+                live_until_ledger_seq: until,
+            }),
+            None => vec![],
+        });
+    }
+    if read_bytes > resources.disk_read_bytes {
+        return (InvokeHostFunctionResult::ResourceLimitExceeded, vec![]);
+    }
+    let config = &ledger.network.config;
+    let budget = match Budget::try_from_configs(
+        resources.instructions as u64,
+        config.tx_memory_limit as u64,
+        config.cpu_cost_params.clone(),
+        config.memory_cost_params.clone(),
+    ) {
+        Ok(b) => b,
+        Err(_) => return (InvokeHostFunctionResult::Malformed, vec![]),
+    };
+    let mut seed = [0u8; 32];
+    seed.copy_from_slice(&sha256(
+        &[checked.hash.as_slice(), &seq.to_be_bytes()].concat(),
+    ));
+    let auth: Vec<Vec<u8>> = op.auth.iter().map(encode).collect();
+    let mut diagnostics = Vec::new();
+    let (host_fn, encoded_resources, source) =
+        (encode(&op.host_function), encode(resources), encode(source));
+    let outcome = e2e_invoke::invoke_host_function(
+        &budget,
+        true,
+        &host_fn,
+        &encoded_resources,
+        &restored,
+        &source,
+        auth.iter(),
+        ledger.info.clone(),
+        entries.iter(),
+        ttls.iter(),
+        &seed.to_vec(),
+        &mut diagnostics,
+        None,
+        ledger.module_cache.clone(),
+    );
+    soroban.diagnostics = diagnostics;
+    let out = match outcome {
+        Ok(out) => out,
+        Err(e) => return (host_failure(&budget, &e), vec![]),
+    };
+    let value = match &out.encoded_invoke_result {
+        Ok(bytes) => match decode::<ScVal>(bytes) {
+            Ok(v) => v,
+            Err(_) => return (InvokeHostFunctionResult::Trapped, vec![]),
+        },
+        Err(e) => return (host_failure(&budget, e), vec![]),
+    };
+    let events: Vec<ContractEvent> = out
+        .encoded_contract_events
+        .iter()
+        .filter_map(|bytes| decode(bytes).ok())
+        .collect();
+    let events_size: usize = out
+        .encoded_contract_events
+        .iter()
+        .map(Vec::len)
+        .sum::<usize>()
+        + encode(&value).len();
+    if events_size as u32 > ledger.network.limits.events_bytes {
+        return (InvokeHostFunctionResult::ResourceLimitExceeded, vec![]);
+    }
+    let written: u32 = out
+        .ledger_changes
+        .iter()
+        .filter(|c| !c.read_only)
+        .filter_map(|c| c.encoded_new_value.as_ref())
+        .map(|v| v.len() as u32)
+        .sum();
+    if written > resources.write_bytes {
+        return (InvokeHostFunctionResult::ResourceLimitExceeded, vec![]);
+    }
+    // The refundable fee must pay for the events and the rent.
+    let rent = fees::compute_rent_fee(
+        &e2e_invoke::extract_rent_changes(&out.ledger_changes),
+        &config.rent_fee_configuration,
+        seq,
+    );
+    let events_fee = fees::compute_transaction_resource_fee(
+        &TransactionResources {
+            instructions: 0,
+            disk_read_entries: 0,
+            write_entries: 0,
+            disk_read_bytes: 0,
+            write_bytes: 0,
+            contract_events_size_bytes: events_size as u32,
+            transaction_size_bytes: 0,
+        },
+        &config.fee_configuration,
+    )
+    .1;
+    if rent + events_fee > refundable {
+        return (InvokeHostFunctionResult::InsufficientRefundableFee, vec![]);
+    }
+    for key in &restoring {
+        delta.restored.push(key.clone());
+    }
+    write_host_changes(state, delta, &out.ledger_changes, seq);
+    soroban.refundable_consumed = rent + events_fee;
+    soroban.rent = rent;
+    soroban.return_value = Some(value.clone());
+    let preimage = InvokeHostFunctionSuccessPreImage {
+        return_value: value,
+        events: events.clone().try_into().expect("events fit"),
+    };
+    (
+        InvokeHostFunctionResult::Success(Hash(sha256(&encode(&preimage)))),
+        events,
+    )
+}
+
+fn host_failure(budget: &Budget, _error: &soroban_env_host::HostError) -> InvokeHostFunctionResult {
+    let over_cpu = budget.get_cpu_insns_remaining().is_ok_and(|r| r == 0);
+    let over_mem = budget.get_mem_bytes_remaining().is_ok_and(|r| r == 0);
+    if over_cpu || over_mem {
+        InvokeHostFunctionResult::ResourceLimitExceeded
+    } else {
+        InvokeHostFunctionResult::Trapped
+    }
+}
+
+/// Writes the host's changes: read-write entries created, updated or deleted; TTLs extended.
+fn write_host_changes(state: &mut State, delta: &mut Delta, changes: &[HostChange], seq: u32) {
+    for change in changes {
+        let Ok(key) = decode::<LedgerKey>(&change.encoded_key) else {
+            continue;
+        };
+        let new_ttl = change.ttl_change.as_ref().map(|t| t.new_live_until_ledger);
+        if change.read_only {
+            if let (Some(until), Some(stored)) = (new_ttl, state.get(&key).cloned()) {
+                if stored.live_until.is_some_and(|old| until > old) {
+                    delta.put(
+                        state,
+                        &key,
+                        Stored {
+                            live_until: Some(until),
+                            ..stored
+                        },
+                    );
+                }
+            }
+            continue;
+        }
+        match &change.encoded_new_value {
+            Some(bytes) => {
+                let Ok(mut entry) = decode::<LedgerEntry>(bytes) else {
+                    continue;
+                };
+                entry.last_modified_ledger_seq = seq;
+                delta.put(
+                    state,
+                    &key,
+                    Stored {
+                        entry,
+                        live_until: new_ttl,
+                    },
+                );
+            }
+            None => {
+                if state.get(&key).is_some() {
+                    delta.remove(state, &key);
+                }
+            }
+        }
+    }
+}
+
+fn extend_ttl(
+    state: &mut State,
+    ledger: &Ledger,
+    delta: &mut Delta,
+    op: &ExtendFootprintTtlOp,
+    data: &SorobanTransactionData,
+    checked: &Checked,
+    soroban: &mut SorobanCharges,
+) -> ExtendFootprintTtlResult {
+    let refundable = charge_non_refundable(ledger, data, checked, soroban);
+    let seq = ledger.info.sequence_number;
+    let footprint = &data.resources.footprint;
+    if !footprint.read_write.is_empty()
+        || op.extend_to > ledger.info.max_entry_ttl - 1
+        || footprint
+            .read_only
+            .iter()
+            .any(|k| !matches!(k, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_)))
+    {
+        return ExtendFootprintTtlResult::Malformed;
+    }
+    let new_until = seq + op.extend_to;
+    let mut rent_changes = Vec::new();
+    let mut updates = Vec::new();
+    for key in footprint.read_only.iter() {
+        let Some(stored) = state.get(key).cloned() else {
+            continue;
+        };
+        if liveness_of(key, &stored, seq) != Liveness::Live {
+            continue;
+        }
+        let old = stored.live_until.unwrap_or(0);
+        if new_until <= old {
+            continue;
+        }
+        let size = rent_size(&stored.entry);
+        rent_changes.push(fees::LedgerEntryRentChange {
+            is_persistent: !matches!(key, LedgerKey::ContractData(d) if d.durability == soroban_env_host::xdr::ContractDataDurability::Temporary),
+            is_code_entry: matches!(key, LedgerKey::ContractCode(_)),
+            old_size_bytes: size,
+            new_size_bytes: size,
+            old_live_until_ledger: old,
+            new_live_until_ledger: new_until,
+        });
+        updates.push((key.clone(), stored));
+    }
+    let rent = fees::compute_rent_fee(
+        &rent_changes,
+        &ledger.network.config.rent_fee_configuration,
+        seq,
+    );
+    if rent > refundable {
+        return ExtendFootprintTtlResult::InsufficientRefundableFee;
+    }
+    for (key, stored) in updates {
+        delta.put(
+            state,
+            &key,
+            Stored {
+                live_until: Some(new_until),
+                ..stored
+            },
+        );
+    }
+    soroban.refundable_consumed = rent;
+    soroban.rent = rent;
+    ExtendFootprintTtlResult::Success
+}
+
+fn restore(
+    state: &mut State,
+    ledger: &Ledger,
+    delta: &mut Delta,
+    data: &SorobanTransactionData,
+    checked: &Checked,
+    soroban: &mut SorobanCharges,
+) -> RestoreFootprintResult {
+    let refundable = charge_non_refundable(ledger, data, checked, soroban);
+    let seq = ledger.info.sequence_number;
+    let footprint = &data.resources.footprint;
+    let persistent = |k: &LedgerKey| match k {
+        LedgerKey::ContractData(d) => {
+            d.durability == soroban_env_host::xdr::ContractDataDurability::Persistent
+        }
+        LedgerKey::ContractCode(_) => true,
+        _ => false,
+    };
+    if !footprint.read_only.is_empty() || !footprint.read_write.iter().all(persistent) {
+        return RestoreFootprintResult::Malformed;
+    }
+    let new_until = seq + ledger.info.min_persistent_entry_ttl - 1;
+    let mut rent_changes = Vec::new();
+    let mut updates = Vec::new();
+    let mut bytes = 0u32;
+    for key in footprint.read_write.iter() {
+        let Some(stored) = state.get(key).cloned() else {
+            continue;
+        };
+        if liveness_of(key, &stored, seq) != Liveness::Archived {
+            continue;
+        }
+        let size = rent_size(&stored.entry);
+        bytes += encode(&stored.entry).len() as u32;
+        rent_changes.push(fees::LedgerEntryRentChange {
+            is_persistent: true,
+            is_code_entry: matches!(key, LedgerKey::ContractCode(_)),
+            old_size_bytes: 0,
+            new_size_bytes: size,
+            old_live_until_ledger: 0,
+            new_live_until_ledger: new_until,
+        });
+        updates.push((key.clone(), stored));
+    }
+    if bytes > data.resources.disk_read_bytes || bytes > data.resources.write_bytes {
+        return RestoreFootprintResult::ResourceLimitExceeded;
+    }
+    let rent = fees::compute_rent_fee(
+        &rent_changes,
+        &ledger.network.config.rent_fee_configuration,
+        seq,
+    );
+    if rent > refundable {
+        return RestoreFootprintResult::InsufficientRefundableFee;
+    }
+    for (key, stored) in updates {
+        delta.restored.push(key.clone());
+        delta.put(
+            state,
+            &key,
+            Stored {
+                live_until: Some(new_until),
+                ..stored
+            },
+        );
+    }
+    soroban.refundable_consumed = rent;
+    soroban.rent = rent;
+    RestoreFootprintResult::Success
+}
+
+/// An entry's size for rent, as the host counts it (code counts its compiled module too).
+fn rent_size(entry: &LedgerEntry) -> u32 {
+    let bytes = encode(entry);
+    let budget = Budget::default();
+    e2e_invoke::entry_size_for_rent(&budget, entry, bytes.len() as u32)
+        .unwrap_or(bytes.len() as u32)
+}

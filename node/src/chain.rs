@@ -1,0 +1,423 @@
+//! The chain: the state, the transactions waiting for the next ledger, and the ledger close
+//! that applies them and writes the ledger to the database in one SQL transaction.
+use std::{collections::HashMap, path::Path};
+
+use soroban_env_host::{
+    budget::{AsBudget, Budget},
+    xdr::{
+        ContractEvent, DependentTxCluster, ExtensionPoint, GeneralizedTransactionSet, Hash,
+        LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaExtV1, LedgerCloseMetaV2,
+        LedgerEntryData, LedgerHeader, LedgerHeaderHistoryEntry, LedgerHeaderHistoryEntryExt,
+        ParallelTxExecutionStage, ParallelTxsComponent, StellarValue, StellarValueExt, TimePoint,
+        TransactionEnvelope, TransactionMeta, TransactionPhase, TransactionResult,
+        TransactionResultMetaV1, TransactionResultPair, TransactionResultResult, TransactionSetV1,
+        TxSetComponent, TxSetComponentTxsMaybeDiscountedFee,
+    },
+    CompilationContext, ErrorHandler, HostError, ModuleCache,
+};
+
+use crate::{
+    apply::{self, soroban_data, Applied, Checked, Ledger},
+    genesis::{genesis_state, Genesis},
+    network::Network,
+    state::{ed25519_of, State, Stored},
+    store::{EventRow, LedgerRow, LedgerWrite, Store, StoreError, TxRow},
+    xdr::{encode, network_id, sha256},
+    PROTOCOL_VERSION,
+};
+
+/// What `sendTransaction` answers.
+#[derive(Debug)]
+pub enum Submission {
+    Pending([u8; 32]),
+    Duplicate([u8; 32]),
+    /// Refused at validation, with the result stellar-core gives.
+    Error([u8; 32], TransactionResult),
+}
+
+/// Wasm compiles outside any transaction's budget, as stellar-core compiles it.
+#[derive(Clone)]
+struct Compiler(Budget);
+
+impl ErrorHandler for Compiler {
+    fn map_err<T, E>(&self, res: Result<T, E>) -> Result<T, HostError>
+    where
+        soroban_env_host::Error: From<E>,
+        E: std::fmt::Debug,
+    {
+        res.map_err(|e| HostError::from(soroban_env_host::Error::from(e)))
+    }
+
+    fn error(
+        &self,
+        error: soroban_env_host::Error,
+        _: &str,
+        _: &[soroban_env_host::Val],
+    ) -> HostError {
+        HostError::from(error)
+    }
+}
+
+impl AsBudget for Compiler {
+    fn as_budget(&self) -> &Budget {
+        &self.0
+    }
+}
+
+impl CompilationContext for Compiler {}
+
+/// A compilation context with a budget no module exhausts.
+fn compiler(network: &Network) -> Compiler {
+    Compiler(
+        Budget::try_from_configs(
+            u64::MAX / 4,
+            u64::MAX / 4,
+            network.config.cpu_cost_params.clone(),
+            network.config.memory_cost_params.clone(),
+        )
+        .expect("a budget from the network's cost parameters"),
+    )
+}
+
+pub struct Chain {
+    pub state: State,
+    pub network: Network,
+    pub passphrase: String,
+    store: Store,
+    module_cache: ModuleCache,
+    pending: Vec<Checked>,
+    /// The next sequence number of each source with queued transactions.
+    queued_seq: HashMap<[u8; 32], i64>,
+}
+
+impl Chain {
+    /// Opens the chain in `dir` (resuming it if it exists) or in memory.
+    pub fn open(dir: Option<&Path>, genesis: &Genesis) -> Result<Chain, StoreError> {
+        let path = dir.map(|d| d.join("node.sqlite"));
+        let mut store = Store::open(path.as_deref(), &genesis.passphrase)?;
+        let id = network_id(&genesis.passphrase);
+        let (mut state, fresh) = match store.load(id)? {
+            Some(state) => (state, false),
+            None => (genesis_state(genesis), true),
+        };
+        if fresh {
+            let write = LedgerWrite {
+                ledger: ledger_row(&state, &empty_meta(&state)),
+                entries: state.take_touched(),
+                transactions: vec![],
+                events: vec![],
+                passphrase: &genesis.passphrase,
+            };
+            store.commit(&write)?;
+        }
+        let network = Network::load(&state);
+        let module_cache = ModuleCache::new(&compiler(&network)).expect("a module cache");
+        let chain = Chain {
+            state,
+            network,
+            passphrase: genesis.passphrase.clone(),
+            store,
+            module_cache,
+            pending: vec![],
+            queued_seq: HashMap::new(),
+        };
+        let codes: Vec<Vec<u8>> = chain
+            .state
+            .iter()
+            .filter_map(|(_, s)| match &s.entry.data {
+                LedgerEntryData::ContractCode(c) => Some(c.code.to_vec()),
+                _ => None,
+            })
+            .collect();
+        for code in codes {
+            chain.cache(&code);
+        }
+        Ok(chain)
+    }
+
+    fn cache(&self, wasm: &[u8]) {
+        // A module the host cannot parse is refused when it is uploaded; nothing to cache.
+        let _ = self.module_cache.parse_and_cache_module_simple(
+            &compiler(&self.network),
+            PROTOCOL_VERSION,
+            wasm,
+        );
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The sequence number the account's next transaction must carry.
+    pub fn next_seq(&self, account: &soroban_env_host::xdr::AccountId) -> i64 {
+        let key = ed25519_of(account);
+        match self.queued_seq.get(&key) {
+            Some(seq) => *seq,
+            None => self.state.account(account).map_or(0, |a| a.seq_num.0 + 1),
+        }
+    }
+
+    /// Validates a transaction for the next ledger and queues it.
+    pub fn submit(&mut self, envelope: TransactionEnvelope, close_time: u64) -> Submission {
+        let hash = envelope.hash(self.state.network_id).unwrap_or_default();
+        if self.pending.iter().any(|c| c.hash == hash)
+            || matches!(self.store.transaction(&hash), Ok(Some(_)))
+        {
+            return Submission::Duplicate(hash);
+        }
+        let source = source_key(&envelope);
+        let expected = self.queued_seq.get(&source).copied();
+        match apply::check(&self.state, &self.network, &envelope, close_time, expected) {
+            Ok(checked) => {
+                self.queued_seq.insert(source, checked.tx.seq_num.0 + 1);
+                self.pending.push(checked);
+                Submission::Pending(hash)
+            }
+            Err(result) => Submission::Error(hash, result),
+        }
+    }
+
+    /// Closes the next ledger at `close_time` with every queued transaction.
+    pub fn close_ledger(&mut self, close_time: u64) -> Result<u32, StoreError> {
+        let seq = self.state.seq() + 1;
+        let close_time = close_time.max(self.state.close_time() + 1);
+        let pending = std::mem::take(&mut self.pending);
+        self.queued_seq.clear();
+        let mut state = self.state.clone();
+        let info = state.ledger_info(seq, close_time, &self.network.ttls);
+        let mut ledger = Ledger {
+            network: &self.network,
+            info,
+            module_cache: Some(self.module_cache.clone()),
+            fee_pool: 0,
+        };
+        let mut applied: Vec<Applied> = Vec::new();
+        for checked in &pending {
+            // One that an earlier one of this ledger made invalid is dropped, as core drops it.
+            if let Ok(a) = apply::apply(&mut state, &mut ledger, checked) {
+                applied.push(a);
+            }
+        }
+        let fee_pool = ledger.fee_pool;
+        let previous = self.state.clone();
+        let entries = state.take_touched();
+        let header = next_header(&previous, &entries, seq, close_time, fee_pool, &applied);
+        state.header = header;
+        state.hash = sha256(&encode(&state.header));
+        let meta = close_meta(&previous, &state, &applied);
+        let mut write = LedgerWrite {
+            ledger: ledger_row(&state, &meta),
+            entries,
+            transactions: vec![],
+            events: vec![],
+            passphrase: &self.passphrase,
+        };
+        for (i, a) in applied.iter().enumerate() {
+            let order = i as u32 + 1;
+            write.transactions.push(TxRow {
+                hash: a.checked.hash,
+                ledger: seq,
+                application_order: order,
+                envelope: encode(&a.checked.envelope),
+                result: encode(&a.result),
+                meta: encode(&a.meta),
+                fee_bump: a.checked.fee_bump,
+                success: a.success,
+                close_time,
+            });
+            if let TransactionMeta::V4(v4) = &a.meta {
+                for (op, op_meta) in v4.operations.iter().enumerate() {
+                    for (index, event) in op_meta.events.iter().enumerate() {
+                        write
+                            .events
+                            .push(event_row(seq, order, op as u32, index as u32, a, event));
+                    }
+                }
+            }
+        }
+        self.store.commit(&write)?;
+        // Code uploaded in this ledger is compiled for the next ones.
+        for (_, stored) in &write.entries {
+            if let Some(Stored { entry, .. }) = stored {
+                if let LedgerEntryData::ContractCode(c) = &entry.data {
+                    self.cache(&c.code);
+                }
+            }
+        }
+        self.state = state;
+        Ok(seq)
+    }
+}
+
+fn source_key(envelope: &TransactionEnvelope) -> [u8; 32] {
+    let tx = match envelope {
+        TransactionEnvelope::TxV0(e) => return e.tx.source_account_ed25519.0,
+        TransactionEnvelope::Tx(e) => &e.tx,
+        TransactionEnvelope::TxFeeBump(e) => {
+            let soroban_env_host::xdr::FeeBumpTransactionInnerTx::Tx(inner) = &e.tx.inner_tx;
+            &inner.tx
+        }
+    };
+    match &tx.source_account {
+        soroban_env_host::xdr::MuxedAccount::Ed25519(k) => k.0,
+        soroban_env_host::xdr::MuxedAccount::MuxedEd25519(m) => m.ed25519.0,
+    }
+}
+
+fn event_row(
+    ledger: u32,
+    tx: u32,
+    op: u32,
+    index: u32,
+    a: &Applied,
+    event: &ContractEvent,
+) -> EventRow {
+    EventRow {
+        ledger,
+        tx,
+        op,
+        index,
+        tx_hash: a.checked.hash,
+        success: a.success,
+        event: encode(event),
+    }
+}
+
+fn tx_set(previous: &State, applied: &[Applied]) -> GeneralizedTransactionSet {
+    let (soroban, classic): (Vec<&Applied>, Vec<&Applied>) = applied
+        .iter()
+        .partition(|a| soroban_data(&a.checked.tx).is_some());
+    let envelopes = |v: &[&Applied]| -> Vec<TransactionEnvelope> {
+        v.iter().map(|a| a.checked.envelope.clone()).collect()
+    };
+    let classic_phase = TransactionPhase::V0(
+        vec![TxSetComponent::TxsetCompTxsMaybeDiscountedFee(
+            TxSetComponentTxsMaybeDiscountedFee {
+                base_fee: None,
+                txs: envelopes(&classic).try_into().expect("txs fit"),
+            },
+        )]
+        .try_into()
+        .expect("one component"),
+    );
+    let stages = if soroban.is_empty() {
+        vec![]
+    } else {
+        vec![ParallelTxExecutionStage(
+            vec![DependentTxCluster(
+                envelopes(&soroban).try_into().expect("txs fit"),
+            )]
+            .try_into()
+            .expect("one cluster"),
+        )]
+    };
+    let soroban_phase = TransactionPhase::V1(ParallelTxsComponent {
+        base_fee: None,
+        execution_stages: stages.try_into().expect("stages fit"),
+    });
+    GeneralizedTransactionSet::V1(TransactionSetV1 {
+        previous_ledger_hash: Hash(previous.hash),
+        phases: vec![classic_phase, soroban_phase]
+            .try_into()
+            .expect("two phases"),
+    })
+}
+
+fn next_header(
+    previous: &State,
+    changes: &[(Vec<u8>, Option<Stored>)],
+    seq: u32,
+    close_time: u64,
+    fee_pool: i64,
+    applied: &[Applied],
+) -> LedgerHeader {
+    let results: Vec<TransactionResultPair> = applied.iter().map(result_pair).collect();
+    let mut header = previous.header.clone();
+    header.ledger_seq = seq;
+    header.previous_ledger_hash = Hash(previous.hash);
+    header.scp_value = StellarValue {
+        tx_set_hash: Hash(sha256(&encode(&tx_set(previous, applied)))),
+        close_time: TimePoint(close_time),
+        upgrades: Default::default(),
+        ext: StellarValueExt::Basic,
+    };
+    header.tx_set_result_hash = Hash(sha256(&encode(
+        &soroban_env_host::xdr::TransactionResultSet {
+            results: results.try_into().expect("results fit"),
+        },
+    )));
+    // A running hash of the state's changes stands for the bucket list's hash.
+    let mut bytes = previous.header.bucket_list_hash.0.to_vec();
+    for (key, stored) in changes {
+        bytes.extend_from_slice(key);
+        if let Some(s) = stored {
+            bytes.extend_from_slice(&encode(&s.entry));
+        }
+    }
+    header.bucket_list_hash = Hash(sha256(&bytes));
+    header.fee_pool += fee_pool;
+    header
+}
+
+fn result_pair(a: &Applied) -> TransactionResultPair {
+    TransactionResultPair {
+        transaction_hash: Hash(a.checked.hash),
+        result: a.result.clone(),
+    }
+}
+
+fn close_meta(previous: &State, state: &State, applied: &[Applied]) -> LedgerCloseMeta {
+    let processing: Vec<TransactionResultMetaV1> = applied
+        .iter()
+        .map(|a| TransactionResultMetaV1 {
+            ext: ExtensionPoint::V0,
+            result: result_pair(a),
+            fee_processing: a.fee_processing.clone(),
+            tx_apply_processing: a.meta.clone(),
+            post_tx_apply_fee_processing: a.post_fee_processing.clone(),
+        })
+        .collect();
+    LedgerCloseMeta::V2(LedgerCloseMetaV2 {
+        ext: LedgerCloseMetaExt::V1(LedgerCloseMetaExtV1 {
+            ext: ExtensionPoint::V0,
+            soroban_fee_write1_kb: 0,
+        }),
+        ledger_header: LedgerHeaderHistoryEntry {
+            hash: Hash(state.hash),
+            header: state.header.clone(),
+            ext: LedgerHeaderHistoryEntryExt::V0,
+        },
+        tx_set: tx_set(previous, applied),
+        tx_processing: processing.try_into().expect("txs fit"),
+        upgrades_processing: Default::default(),
+        scp_info: Default::default(),
+        total_byte_size_of_live_soroban_state: state.soroban_state_size(),
+        evicted_keys: Default::default(),
+    })
+}
+
+fn empty_meta(state: &State) -> LedgerCloseMeta {
+    close_meta(state, state, &[])
+}
+
+fn ledger_row(state: &State, meta: &LedgerCloseMeta) -> LedgerRow {
+    LedgerRow {
+        seq: state.seq(),
+        hash: state.hash,
+        close_time: state.close_time(),
+        header: encode(&state.header),
+        meta: encode(meta),
+    }
+}
+
+/// Whether a result is a success (of the transaction, or of a fee bump's inner one).
+pub fn succeeded(result: &TransactionResult) -> bool {
+    matches!(
+        result.result,
+        TransactionResultResult::TxSuccess(_) | TransactionResultResult::TxFeeBumpInnerSuccess(_)
+    )
+}

@@ -1,0 +1,241 @@
+//! A client for the node's tests, doing what a wallet and the SDK do: build a transaction,
+//! simulate it, assemble the resources and fee, sign, send, and wait for the result.
+#![allow(dead_code)]
+use std::{sync::Arc, time::Duration};
+
+use ed25519_dalek::SigningKey;
+use hashshare_node::{
+    node::{sign, Config, Node},
+    rpc,
+    xdr::{from_base64, to_base64},
+};
+use serde_json::{json, Value};
+use soroban_env_host::xdr::{
+    AccountId, ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress,
+    CreateContractArgsV2, Hash, HostFunction, InvokeContractArgs, InvokeHostFunctionOp, Memo,
+    MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ScAddress, ScSymbol, ScVal,
+    SequenceNumber, SorobanAuthorizationEntry, SorobanTransactionData, Transaction,
+    TransactionEnvelope, TransactionExt, TransactionResult, Uint256, Uint256 as U,
+};
+
+pub struct Net {
+    pub node: Arc<Node>,
+}
+
+pub fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+pub fn id(key: &SigningKey) -> AccountId {
+    AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
+        key.verifying_key().to_bytes(),
+    )))
+}
+
+pub fn wasm(name: &str) -> Vec<u8> {
+    let path = format!("{}/../target/wasm/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run ./scripts/build.sh)"))
+}
+
+impl Net {
+    pub fn start(config: Config) -> Net {
+        let node = Node::open(config).expect("the node opens");
+        node.start_closer();
+        Net { node }
+    }
+
+    pub fn new() -> Net {
+        Net::start(Config {
+            ledger_seconds: 1,
+            ..Config::default()
+        })
+    }
+
+    pub fn call(&self, method: &str, params: Value) -> Result<Value, rpc::RpcError> {
+        rpc::call(&self.node, method, params, "http://localhost:8000")
+    }
+
+    pub fn ok(&self, method: &str, params: Value) -> Value {
+        self.call(method, params)
+            .unwrap_or_else(|e| panic!("{method}: {e:?}"))
+    }
+
+    pub fn fund(&self, key: &SigningKey) {
+        match self.node.fund(&id(key)) {
+            hashshare_node::node::Funding::Funded(_) => {}
+            _ => panic!("friendbot failed"),
+        }
+    }
+
+    pub fn next_seq(&self, key: &SigningKey) -> i64 {
+        self.node.chain().next_seq(&id(key))
+    }
+
+    pub fn network_id(&self) -> [u8; 32] {
+        self.node.chain().state.network_id
+    }
+
+    pub fn tx(&self, source: &SigningKey, fee: u32, op: OperationBody) -> Transaction {
+        Transaction {
+            source_account: MuxedAccount::Ed25519(U(source.verifying_key().to_bytes())),
+            fee,
+            seq_num: SequenceNumber(self.next_seq(source)),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: vec![Operation {
+                source_account: None,
+                body: op,
+            }]
+            .try_into()
+            .unwrap(),
+            ext: TransactionExt::V0,
+        }
+    }
+
+    /// Simulates, assembles (resources, fee, recorded auth) and signs a Soroban call.
+    pub fn prepare(&self, source: &SigningKey, host_function: HostFunction) -> TransactionEnvelope {
+        let op = OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+            host_function: host_function.clone(),
+            auth: Default::default(),
+        });
+        let tx = self.tx(source, 100, op);
+        let sim = self.simulate(&tx);
+        assert!(sim.get("error").is_none(), "simulation failed: {sim}");
+        let data: SorobanTransactionData =
+            from_base64(sim["transactionData"].as_str().unwrap()).unwrap();
+        let auth: Vec<SorobanAuthorizationEntry> = sim["results"][0]["auth"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| from_base64(a.as_str().unwrap()).unwrap())
+            .collect();
+        let min_fee: i64 = sim["minResourceFee"].as_str().unwrap().parse().unwrap();
+        let mut tx = tx;
+        tx.fee = 100 + min_fee as u32;
+        tx.ext = TransactionExt::V1(data);
+        tx.operations = vec![Operation {
+            source_account: None,
+            body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function,
+                auth: auth.try_into().unwrap(),
+            }),
+        }]
+        .try_into()
+        .unwrap();
+        sign(tx, source, self.network_id())
+    }
+
+    pub fn simulate(&self, tx: &Transaction) -> Value {
+        let envelope = TransactionEnvelope::Tx(soroban_env_host::xdr::TransactionV1Envelope {
+            tx: tx.clone(),
+            signatures: Default::default(),
+        });
+        self.ok(
+            "simulateTransaction",
+            json!({ "transaction": to_base64(&envelope) }),
+        )
+    }
+
+    /// Sends and waits for the result; `(status, result, getTransaction's answer)`.
+    pub fn send(&self, envelope: &TransactionEnvelope) -> (String, Value) {
+        let sent = self.ok(
+            "sendTransaction",
+            json!({ "transaction": to_base64(envelope) }),
+        );
+        let status = sent["status"].as_str().unwrap().to_string();
+        if status != "PENDING" {
+            return (status, sent);
+        }
+        let hash = sent["hash"].as_str().unwrap().to_string();
+        for _ in 0..100 {
+            let got = self.ok("getTransaction", json!({ "hash": hash }));
+            if got["status"] != "NOT_FOUND" {
+                return (got["status"].as_str().unwrap().to_string(), got);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("transaction {hash} never applied");
+    }
+
+    /// Sends a call and returns its return value; panics unless it succeeds.
+    pub fn invoke(&self, source: &SigningKey, host_function: HostFunction) -> ScVal {
+        let envelope = self.prepare(source, host_function);
+        let (status, got) = self.send(&envelope);
+        assert_eq!(status, "SUCCESS", "{got}");
+        return_value(&got)
+    }
+
+    pub fn upload(&self, source: &SigningKey, code: &[u8]) -> Hash {
+        match self.invoke(
+            source,
+            HostFunction::UploadContractWasm(code.to_vec().try_into().unwrap()),
+        ) {
+            ScVal::Bytes(b) => Hash(b.as_slice().try_into().unwrap()),
+            other => panic!("upload returned {other:?}"),
+        }
+    }
+
+    pub fn deploy(
+        &self,
+        source: &SigningKey,
+        wasm_hash: Hash,
+        salt: u8,
+        args: Vec<ScVal>,
+    ) -> ScAddress {
+        let f = HostFunction::CreateContractV2(CreateContractArgsV2 {
+            contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
+                address: ScAddress::Account(id(source)),
+                salt: Uint256([salt; 32]),
+            }),
+            executable: ContractExecutable::Wasm(wasm_hash),
+            constructor_args: args.try_into().unwrap(),
+        });
+        match self.invoke(source, f) {
+            ScVal::Address(a) => a,
+            other => panic!("deploy returned {other:?}"),
+        }
+    }
+}
+
+pub fn call(contract: &ScAddress, function: &str, args: Vec<ScVal>) -> HostFunction {
+    HostFunction::InvokeContract(InvokeContractArgs {
+        contract_address: contract.clone(),
+        function_name: ScSymbol(function.try_into().unwrap()),
+        args: args.try_into().unwrap(),
+    })
+}
+
+pub fn return_value(got: &Value) -> ScVal {
+    let meta: soroban_env_host::xdr::TransactionMeta =
+        from_base64(got["resultMetaXdr"].as_str().unwrap()).unwrap();
+    match meta {
+        soroban_env_host::xdr::TransactionMeta::V4(v4) => {
+            v4.soroban_meta.unwrap().return_value.unwrap()
+        }
+        other => panic!("meta {other:?}"),
+    }
+}
+
+pub fn result_of(got: &Value) -> TransactionResult {
+    let field = if got.get("errorResultXdr").is_some() {
+        "errorResultXdr"
+    } else {
+        "resultXdr"
+    };
+    from_base64(got[field].as_str().unwrap()).unwrap()
+}
+
+pub fn address(key: &SigningKey) -> ScVal {
+    ScVal::Address(ScAddress::Account(id(key)))
+}
+
+pub fn string(s: &str) -> ScVal {
+    ScVal::String(soroban_env_host::xdr::ScString(s.try_into().unwrap()))
+}
+
+pub fn i128_val(v: i128) -> ScVal {
+    ScVal::I128(soroban_env_host::xdr::Int128Parts {
+        hi: (v >> 64) as i64,
+        lo: v as u64,
+    })
+}
