@@ -64,15 +64,16 @@
 //!    lowers a lane's per-share rest (3). No claw-back: shares joining a payout pay for what
 //!    they take of it. A mint's top-up is at least the new shares' exact part of the running
 //!    streams (`net >= Σ rest × amount / supply - lanes × δ × amount / supply`, within the
-//!    bound above of the rule, grossed up exactly by the fee); at a deposit any `L =
-//!    min(S_end, S_now)` of the shares held now (`S_end` the epoch's closing supply) take at
-//!    least the debt it pays, `used × L >= debt × S_now`. So the shares beyond the epoch's
-//!    closing supply — the operator's own included — take from its payout no more than the
-//!    top-ups paid for them (a holder who burns before a payout forfeits its part to the
-//!    shares then held: [`burned_shares_forfeit_their_part_to_the_shares_then_held`]).
-//!    Payable at parity: while a share is held and one was at the epoch's end, `due` succeeds
-//!    and costs at most `outstanding × S_now / min(S_avg, S_end, S_now)`: no mint or burn
-//!    makes a debt unpayable or dearer than parity. No snipe: over a
+//!    bound above of the rule, grossed up exactly by the fee); at a deposit each of the
+//!    `N - K` shares held beyond the epoch's closing supply (`K = min(S_end, N)`, `N` the
+//!    supply now) pays at least an average share's part of the debt it pays, `topup ×
+//!    supply_seconds >= debt × (N - K) × epoch_seconds`. So the shares minted since an epoch —
+//!    the operator's own included — take from its payout no more than they paid, besides
+//!    their part of what a holder who burned before the payout forfeited
+//!    ([`burned_shares_forfeit_their_part_to_the_shares_then_held`]). Payable at parity: while
+//!    a share is held, `due` succeeds and costs at most `outstanding × max(N, S_avg + N - K) /
+//!    S_avg` (and its rounding): no mint or burn, before or after the epoch's end, makes a
+//!    debt unpayable or dearer than that. No snipe: over a
 //!    step that moves the clock, `Δpaid_i <= ΔE_i + 1 + G + 2ε`, its balance-seconds share of
 //!    what streamed, at maturity and after it too; and nothing credits anything at once (3).
 //! 8. Exact debt: each recorded epoch's `owed` is `floor(reward × min(sold, hashrate) /
@@ -1275,8 +1276,8 @@ impl Run {
         let m = &self.model;
         let due = m.due_after_record(epoch);
         let supply = m.supply();
-        // The epoch's shares that can still be held: burns forfeit to the shares held now.
-        let left = m.supply_at_end(epoch).min(supply);
+        // The shares beyond the epoch's closing supply, which must pay their part on top.
+        let newer = supply - m.supply_at_end(epoch).clamp(0, supply);
         let lanes_before = m.lanes();
         let horizons: Vec<u64> = lanes_before
             .iter()
@@ -1318,20 +1319,18 @@ impl Run {
             "7 no dilution (deposit)",
             || format!("{used} for {debt} of debt: less than {debt} × {supply} × {length} / {ss}"),
         );
-        // 7: any `left` of the shares held now take at least the debt's part for them, so the
-        // shares beyond the epoch's closing supply take at most the top-up (and what burned
-        // shares forfeited).
-        let owned = q(ss).min(q(left) * q(length));
+        // 7: each share held beyond the epoch's closing supply paid at least what an average
+        // share of the epoch is owed, `topup × supply_seconds >= debt × newer × epoch_seconds`:
+        // the shares minted since take from the payout no more than they paid, besides their
+        // part of what burned shares forfeited.
         f.require(
-            q(used) * q(left) * q(ss) >= q(debt) * q(supply) * &owned,
+            q(topup) * q(ss) >= q(debt) * q(newer) * q(length),
             "7 no claw-back (deposit)",
             || {
                 format!(
-                    "epoch {epoch}: {used} taken for {debt} of debt streams to {supply} shares, \
-                     {left} of them the epoch's: they take {}, less than their part of the \
-                     debt, {}",
-                    q(used) * q(left) / q(supply),
-                    q(debt) * &owned / q(ss),
+                    "epoch {epoch}: a top-up of {topup} for {newer} newer shares, less than an \
+                     average share's part of {debt} each ({})",
+                    q(debt) * q(newer) * q(length) / q(ss)
                 )
             },
         );
@@ -1988,11 +1987,12 @@ mod model {
     //!   floor(reward × min(sold, hashrate) / hashrate)` with `sold = floor(supply_seconds ×
     //!   hps / (10^7 × epoch_seconds))`; an epoch with supply but no effective report is
     //!   closed owing 0 past its staleness deadline, and a late report fixes it when recorded
-    //!   again. A deposit sizes its payout for the epoch's shares that can still be held:
-    //!   `entitled = min(supply_seconds, min(S_end, S_now) × epoch_seconds)`, `S_end` the
-    //!   epoch's closing supply (so each share held is owed at least `owed / S_avg`, `S_avg =
-    //!   supply_seconds / epoch_seconds`; a holder who burns before a payout forfeits its part
-    //!   to the shares then held); `NoHolders` when no share can be one of the epoch's. When
+    //!   again. A deposit sizes its payout so that every share held gets at least an average
+    //!   share's part (`owed / S_avg`, `S_avg = supply_seconds / epoch_seconds`) and each of
+    //!   the `N - K` shares beyond the epoch's closing supply (`K = min(S_end, N)`) pays that
+    //!   much on top: `entitled = min(supply_seconds, floor(N E supply_seconds /
+    //!   (supply_seconds + (N - K) E)))`; a holder who burns before a payout forfeits its part
+    //!   to all the shares then held; `NoHolders` when no share is held. When
     //!   `present = S_now ×
     //!   epoch_seconds` exceeds `entitled`, each unit of debt costs `present / entitled` (the
     //!   excess is the top-up): the whole rest costs `due = ceil(outstanding × present /
@@ -3005,25 +3005,31 @@ mod model {
         }
 
         /// `(entitled, present)`: the supply-seconds `epoch`'s payout is shared as if sized for
-        /// — its own, or `min(closing supply, supply now) × epoch_seconds` if fewer — and those
-        /// the supply now makes over an epoch. `NoHolders` when no share is held now or none
-        /// was at the epoch's end.
+        /// — its own, or fewer so that each of the `N - K` shares beyond its closing supply
+        /// (`K = min(S_end, N)`) pays an average share's part on top: `N E SS / (SS + (N - K)
+        /// E)`, rounded down — and those the supply now makes over an epoch. `NoHolders` when
+        /// no share is held now.
         fn sharing(&self, epoch: u64, payout: &Payout) -> Result<(i128, i128), Error> {
-            let old = self.supply_at_end(epoch).min(self.supply);
-            if old <= 0 {
+            let n = self.supply;
+            if n <= 0 {
                 return Err(err(DistributorError::NoHolders));
             }
             let length = i128::from(self.config.epoch_seconds);
-            Ok((
-                payout.supply_seconds.min(old * length),
-                self.supply * length,
-            ))
+            let ss = payout.supply_seconds;
+            let kept = self.supply_at_end(epoch).clamp(0, n);
+            let entitled = if ss <= 0 || kept * length >= ss {
+                ss.max(0)
+            } else {
+                mul_div_floor(n * length, ss, ss + (n - kept) * length).min(ss)
+            };
+            Ok((entitled, n * length))
         }
 
-        /// The most paying the rest of `epoch`'s debt may cost: parity for the shares held now
-        /// beyond the fewest of the epoch's average supply, its closing supply and the supply
-        /// now, `outstanding × S_now / min(S_avg, S_end, S_now)` rounded up. `None` when
-        /// nothing is owed, or no share is held now or was at the epoch's end.
+        /// The most paying the rest of `epoch`'s debt may cost: an average share's part for
+        /// each share held now beyond the epoch's closing supply, and at most parity for all of
+        /// them — `outstanding × max(N, S_avg + N - K) / S_avg`, `K = min(S_end, N)` — plus the
+        /// rounding of `entitled` (under `2 / entitled` of it). `None` when nothing is owed or
+        /// no share is held now.
         pub fn parity_due(&self, epoch: u64) -> Option<i128> {
             let mut p = self.payouts.get(&epoch).copied()?;
             if !p.reported && p.supply_seconds > 0 {
@@ -3032,15 +3038,17 @@ mod model {
                 }
             }
             let outstanding = p.owed - p.paid;
-            let (closing, now) = (self.supply_at_end(epoch), self.supply);
-            if outstanding <= 0 || closing <= 0 || now <= 0 {
+            let now = self.supply;
+            if outstanding <= 0 || now <= 0 || p.supply_seconds <= 0 {
                 return None;
             }
+            let kept = self.supply_at_end(epoch).clamp(0, now);
             let average = q(p.supply_seconds) / qu(self.config.epoch_seconds);
-            let fewest = average.min(q(closing)).min(q(now));
-            Some(ceil_q(
-                &(q(outstanding) * q(now) / fewest).max(q(outstanding)),
-            ))
+            let shares = q(now).max(&average + q(now - kept));
+            let bound = q(outstanding) * shares / &average;
+            let (entitled, _) = self.sharing(epoch, &p).ok()?;
+            let slack = &bound * q(2) / q(entitled.max(1));
+            Some(ceil_q(&(bound + slack)))
         }
 
         /// The distributor's `due`: what paying the rest of a recorded epoch's debt costs now

@@ -121,8 +121,8 @@ impl PayoutDistributor for PayoutDistributorContract {
     /// `from`, for this call and for its sub-invocation
     /// `reward_token.transfer(from, distributor, amount)` (the unused rest is sent back).
     /// # Errors
-    /// `InvalidAmount` (not positive), `Paused`, `NothingOwed`, `NoHolders` (no share held,
-    /// or none at the epoch's end), `Overflow`, and those of `record`.
+    /// `InvalidAmount` (not positive), `Paused`, `NothingOwed`, `NoHolders` (no share held
+    /// to receive it), `Overflow`, and those of `record`.
     /// # Events
     /// `deposited` (and `recorded` when the epoch was not recorded yet).
     fn deposit(env: Env, from: Address, epoch: u64, amount: i128) {

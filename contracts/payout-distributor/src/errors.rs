@@ -35,7 +35,6 @@ pub enum DistributorError {
     /// A mint's top-up could not be taken: the minter's reward-asset allowance to this
     /// contract (or its balance) is too small.
     TopUpNotApproved = 312,
-    /// A deposit for an epoch when no share is held (or none was when it ended): nobody can
-    /// receive its payout.
+    /// A deposit for an epoch when no share is held: nobody can receive its payout.
     NoHolders = 313,
 }

@@ -242,27 +242,35 @@ pub fn split(
     })
 }
 
-/// The supply-seconds a payout must be shared by for the shares it was sized for to get all of
-/// it: the epoch's own (`supply_seconds`), or fewer when fewer of its shares can still be
-/// held — at most `min(supply_at_end, supply_now)`: every share held now beyond the epoch's
-/// closing supply is newer than the epoch and pays its part on top. (Which shares a burn
-/// destroyed cannot be told apart, so this is the reading that never bricks a payout: a holder
-/// who burns before it forfeits its part to the shares then held.) `None` when no share is
-/// held to receive it.
+/// The supply-seconds a payout is shared as if sized for, so that every share held now gets at
+/// least an average share of the epoch (`owed / S_avg`, `S_avg = supply_seconds /
+/// epoch_seconds`) and each share beyond the epoch's closing supply pays that much on top:
+/// `min(supply_seconds, N × E × supply_seconds / (supply_seconds + (N - K) × E))`, with `N` the
+/// supply now, `E` the epoch's length and `K = min(supply_at_end, N)`. Paying all of a debt
+/// then costs `owed × max(N, S_avg + N - K) / S_avg`: at most `owed × (1 + N / S_avg)`,
+/// whatever was burned before the epoch's end. (Which shares a burn destroyed cannot be told
+/// apart: a holder who burns before a payout forfeits its part to all the shares then held.)
+/// Rounded down, so a payout never costs less. `None` when no share is held to receive it.
 pub fn entitled(
     supply_seconds: i128,
     supply_at_end: i128,
     supply_now: i128,
     epoch_seconds: u64,
 ) -> Result<Option<i128>, DistributorError> {
-    let old = supply_at_end.min(supply_now);
-    if old <= 0 {
+    if supply_now <= 0 {
         return Ok(None);
     }
-    let old_seconds = old
-        .checked_mul(i128::from(epoch_seconds))
-        .ok_or(DistributorError::Overflow)?;
-    Ok(Some(supply_seconds.min(old_seconds)))
+    let overflow = DistributorError::Overflow;
+    let seconds = i128::from(epoch_seconds);
+    let kept = supply_at_end.clamp(0, supply_now);
+    if supply_seconds <= 0 || kept.checked_mul(seconds).ok_or(overflow)? >= supply_seconds {
+        return Ok(Some(supply_seconds.max(0)));
+    }
+    let present = supply_now.checked_mul(seconds).ok_or(overflow)?;
+    let newer = (supply_now - kept).checked_mul(seconds).ok_or(overflow)?;
+    let shared_by = supply_seconds.checked_add(newer).ok_or(overflow)?;
+    let entitled = mul_div_floor_i128(present, supply_seconds, shared_by).ok_or(overflow)?;
+    Ok(Some(entitled.min(supply_seconds)))
 }
 
 /// What paying all of `outstanding` costs now (see [`split`]).
@@ -424,9 +432,22 @@ mod test {
         assert_eq!(entitled(1_000, 100, 60, 10), Ok(Some(600)));
         // 50 held from the epoch's middle: its own 500, whatever was minted since.
         assert_eq!(entitled(500, 50, 80, 10), Ok(Some(500)));
-        // Nobody holds.
+        // 50 of 100 burned in the epoch's last second, 50 minted since: the 50 newer shares
+        // pay an average share each (due = owed × (S_avg + 50) / S_avg), not the closing
+        // supply's (owed × 100 / 50).
+        let (ss, present) = (995, 1_000);
+        let e = entitled(ss, 50, 100, 10).unwrap().unwrap();
+        assert_eq!(e, 1_000 * 995 / (995 + 500));
+        // 1,495 exactly; the floor of `entitled` rounds the cost up.
+        assert_eq!(due(995, e, present), Ok(1_497));
+        // A closing supply of one unit: the cost stays bounded by owed × (1 + N / S_avg).
+        let e = entitled(999, 1, 100, 10).unwrap().unwrap();
+        assert!(due(999, e, 1_000).unwrap() <= 999 + 1_000);
+        // Nobody held at the end, shares held now: they receive it, each paying parity.
+        let e = entitled(1_000, 0, 50, 10).unwrap().unwrap();
+        assert_eq!(due(1_000, e, 500), Ok(1_502));
+        // Nobody holds now.
         assert_eq!(entitled(1_000, 100, 0, 10), Ok(None));
-        assert_eq!(entitled(1_000, 0, 50, 10), Ok(None));
     }
 
     #[test]
