@@ -8,4 +8,7 @@ cd "$(dirname "$0")/.."
 cargo test --workspace
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
+# The JavaScript SDK against `hashshare node`, as a dApp uses it.
+cargo build -p hashshare-cli
+(cd node/js && npm ci --no-audit --no-fund && npm run check && npm test)
 echo "all checks passed"

@@ -203,8 +203,10 @@ impl Node {
     pub fn fund(&self, account: &soroban_env_host::xdr::AccountId) -> Funding {
         let root = root_key(&self.config.passphrase);
         let root_id = account_id(root.verifying_key().to_bytes());
-        let envelope = {
-            let chain = self.chain();
+        // The sequence number is taken and the transaction queued under one lock, so
+        // concurrent fundings take consecutive numbers.
+        let submission = {
+            let mut chain = self.chain();
             if chain.state.account(account).is_some() {
                 return Funding::AlreadyFunded;
             }
@@ -226,9 +228,12 @@ impl Node {
                 .expect("one operation"),
                 ext: TransactionExt::V0,
             };
-            sign(tx, &root, chain.state.network_id)
+            let envelope = sign(tx, &root, chain.state.network_id);
+            let close_time = self.next_close_time(&chain);
+            chain.submit(envelope, close_time)
         };
-        match self.submit(envelope) {
+        self.changed.notify_all();
+        match submission {
             Submission::Pending(hash) | Submission::Duplicate(hash) => {
                 match self.wait_for(&hash, Duration::from_secs(30)) {
                     Some(row) if row.success => Funding::Funded(row),

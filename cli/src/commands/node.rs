@@ -37,6 +37,9 @@ pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
             .await
             .map_err(|e| CliError::Node(format!("cannot listen on {addr}: {e}")))?;
         node.start_closer();
+        let addr = listener
+            .local_addr()
+            .map_err(|e| CliError::Node(e.to_string()))?;
         let (seq, where_) = {
             let chain = node.chain();
             let where_ = match &node.config.dir {
