@@ -141,8 +141,7 @@ does not cover this mint's top-up into the running streams; fund the operator an
 allowance with `hashshare approve-topups --source <operator>`",
         ),
         313 => Some(
-            "no share is held (or none was when the epoch ended): nobody can receive this \
-epoch's payout",
+            "no share is held: nobody can receive this epoch's payout until shares are minted",
         ),
         _ => None,
     }

@@ -47,18 +47,26 @@ fn rss_mib() -> f64 {
 fn serve(node: Arc<Node>) -> String {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
-        tokio::runtime::Runtime::new().unwrap().block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            server::serve_on(node, listener).await.unwrap();
-        });
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                server::serve_on(node, listener).await.unwrap();
+            });
     });
     format!("http://{}/rpc", rx.recv().unwrap())
 }
 
 fn post(agent: &ureq::Agent, url: &str, method: &str, params: Value) -> Value {
     let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-    agent.post(url).send_json(body).unwrap().into_json::<Value>().unwrap()["result"].clone()
+    agent
+        .post(url)
+        .send_json(body)
+        .unwrap()
+        .into_json::<Value>()
+        .unwrap()["result"]
+        .clone()
 }
 
 fn symbol(s: &str) -> ScVal {
@@ -76,7 +84,10 @@ fn map(entries: Vec<(&str, ScVal)>) -> ScVal {
     ScVal::Map(Some(
         entries
             .into_iter()
-            .map(|(k, v)| soroban_env_host::xdr::ScMapEntry { key: symbol(k), val: v })
+            .map(|(k, v)| soroban_env_host::xdr::ScMapEntry {
+                key: symbol(k),
+                val: v,
+            })
             .collect::<Vec<_>>()
             .try_into()
             .unwrap(),
@@ -94,14 +105,21 @@ fn offering(net: &Net) -> (ScAddress, Vec<SigningKey>) {
     let token_code = net.upload(&admin, &wasm("share_token"));
     let distributor_code = net.upload(&admin, &wasm("payout_distributor"));
     let oracle = net.deploy(&admin, oracle_code, 1, vec![address(&admin)]);
-    let genesis = net.node.chain().state.close_time() + 1;
-    let epoch = 6u64;
+    // Hour-long epochs, the first ending three seconds from now: the capacity attested for it
+    // stays fresh for the whole benchmark.
+    let epoch = 3_600u64;
+    let genesis = net.node.chain().state.close_time() + 3 - epoch;
     let config = map(vec![
         ("operator", address(&operator)),
         (
             "reporters",
             ScVal::Vec(Some(ScVec(
-                reporters.iter().map(address).collect::<Vec<_>>().try_into().unwrap(),
+                reporters
+                    .iter()
+                    .map(address)
+                    .collect::<Vec<_>>()
+                    .try_into()
+                    .unwrap(),
             ))),
         ),
         ("quorum", ScVal::U32(3)),
@@ -111,7 +129,10 @@ fn offering(net: &Net) -> (ScAddress, Vec<SigningKey>) {
         ("max_age_epochs", u64_val(2)),
         ("capacity_epochs", ScVal::U32(1)),
     ]);
-    net.invoke(&admin, call(&oracle, "register_pool", vec![symbol("bench"), config]));
+    net.invoke(
+        &admin,
+        call(&oracle, "register_pool", vec![symbol("bench"), config]),
+    );
     let token = net.deploy(
         &operator,
         token_code,
@@ -152,7 +173,10 @@ fn offering(net: &Net) -> (ScAddress, Vec<SigningKey>) {
             address(&admin),
         ],
     );
-    net.invoke(&admin, call(&token, "set_distributor", vec![ScVal::Address(distributor)]));
+    net.invoke(
+        &admin,
+        call(&token, "set_distributor", vec![ScVal::Address(distributor)]),
+    );
     // Epoch 0 attested by every reporter, effective a second later: the capacity to mint.
     while net.node.chain().state.close_time() < genesis + epoch {
         thread::sleep(Duration::from_millis(200));
@@ -163,7 +187,13 @@ fn offering(net: &Net) -> (ScAddress, Vec<SigningKey>) {
             call(
                 &oracle,
                 "submit",
-                vec![address(r), symbol("bench"), u64_val(0), i128_val(1_000_000 * TH), i128_val(0)],
+                vec![
+                    address(r),
+                    symbol("bench"),
+                    u64_val(0),
+                    i128_val(1_000_000 * TH),
+                    i128_val(0),
+                ],
             ),
         );
     }
@@ -171,14 +201,31 @@ fn offering(net: &Net) -> (ScAddress, Vec<SigningKey>) {
     let senders: Vec<SigningKey> = (0..SENDERS).map(|i| key(10 + i as u8)).collect();
     for s in &senders {
         net.fund(s);
-        net.invoke(&operator, call(&token, "mint", vec![address(s), i128_val(1_000 * SHARE)]));
+        net.invoke(
+            &operator,
+            call(&token, "mint", vec![address(s), i128_val(1_000 * SHARE)]),
+        );
     }
     (token, senders)
 }
 
 /// A transfer of one base unit from `from` to `to`, simulated once: its data and auth.
-fn transfer_template(net: &Net, token: &ScAddress, from: &SigningKey, to: &SigningKey) -> (HostFunction, SorobanTransactionData, Vec<SorobanAuthorizationEntry>, i64) {
-    let f = call(token, "transfer", vec![address(from), address(to), i128_val(1)]);
+fn transfer_template(
+    net: &Net,
+    token: &ScAddress,
+    from: &SigningKey,
+    to: &SigningKey,
+) -> (
+    HostFunction,
+    SorobanTransactionData,
+    Vec<SorobanAuthorizationEntry>,
+    i64,
+) {
+    let f = call(
+        token,
+        "transfer",
+        vec![address(from), address(to), i128_val(1)],
+    );
     let tx = net.tx(
         from,
         100,
@@ -188,7 +235,8 @@ fn transfer_template(net: &Net, token: &ScAddress, from: &SigningKey, to: &Signi
         }),
     );
     let sim = net.simulate(&tx);
-    let data: SorobanTransactionData = from_base64(sim["transactionData"].as_str().unwrap()).unwrap();
+    let data: SorobanTransactionData =
+        from_base64(sim["transactionData"].as_str().unwrap()).unwrap();
     let auth = sim["results"][0]["auth"]
         .as_array()
         .unwrap()
@@ -202,7 +250,12 @@ fn transfer_template(net: &Net, token: &ScAddress, from: &SigningKey, to: &Signi
 fn signed(
     from: &SigningKey,
     seq: i64,
-    template: &(HostFunction, SorobanTransactionData, Vec<SorobanAuthorizationEntry>, i64),
+    template: &(
+        HostFunction,
+        SorobanTransactionData,
+        Vec<SorobanAuthorizationEntry>,
+        i64,
+    ),
     network_id: [u8; 32],
 ) -> TransactionEnvelope {
     let (f, data, auth, fee) = template;
@@ -228,7 +281,13 @@ fn signed(
 
 /// Sends `rounds` transfers from every sender over HTTP (four client threads) and waits until
 /// all are applied; `(count, seconds)`.
-fn blast(net: &Net, url: &str, token: &ScAddress, senders: &[SigningKey], rounds: usize) -> (usize, f64) {
+fn blast(
+    net: &Net,
+    url: &str,
+    token: &ScAddress,
+    senders: &[SigningKey],
+    rounds: usize,
+) -> (usize, f64) {
     let network_id = net.network_id();
     let mut batches: Vec<Vec<String>> = vec![Vec::new(); 4];
     let mut last = Vec::new();
@@ -253,7 +312,12 @@ fn blast(net: &Net, url: &str, token: &ScAddress, senders: &[SigningKey], rounds
             thread::spawn(move || {
                 let agent = ureq::Agent::new();
                 for tx in batch {
-                    let r = post(&agent, &url, "sendTransaction", json!({ "transaction": tx }));
+                    let r = post(
+                        &agent,
+                        &url,
+                        "sendTransaction",
+                        json!({ "transaction": tx }),
+                    );
                     assert_eq!(r["status"], "PENDING", "{r}");
                 }
             })
@@ -263,7 +327,10 @@ fn blast(net: &Net, url: &str, token: &ScAddress, senders: &[SigningKey], rounds
         h.join().unwrap();
     }
     for hash in &last {
-        let row = net.node.wait_for(hash, Duration::from_secs(600)).expect("applied");
+        let row = net
+            .node
+            .wait_for(hash, Duration::from_secs(600))
+            .expect("applied");
         assert!(row.success, "transfer failed");
     }
     (count, start.elapsed().as_secs_f64())
@@ -300,19 +367,30 @@ fn node_benchmark() {
         from,
         100,
         OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
-            host_function: call(&token, "transfer", vec![address(from), address(to), i128_val(1)]),
+            host_function: call(
+                &token,
+                "transfer",
+                vec![address(from), address(to), i128_val(1)],
+            ),
             auth: Default::default(),
         }),
     );
-    let envelope = to_base64(&TransactionEnvelope::Tx(soroban_env_host::xdr::TransactionV1Envelope {
-        tx,
-        signatures: Default::default(),
-    }));
+    let envelope = to_base64(&TransactionEnvelope::Tx(
+        soroban_env_host::xdr::TransactionV1Envelope {
+            tx,
+            signatures: Default::default(),
+        },
+    ));
     let agent = ureq::Agent::new();
     let mut sims = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        let r = post(&agent, &url, "simulateTransaction", json!({ "transaction": envelope }));
+        let r = post(
+            &agent,
+            &url,
+            "simulateTransaction",
+            json!({ "transaction": envelope }),
+        );
         sims.push(t.elapsed());
         assert!(r.get("error").is_none(), "{r}");
     }
