@@ -140,9 +140,9 @@ submitted, or for the dispute window after its first submission",
 does not cover this mint's top-up into the running streams; fund the operator and renew the \
 allowance with `hashshare approve-topups --source <operator>`",
         ),
-        313 => Some(
-            "no share is held: nobody can receive this epoch's payout until shares are minted",
-        ),
+        313 => {
+            Some("no share is held: nobody can receive this epoch's payout until shares are minted")
+        }
         _ => None,
     }
 }

@@ -20,6 +20,9 @@ use soroban_env_host::xdr::{
 
 pub struct Net {
     pub node: Arc<Node>,
+    /// Close a ledger as soon as a transaction is queued, instead of waiting for the closer:
+    /// tests that send many transactions take milliseconds per ledger (see [`Net::quick`]).
+    pub close_on_send: bool,
 }
 
 pub fn key(seed: u8) -> SigningKey {
@@ -41,7 +44,55 @@ impl Net {
     pub fn start(config: Config) -> Net {
         let node = Node::open(config).expect("the node opens");
         node.start_closer();
-        Net { node }
+        Net {
+            node,
+            close_on_send: false,
+        }
+    }
+
+    /// A node whose ledgers close as soon as something is sent (and at least every second).
+    /// Close times then run ahead of the wall clock by up to a second per ledger.
+    pub fn quick() -> Net {
+        Net::quick_with(Config {
+            ledger_seconds: 1,
+            ..Config::default()
+        })
+    }
+
+    pub fn quick_with(config: Config) -> Net {
+        Net {
+            close_on_send: true,
+            ..Net::start(config)
+        }
+    }
+
+    /// Closes a ledger now; its sequence number.
+    pub fn close(&self) -> u32 {
+        self.node.close_ledger().expect("the ledger closes")
+    }
+
+    /// Funds `key` from the root account with one CreateAccount, closing its ledger at once;
+    /// the ledger it was applied in.
+    pub fn fund_now(&self, key: &SigningKey) -> u32 {
+        let root = hashshare_node::genesis::root_key(&self.node.config.passphrase);
+        let tx = self.tx(
+            &root,
+            100,
+            OperationBody::CreateAccount(soroban_env_host::xdr::CreateAccountOp {
+                destination: id(key),
+                starting_balance: self.node.config.friendbot_stroops,
+            }),
+        );
+        let envelope = sign(tx, &root, self.network_id());
+        let sent = self.ok(
+            "sendTransaction",
+            json!({ "transaction": to_base64(&envelope) }),
+        );
+        assert_eq!(sent["status"], "PENDING", "{sent}");
+        self.close();
+        let got = self.ok("getTransaction", json!({ "hash": sent["hash"] }));
+        assert_eq!(got["status"], "SUCCESS", "{got}");
+        got["ledger"].as_u64().unwrap() as u32
     }
 
     pub fn new() -> Net {
@@ -61,6 +112,10 @@ impl Net {
     }
 
     pub fn fund(&self, key: &SigningKey) {
+        if self.close_on_send {
+            self.fund_now(key);
+            return;
+        }
         match self.node.fund(&id(key)) {
             hashshare_node::node::Funding::Funded(_) => {}
             _ => panic!("friendbot failed"),
@@ -147,6 +202,9 @@ impl Net {
             return (status, sent);
         }
         let hash = sent["hash"].as_str().unwrap().to_string();
+        if self.close_on_send {
+            self.close();
+        }
         for _ in 0..100 {
             let got = self.ok("getTransaction", json!({ "hash": hash }));
             if got["status"] != "NOT_FOUND" {
@@ -238,4 +296,34 @@ pub fn i128_val(v: i128) -> ScVal {
         hi: (v >> 64) as i64,
         lo: v as u64,
     })
+}
+
+/// Signs a transaction with each of `keys`, in order (none: an unsigned envelope).
+pub fn sign_all(
+    tx: Transaction,
+    keys: &[&SigningKey],
+    network_id: [u8; 32],
+) -> TransactionEnvelope {
+    use ed25519_dalek::Signer;
+    let mut envelope = TransactionEnvelope::Tx(soroban_env_host::xdr::TransactionV1Envelope {
+        tx,
+        signatures: Default::default(),
+    });
+    let hash = envelope.hash(network_id).expect("a transaction hashes");
+    let signatures: Vec<soroban_env_host::xdr::DecoratedSignature> = keys
+        .iter()
+        .map(|key| {
+            let public = key.verifying_key().to_bytes();
+            soroban_env_host::xdr::DecoratedSignature {
+                hint: soroban_env_host::xdr::SignatureHint(public[28..32].try_into().unwrap()),
+                signature: soroban_env_host::xdr::Signature(
+                    key.sign(&hash).to_bytes().to_vec().try_into().unwrap(),
+                ),
+            }
+        })
+        .collect();
+    if let TransactionEnvelope::Tx(e) = &mut envelope {
+        e.signatures = signatures.try_into().unwrap();
+    }
+    envelope
 }
