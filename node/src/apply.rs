@@ -302,6 +302,17 @@ pub fn check(
         Preconditions::Time(tb) => Some(tb.clone()),
         Preconditions::V2(p) => p.time_bounds.clone(),
     };
+    if let Preconditions::V2(p) = &tx.cond {
+        if let Some(lb) = &p.ledger_bounds {
+            let seq = state.seq() + 1;
+            if lb.min_ledger > seq {
+                return Err(wrap(refusal(R::TxTooEarly)));
+            }
+            if lb.max_ledger != 0 && lb.max_ledger <= seq {
+                return Err(wrap(refusal(R::TxTooLate)));
+            }
+        }
+    }
     if let Some(tb) = &time_bounds {
         if tb.min_time.0 > close_time {
             return Err(wrap(refusal(R::TxTooEarly)));
@@ -318,15 +329,27 @@ pub fn check(
     if let Some(data) = data {
         resource_fee = data.resource_fee;
         let size = encode(envelope).len() as u32;
-        if !within_limits(&data.resources, network, size) || data.resource_fee < 0 {
+        let restores_in_bounds = match &data.ext {
+            SorobanTransactionDataExt::V1(ext) => ext
+                .archived_soroban_entries
+                .iter()
+                .all(|i| (*i as usize) < data.resources.footprint.read_write.len()),
+            SorobanTransactionDataExt::V0 => true,
+        };
+        if !within_limits(&data.resources, network, size)
+            || !restores_in_bounds
+            || data.resource_fee < 0
+        {
             return Err(wrap(refusal(R::TxSorobanInvalid)));
         }
         let (non_refundable, _) = fees::compute_transaction_resource_fee(
             &declared_resources(data, size),
             &network.config.fee_configuration,
         );
-        if data.resource_fee < non_refundable {
-            return Err(wrap(refusal(R::TxInsufficientFee)));
+        // stellar-core: a resource fee short of the declared resources', or beyond the
+        // whole fee, is an invalid Soroban transaction.
+        if data.resource_fee < non_refundable || data.resource_fee > inner_fee {
+            return Err(wrap(refusal(R::TxSorobanInvalid)));
         }
     }
     if inner_fee - resource_fee < inclusion_fee(ops, false, base_fee) && bump.is_none() {
@@ -352,7 +375,12 @@ pub fn check(
             },
             None => source.clone(),
         };
-        if !signed(&account, Level::Medium, &inner_hash, &signatures, &mut used) {
+        // TTL operations need only the low threshold, as in stellar-core.
+        let level = match op.body {
+            OperationBody::ExtendFootprintTtl(_) | OperationBody::RestoreFootprint(_) => Level::Low,
+            _ => Level::Medium,
+        };
+        if !signed(&account, level, &inner_hash, &signatures, &mut used) {
             return Err(wrap(refusal(R::TxBadAuth)));
         }
     }
@@ -378,10 +406,9 @@ pub fn check(
         }
         None => (muxed_id(&tx.source_account), inner_fee),
     };
+    // The fee source must afford the whole fee it bids, as stellar-core requires.
     let payer = state.account(&fee_source).expect("checked above");
-    let charge =
-        resource_fee + inclusion_fee(ops, bump.is_some(), base_fee).min(fee_bid - resource_fee);
-    if available(&payer, state.header.base_reserve) < charge {
+    if available(&payer, state.header.base_reserve) < fee_bid {
         return Err(wrap(refusal(R::TxInsufficientBalance)));
     }
     Ok(Checked {
@@ -419,7 +446,18 @@ fn within_limits(r: &SorobanResources, network: &Network, size: u32) -> bool {
                     | LedgerKey::ContractCode(_)
             )
         });
+    // Each key once, as stellar-core requires.
+    let mut keys: Vec<Vec<u8>> = r
+        .footprint
+        .read_only
+        .iter()
+        .chain(r.footprint.read_write.iter())
+        .map(encode)
+        .collect();
+    keys.sort();
+    let unique = keys.windows(2).all(|w| w[0] != w[1]);
     supported
+        && unique
         && r.instructions <= l.instructions
         && r.disk_read_bytes <= l.disk_read_bytes
         && r.write_bytes <= l.write_bytes
@@ -845,7 +883,9 @@ fn create_account(
     reserve: u32,
     now: u64,
 ) -> CreateAccountResult {
-    if op.starting_balance <= 0 || &op.destination == source {
+    // A zero starting balance is valid since protocol 14 (for sponsored accounts); without a
+    // sponsor it is below the reserve.
+    if op.starting_balance < 0 || &op.destination == source {
         return CreateAccountResult::Malformed;
     }
     if state.account(&op.destination).is_some() {

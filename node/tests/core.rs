@@ -725,10 +725,7 @@ fn soroban_fees_are_the_declared_fee_plus_what_was_consumed_and_limits_are_enfor
 }
 
 #[test]
-#[ignore = "bug: a resourceFee below the fee of the declared resources is refused \
-            txINSUFFICIENT_FEE, and one above the whole fee txINSUFFICIENT_FEE; stellar-core \
-            (TransactionFrame::commonValidPreSeqNum) refuses both txSOROBAN_INVALID"]
-fn bug_a_resource_fee_below_the_declared_resources_is_soroban_invalid() {
+fn a_resource_fee_below_the_declared_resources_is_soroban_invalid() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -760,11 +757,7 @@ fn bug_a_resource_fee_below_the_declared_resources_is_soroban_invalid() {
 }
 
 #[test]
-#[ignore = "bug: the node accepts a Soroban footprint with a key twice (in read_only twice, or \
-            in both read_only and read_write) and archived_soroban_entries indexes out of \
-            bounds; stellar-core (commonValidPreSeqNum, checkSorobanResources) refuses them \
-            txSOROBAN_INVALID"]
-fn bug_duplicate_footprint_keys_and_bad_archived_indexes_are_soroban_invalid() {
+fn duplicate_footprint_keys_and_bad_archived_indexes_are_soroban_invalid() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -810,11 +803,7 @@ fn bug_duplicate_footprint_keys_and_bad_archived_indexes_are_soroban_invalid() {
 }
 
 #[test]
-#[ignore = "bug: the node checks the fee source's available balance against the fee it will \
-            charge (resource fee + base fee per op); stellar-core checks it against the whole \
-            fee bid (commonValid: feeToPay = getFullFee()) and refuses \
-            txINSUFFICIENT_BALANCE"]
-fn bug_the_fee_source_must_afford_its_whole_bid() {
+fn the_fee_source_must_afford_its_whole_bid() {
     let net = Net::quick();
     let (alice, poor) = (key(1), key(2));
     net.fund(&alice);
@@ -937,11 +926,7 @@ fn bug_an_operation_below_its_threshold_is_op_bad_auth() {
 }
 
 #[test]
-#[ignore = "bug: ExtendFootprintTtl (and RestoreFootprint) are checked at the medium threshold \
-            like other operations; stellar-core (ExtendFootprintTTLOpFrame / \
-            RestoreFootprintOpFrame::getThresholdLevel) needs only the low one, so an account \
-            with low 0 / medium 2 extends with its master key alone"]
-fn bug_extend_footprint_ttl_needs_only_the_low_threshold() {
+fn extend_footprint_ttl_needs_only_the_low_threshold() {
     let net = Net::quick();
     let (alice, frank, dave) = (key(1), key(6), key(4));
     net.fund(&alice);
@@ -1139,10 +1124,7 @@ fn time_bounds_are_checked_against_the_next_close_time() {
 }
 
 #[test]
-#[ignore = "bug: preconditions v2 ledger bounds are ignored (the transaction is applied); \
-            stellar-core (TransactionFrame::isTooEarly / isTooLate) refuses minLedger above \
-            the ledger txTOO_EARLY and maxLedger at or below it txTOO_LATE"]
-fn bug_ledger_bounds_are_enforced() {
+fn ledger_bounds_are_enforced() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -1967,10 +1949,7 @@ fn bug_malformed_operations_are_refused_at_submission() {
 }
 
 #[test]
-#[ignore = "bug: CreateAccount with a starting balance of 0 is CREATE_ACCOUNT_MALFORMED; since \
-            protocol 14 stellar-core (CreateAccountOpFrame::doCheckValid) allows 0 (for \
-            sponsored accounts) and, unsponsored, fails it CREATE_ACCOUNT_LOW_RESERVE"]
-fn bug_create_account_with_zero_balance_is_low_reserve() {
+fn create_account_with_zero_balance_is_low_reserve() {
     let net = Net::quick();
     let alice = key(1);
     net.fund(&alice);
