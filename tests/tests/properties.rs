@@ -72,8 +72,8 @@
 //!    their part of what a holder who burned before the payout forfeited
 //!    ([`burned_shares_forfeit_their_part_to_the_shares_then_held`]). Payable at parity: while
 //!    a share is held, `due` succeeds and costs at most `outstanding × max(N, S_avg + N - K) /
-//!    S_avg` (and its rounding): no mint or burn, before or after the epoch's end, makes a
-//!    debt unpayable or dearer than that. No snipe: over a
+//!    S_avg`, and at least the outstanding debt: no mint or burn, before or after the epoch's
+//!    end, makes a debt unpayable or dearer than that. No snipe: over a
 //!    step that moves the clock, `Δpaid_i <= ΔE_i + 1 + G + 2ε`, its balance-seconds share of
 //!    what streamed, at maturity and after it too; and nothing credits anything at once (3).
 //! 8. Exact debt: each recorded epoch's `owed` is `floor(reward × min(sold, hashrate) /
@@ -1452,9 +1452,9 @@ impl Run {
             f.equal(eq, &format!("due({epoch})"), due, m.due(epoch));
             // 7: while a share is held and one was at the epoch's end, its debt can be paid,
             // at no more than parity for the shares beyond the epoch's.
-            if let Some(parity) = m.parity_due(epoch) {
+            if let Some((parity, outstanding)) = m.parity_due(epoch) {
                 f.require(
-                    matches!(due, Ok(due) if due <= parity),
+                    matches!(due, Ok(due) if outstanding <= due && due <= parity),
                     "7 payable at parity",
                     || {
                         format!(
@@ -1990,14 +1990,11 @@ mod model {
     //!   again. A deposit sizes its payout so that every share held gets at least an average
     //!   share's part (`owed / S_avg`, `S_avg = supply_seconds / epoch_seconds`) and each of
     //!   the `N - K` shares beyond the epoch's closing supply (`K = min(S_end, N)`) pays that
-    //!   much on top: `entitled = min(supply_seconds, floor(N E supply_seconds /
-    //!   (supply_seconds + (N - K) E)))`; a holder who burns before a payout forfeits its part
-    //!   to all the shares then held; `NoHolders` when no share is held. When
-    //!   `present = S_now ×
-    //!   epoch_seconds` exceeds `entitled`, each unit of debt costs `present / entitled` (the
-    //!   excess is the top-up): the whole rest costs `due = ceil(outstanding × present /
-    //!   entitled)` and a smaller amount pays `floor(amount × entitled / present)` of debt;
-    //!   otherwise debt costs its face value. What is offered beyond `due`
+    //!   much on top: a unit of debt costs `max(N E, supply_seconds + (N - K) E) /
+    //!   supply_seconds`, never rounded; a holder who burns before a payout forfeits its part
+    //!   to the shares then held; `NoHolders` when no share is held. The excess over face
+    //!   value is the top-up: the whole rest costs `due = ceil(outstanding × cost / per)` and a
+    //!   smaller amount pays `floor(amount × per / cost)` of debt. What is offered beyond `due`
     //!   stays with the payer. `fee = floor(used × fee_bps / 10^4)` accrues until the fee
     //!   recipient withdraws it; the rest streams. A mint's top-up pays the fee a deposit of
     //!   its size would: the minter pays the least `gross` with `gross - floor(gross × fee_bps
@@ -3004,11 +3001,10 @@ mod model {
                 .map_or(0, |(_, supply)| *supply)
         }
 
-        /// `(entitled, present)`: the supply-seconds `epoch`'s payout is shared as if sized for
-        /// — its own, or fewer so that each of the `N - K` shares beyond its closing supply
-        /// (`K = min(S_end, N)`) pays an average share's part on top: `N E SS / (SS + (N - K)
-        /// E)`, rounded down — and those the supply now makes over an epoch. `NoHolders` when
-        /// no share is held now.
+        /// `(per, cost)`: a unit of `epoch`'s debt costs `cost / per` now — `max(N E, SS + (N -
+        /// K) E) / SS`, `K = min(S_end, N)`: every share held gets an average share's part and
+        /// each of the `N - K` beyond the closing supply pays that much on top — or `(1, 1)`,
+        /// its face value. `NoHolders` when no share is held now.
         fn sharing(&self, epoch: u64, payout: &Payout) -> Result<(i128, i128), Error> {
             let n = self.supply;
             if n <= 0 {
@@ -3016,21 +3012,20 @@ mod model {
             }
             let length = i128::from(self.config.epoch_seconds);
             let ss = payout.supply_seconds;
+            if ss <= 0 {
+                return Ok((1, 1));
+            }
             let kept = self.supply_at_end(epoch).clamp(0, n);
-            let entitled = if ss <= 0 || kept * length >= ss {
-                ss.max(0)
-            } else {
-                mul_div_floor(n * length, ss, ss + (n - kept) * length).min(ss)
-            };
-            Ok((entitled, n * length))
+            let cost = (n * length).max(ss + (n - kept) * length);
+            Ok(if cost <= ss { (1, 1) } else { (ss, cost) })
         }
 
-        /// The most paying the rest of `epoch`'s debt may cost: an average share's part for
-        /// each share held now beyond the epoch's closing supply, and at most parity for all of
-        /// them — `outstanding × max(N, S_avg + N - K) / S_avg`, `K = min(S_end, N)` — plus the
-        /// rounding of `entitled` (under `2 / entitled` of it). `None` when nothing is owed or
+        /// `(bound, outstanding)`: the most paying the rest of `epoch`'s debt may cost — an
+        /// average share's part for each share held now beyond the epoch's closing supply, and
+        /// at most parity for all of them, `outstanding × max(N, S_avg + N - K) / S_avg`, `K =
+        /// min(S_end, N)`, rounded up — and what is outstanding. `None` when nothing is owed or
         /// no share is held now.
-        pub fn parity_due(&self, epoch: u64) -> Option<i128> {
+        pub fn parity_due(&self, epoch: u64) -> Option<(i128, i128)> {
             let mut p = self.payouts.get(&epoch).copied()?;
             if !p.reported && p.supply_seconds > 0 {
                 if let Some(report) = self.report(epoch) {
@@ -3046,9 +3041,7 @@ mod model {
             let average = q(p.supply_seconds) / qu(self.config.epoch_seconds);
             let shares = q(now).max(&average + q(now - kept));
             let bound = q(outstanding) * shares / &average;
-            let (entitled, _) = self.sharing(epoch, &p).ok()?;
-            let slack = &bound * q(2) / q(entitled.max(1));
-            Some(ceil_q(&(bound + slack)))
+            Some((ceil_q(&bound.max(q(outstanding))), outstanding))
         }
 
         /// The distributor's `due`: what paying the rest of a recorded epoch's debt costs now
@@ -3066,13 +3059,11 @@ mod model {
             if outstanding <= 0 {
                 return Ok(0);
             }
-            let (entitled, present) = self.sharing(epoch, &p)?;
-            Ok(if entitled <= 0 {
-                0
-            } else if present <= entitled {
+            let (per, cost) = self.sharing(epoch, &p)?;
+            Ok(if cost <= per {
                 outstanding
             } else {
-                mul_div_ceil(outstanding, present, entitled)
+                mul_div_ceil(outstanding, cost, per)
             })
         }
 
@@ -3095,18 +3086,18 @@ mod model {
                 .map_or(0, |_| copy.due(epoch).unwrap_or(0))
         }
 
-        /// The split of a deposit of `amount` (> 0) towards `outstanding` (> 0) debt sized for
-        /// `entitled` supply-seconds, streamed to `present` supply-seconds per epoch.
-        fn split(&self, amount: i128, outstanding: i128, entitled: i128, present: i128) -> Split {
-            let (used, debt) = if present <= entitled {
+        /// The split of a deposit of `amount` (> 0) towards `outstanding` (> 0) debt of which a
+        /// unit costs `cost / per`.
+        fn split(&self, amount: i128, outstanding: i128, per: i128, cost: i128) -> Split {
+            let (used, debt) = if cost <= per {
                 let debt = amount.min(outstanding);
                 (debt, debt)
             } else {
-                let due = mul_div_ceil(outstanding, present, entitled);
+                let due = mul_div_ceil(outstanding, cost, per);
                 if amount >= due {
                     (due, outstanding)
                 } else {
-                    (amount, mul_div_floor(amount, entitled, present))
+                    (amount, mul_div_floor(amount, per, cost))
                 }
             };
             Split {
@@ -3129,11 +3120,8 @@ mod model {
             if outstanding <= 0 {
                 return Err(err(DistributorError::NothingOwed));
             }
-            let (entitled, present) = self.sharing(epoch, &payout)?;
-            if entitled <= 0 {
-                return Err(err(DistributorError::NothingOwed));
-            }
-            let split = self.split(amount, outstanding, entitled, present);
+            let (per, cost) = self.sharing(epoch, &payout)?;
+            let split = self.split(amount, outstanding, per, cost);
             assert!(
                 self.cash(payer) >= amount,
                 "payers are funded for every case"

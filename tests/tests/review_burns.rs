@@ -7,7 +7,7 @@
 //! base unit made `due` ~5 × 10^8 times the owed; the burner, buying the new shares, collected
 //! it). Every test asserts the SAFE behaviour, so B1–B3 failed then and pass with the fix: each
 //! share beyond the closing supply pays an average share's part, `due = owed × max(N, S_avg +
-//! N - K) / S_avg` (`payout::entitled`).
+//! N - K) / S_avg` (`payout::price`).
 //!
 //! - B1 `a_last_second_burn_to_one_unit_makes_the_debt_unpayable`: the debt after a burn to
 //!   one unit is no dearer than without the burn.
@@ -79,10 +79,10 @@ fn at_epoch_two() -> Suite {
 /// base unit: the epoch's supply-seconds are still ~100 shares x 1 day (owed ~999,988 of a
 /// 2,000,000 reward at 200 TH/s), but its closing supply is 1 unit. In epoch 3 the operator
 /// sells 100 shares to Bob (before the epoch's report is effective it cannot pay it anyway).
-/// `entitled = min(SS, min(1, N) × E) = E`, `present = N × E`: every unit of debt costs
-/// `N = 1,000,000,001` units. A sound rule would not let a burn make the debt dearer than no
-/// burn at all (control: ~2 x owed); here it is ~5 x 10^8 times that, and a payment of the
-/// face value pays off nothing.
+/// Under a5c37cb's rule (`entitled = min(SS, min(1, N) × E) = E`, `present = N × E`) every
+/// unit of debt cost `N = 1,000,000,001` units: ~5 x 10^8 times the control's ~2 x owed, and
+/// a payment of the face value paid off nothing. A sound rule does not let a burn make the
+/// debt dearer than no burn at all.
 #[test]
 fn a_last_second_burn_to_one_unit_makes_the_debt_unpayable() {
     let mut dues = Vec::new();
@@ -348,18 +348,14 @@ fn late_records_carry_the_real_closing_supply_across_quiet_epochs() {
         assert_eq!(p.supply_seconds, expected_ss, "epoch {e}");
         // Closing supply 60 for 2..4, 100 for 5; supply now 100.
         let closing = if e == 5 { shares(100) } else { shares(60) };
-        // Each of the newer shares (beyond the closing supply) pays an average share's part.
-        let present = shares(100) * DAY as i128;
-        let entitled = if closing * DAY as i128 >= expected_ss {
-            expected_ss
-        } else {
-            let shared_by = expected_ss + (shares(100) - closing) * DAY as i128;
-            present * expected_ss / shared_by
-        };
-        let want = if present <= entitled {
+        // Each of the newer shares (beyond the closing supply) pays an average share's part:
+        // a unit of debt costs max(N·E, SS + (N − K)·E) / SS.
+        let n = shares(100);
+        let cost = (n * DAY as i128).max(expected_ss + (n - closing) * DAY as i128);
+        let want = if cost <= expected_ss {
             p.owed
         } else {
-            (p.owed * present + entitled - 1) / entitled
+            (p.owed * cost + expected_ss - 1) / expected_ss
         };
         assert_eq!(due, want, "epoch {e}: owed {}", p.owed);
         let before = s.reward.balance(&s.operator);

@@ -140,10 +140,10 @@ impl PayoutDistributor for PayoutDistributorContract {
             panic_with_error!(&env, DistributorError::NothingOwed);
         }
         let token = ShareTokenClient::new(&env, &config.share_token);
-        let (entitled, present) = sharing(&env, &config, &token, &payout, supply_at_end);
+        let price = price_now(&env, &config, &token, &payout, supply_at_end);
         let split = checked(
             &env,
-            payout::split(amount, outstanding, entitled, present, config.fee_bps),
+            payout::split(amount, outstanding, &price, config.fee_bps),
         );
         checked(&env, payout::apply(&mut payout, &split));
         checked(&env, books.deposit(&split));
@@ -198,8 +198,8 @@ impl PayoutDistributor for PayoutDistributorContract {
             return 0;
         }
         let token = ShareTokenClient::new(&env, &config.share_token);
-        let (entitled, present) = sharing(&env, &config, &token, &payout, supply_at_end);
-        checked(&env, payout::due(outstanding, entitled, present))
+        let price = price_now(&env, &config, &token, &payout, supply_at_end);
+        checked(&env, payout::due(outstanding, &price))
     }
 
     /// The next epoch to record: every earlier one is.
@@ -448,28 +448,25 @@ fn books(env: &Env) -> Ledger {
     storage::books(env).unwrap_or_else(|| panic_with_error!(env, DistributorError::InvalidConfig))
 }
 
-/// `(entitled, present)` supply-seconds of a payout streamed now (see [`payout::split`]): what
-/// the epoch's shares still held must be paid as if sized for, and what the supply now makes
-/// over one epoch.
-fn sharing(
+/// What a unit of `payout`'s debt costs now (see [`payout::price`]).
+fn price_now(
     env: &Env,
     config: &DistributorConfig,
     token: &ShareTokenClient,
     payout: &EpochPayout,
     supply_at_end: i128,
-) -> (i128, i128) {
+) -> payout::Price {
     let supply = token.total_supply();
-    let epoch_seconds = config.epoch_seconds;
-    let entitled = checked(
+    checked(
         env,
-        payout::entitled(payout.supply_seconds, supply_at_end, supply, epoch_seconds),
+        payout::price(
+            payout.supply_seconds,
+            supply_at_end,
+            supply,
+            config.epoch_seconds,
+        ),
     )
-    .unwrap_or_else(|| panic_with_error!(env, DistributorError::NoHolders));
-    let present = supply
-        .max(0)
-        .checked_mul(i128::from(epoch_seconds))
-        .unwrap_or_else(|| panic_with_error!(env, DistributorError::Overflow));
-    (entitled, present)
+    .unwrap_or_else(|| panic_with_error!(env, DistributorError::NoHolders))
 }
 
 /// `epoch`'s payout and the supply it ended with, recording it first if it is the next

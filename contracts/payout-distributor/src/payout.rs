@@ -6,7 +6,7 @@
 //! against the holders: what an epoch owes rounds down (the holders are never owed a unit the
 //! reward did not contain), the debt a deposit pays rounds down and its top-up up, the fee
 //! rounds down.
-use hashshare_common::math::{mul_div_ceil_i128, mul_div_floor_i128};
+use hashshare_common::math::{mul_div_ceil, mul_div_ceil_i128, mul_div_floor, mul_div_floor_i128};
 use hashshare_interfaces::{EpochPayout, SHARE_UNIT};
 
 use crate::errors::DistributorError;
@@ -199,39 +199,98 @@ impl Split {
     }
 }
 
-/// Splits a deposit of `amount` towards `outstanding` (> 0) debt of an epoch whose payout was
-/// sized for `entitled` supply-seconds, when it will stream to a supply worth `present`
-/// supply-seconds per epoch (the supply now × the epoch length).
-///
-/// The payout must reach the shares it was sized for in full, so when more shares exist now
-/// than the epoch's average, each unit of debt costs `present / entitled` units, the excess
-/// being the new shares' part (the top-up): `debt = amount * entitled / present`, rounded
-/// down. When fewer exist (burns), the debt costs its face value and the remaining holders
-/// share the burned shares' part.
+/// What one unit of an epoch's debt costs now: `cost / per` reward units, at least 1 (the
+/// excess over 1 is the top-up). Kept as a fraction of `u128`s, never rounded, so tiny epochs
+/// cost what the rule says and huge ones do not overflow.
+#[derive(Clone, Copy, Debug, Eq, PartialEq)]
+pub struct Price {
+    pub cost: u128,
+    pub per: u128,
+}
+
+impl Price {
+    /// Debt at its face value.
+    pub const FACE: Price = Price { cost: 1, per: 1 };
+
+    fn at_face_value(&self) -> bool {
+        self.cost <= self.per
+    }
+}
+
+/// The price of an epoch's debt when paid now, so that every share held then gets at least an
+/// average share of the epoch (`owed / S_avg`, `S_avg = supply_seconds / E`) and each share
+/// beyond the epoch's closing supply pays that much on top: `max(N × E, supply_seconds + (N -
+/// K) × E) / supply_seconds` per unit, with `N` the supply now, `E` the epoch's length and `K =
+/// min(supply_at_end, N)`. Paying all of a debt costs `owed × max(N, S_avg + N - K) / S_avg`:
+/// at most `owed × (1 + N / S_avg)`, whatever was burned before the epoch's end. (Which shares
+/// a burn destroyed cannot be told apart: a holder who burns before a payout forfeits its part
+/// to the shares then held.) `None` when no share is held to receive it.
+pub fn price(
+    supply_seconds: i128,
+    supply_at_end: i128,
+    supply_now: i128,
+    epoch_seconds: u64,
+) -> Result<Option<Price>, DistributorError> {
+    if supply_now <= 0 {
+        return Ok(None);
+    }
+    if supply_seconds <= 0 {
+        return Ok(Some(Price::FACE));
+    }
+    let overflow = DistributorError::Overflow;
+    let (now, seconds) = (supply_now as u128, u128::from(epoch_seconds));
+    let kept = supply_at_end.clamp(0, supply_now) as u128;
+    let per = supply_seconds as u128;
+    let present = now.checked_mul(seconds).ok_or(overflow)?;
+    let shared_by = (now - kept)
+        .checked_mul(seconds)
+        .and_then(|newer| newer.checked_add(per))
+        .ok_or(overflow)?;
+    let cost = present.max(shared_by);
+    Ok(Some(if cost <= per {
+        Price::FACE
+    } else {
+        Price { cost, per }
+    }))
+}
+
+/// `ceil(a * cost / per)` as an amount, or `Overflow`.
+fn times(a: i128, price: &Price, round_up: bool) -> Result<i128, DistributorError> {
+    let a = u128::try_from(a).map_err(|_| DistributorError::Overflow)?;
+    let q = if round_up {
+        mul_div_ceil(a, price.cost, price.per)
+    } else {
+        mul_div_floor(a, price.per, price.cost)
+    };
+    q.and_then(|q| i128::try_from(q).ok())
+        .ok_or(DistributorError::Overflow)
+}
+
+/// Splits a deposit of `amount` towards `outstanding` (> 0) debt at `price`: the whole rest
+/// costs `ceil(outstanding × price)`; a smaller amount pays `floor(amount / price)` of debt
+/// (both rounded in the holders' favour), the rest of what it takes being the top-up. What is
+/// offered beyond the whole rest stays with the payer.
 pub fn split(
     amount: i128,
     outstanding: i128,
-    entitled: i128,
-    present: i128,
+    price: &Price,
     fee_bps: u32,
 ) -> Result<Split, DistributorError> {
     if amount <= 0 {
         return Err(DistributorError::InvalidAmount);
     }
-    if outstanding <= 0 || entitled <= 0 {
+    if outstanding <= 0 {
         return Err(DistributorError::NothingOwed);
     }
-    let overflow = DistributorError::Overflow;
-    let (used, debt) = if present <= entitled {
+    let (used, debt) = if price.at_face_value() {
         let debt = amount.min(outstanding);
         (debt, debt)
     } else {
-        let due = mul_div_ceil_i128(outstanding, present, entitled).ok_or(overflow)?;
+        let due = times(outstanding, price, true)?;
         if amount >= due {
             (due, outstanding)
         } else {
-            let debt = mul_div_floor_i128(amount, entitled, present).ok_or(overflow)?;
-            (amount, debt)
+            (amount, times(amount, price, false)?)
         }
     };
     Ok(Split {
@@ -242,46 +301,15 @@ pub fn split(
     })
 }
 
-/// The supply-seconds a payout is shared as if sized for, so that every share held now gets at
-/// least an average share of the epoch (`owed / S_avg`, `S_avg = supply_seconds /
-/// epoch_seconds`) and each share beyond the epoch's closing supply pays that much on top:
-/// `min(supply_seconds, N × E × supply_seconds / (supply_seconds + (N - K) × E))`, with `N` the
-/// supply now, `E` the epoch's length and `K = min(supply_at_end, N)`. Paying all of a debt
-/// then costs `owed × max(N, S_avg + N - K) / S_avg`: at most `owed × (1 + N / S_avg)`,
-/// whatever was burned before the epoch's end. (Which shares a burn destroyed cannot be told
-/// apart: a holder who burns before a payout forfeits its part to all the shares then held.)
-/// Rounded down, so a payout never costs less. `None` when no share is held to receive it.
-pub fn entitled(
-    supply_seconds: i128,
-    supply_at_end: i128,
-    supply_now: i128,
-    epoch_seconds: u64,
-) -> Result<Option<i128>, DistributorError> {
-    if supply_now <= 0 {
-        return Ok(None);
-    }
-    let overflow = DistributorError::Overflow;
-    let seconds = i128::from(epoch_seconds);
-    let kept = supply_at_end.clamp(0, supply_now);
-    if supply_seconds <= 0 || kept.checked_mul(seconds).ok_or(overflow)? >= supply_seconds {
-        return Ok(Some(supply_seconds.max(0)));
-    }
-    let present = supply_now.checked_mul(seconds).ok_or(overflow)?;
-    let newer = (supply_now - kept).checked_mul(seconds).ok_or(overflow)?;
-    let shared_by = supply_seconds.checked_add(newer).ok_or(overflow)?;
-    let entitled = mul_div_floor_i128(present, supply_seconds, shared_by).ok_or(overflow)?;
-    Ok(Some(entitled.min(supply_seconds)))
-}
-
 /// What paying all of `outstanding` costs now (see [`split`]).
-pub fn due(outstanding: i128, entitled: i128, present: i128) -> Result<i128, DistributorError> {
-    if outstanding <= 0 || entitled <= 0 {
+pub fn due(outstanding: i128, price: &Price) -> Result<i128, DistributorError> {
+    if outstanding <= 0 {
         return Ok(0);
     }
-    if present <= entitled {
+    if price.at_face_value() {
         return Ok(outstanding);
     }
-    mul_div_ceil_i128(outstanding, present, entitled).ok_or(DistributorError::Overflow)
+    times(outstanding, price, true)
 }
 
 /// Applies a split deposit to its epoch's payout.
@@ -346,7 +374,7 @@ mod test {
 
     #[test]
     fn a_deposit_pays_what_is_owed_and_leaves_the_rest_with_the_payer() {
-        let face = |amount, outstanding| split(amount, outstanding, 100, 100, 500);
+        let face = |amount, outstanding| split(amount, outstanding, &Price::FACE, 500);
         assert_eq!(
             face(600, 1_000),
             Ok(Split {
@@ -364,29 +392,39 @@ mod test {
         assert_eq!(face(-1, 1_000), Err(InvalidAmount));
         assert_eq!(face(1, 0), Err(NothingOwed));
         // Fewer shares now than in the epoch (burns): the debt costs its face value.
-        assert_eq!(split(500, 1_000, 100, 40, 0).map(|s| s.topup), Ok(0));
+        let price = price(1_000, 100, 40, 10).unwrap().unwrap();
+        assert_eq!(split(500, 1_000, &price, 0).map(|s| s.topup), Ok(0));
     }
 
     #[test]
     fn shares_created_since_the_epoch_are_paid_for_on_top() {
         // The epoch averaged 150 (100 all day, 100 more from noon); 200 exist now.
-        let (entitled, present) = (150, 200);
-        let all = split(10_000, 900, entitled, present, 0).unwrap();
+        let p = price(1_500, 200, 200, 10).unwrap().unwrap();
+        assert_eq!(
+            p,
+            Price {
+                cost: 2_000,
+                per: 1_500
+            }
+        );
+        let all = split(10_000, 900, &p, 0).unwrap();
         assert_eq!((all.used, all.debt, all.topup), (1_200, 900, 300));
-        assert_eq!(due(900, entitled, present), Ok(1_200));
+        assert_eq!(due(900, &p), Ok(1_200));
         // Part of it: each unit of debt costs 4/3, rounded in the holders' favour.
-        let part = split(100, 900, entitled, present, 0).unwrap();
+        let part = split(100, 900, &p, 0).unwrap();
         assert_eq!((part.used, part.debt, part.topup), (100, 75, 25));
-        let odd = split(101, 900, entitled, present, 0).unwrap();
+        let odd = split(101, 900, &p, 0).unwrap();
         assert_eq!((odd.used, odd.debt, odd.topup), (101, 75, 26));
         // The fee is a share of everything taken.
+        assert_eq!(split(1_200, 900, &p, 1_000).map(|s| s.fee), Ok(120));
+        assert_eq!(due(0, &p), Ok(0));
+        assert_eq!(due(7, &Price::FACE), Ok(7));
+        let double = Price { cost: 2, per: 1 };
         assert_eq!(
-            split(1_200, 900, entitled, present, 1_000).map(|s| s.fee),
-            Ok(120)
+            split(i128::MAX, BIG, &double, 0).map(|s| s.used),
+            Ok(2 * BIG)
         );
-        assert_eq!(due(0, entitled, present), Ok(0));
-        assert_eq!(due(7, entitled, 100), Ok(7));
-        assert_eq!(split(i128::MAX, BIG, 1, 2, 0).map(|s| s.used), Ok(2 * BIG));
+        assert_eq!(due(i128::MAX, &double), Err(Overflow));
     }
 
     #[test]
@@ -423,31 +461,35 @@ mod test {
     }
 
     #[test]
-    fn a_payout_is_shared_as_if_by_the_epochs_shares_still_held() {
+    fn newer_shares_pay_an_average_share_each() {
         // 100 shares held all of a 10 s epoch: 1,000 supply-seconds.
-        assert_eq!(entitled(1_000, 100, 100, 10), Ok(Some(1_000)));
-        // 50 more minted since: still the epoch's 1,000 (the new ones pay their part).
-        assert_eq!(entitled(1_000, 100, 150, 10), Ok(Some(1_000)));
-        // 40 burned since: the 60 left share it at face value (present = entitled).
-        assert_eq!(entitled(1_000, 100, 60, 10), Ok(Some(600)));
-        // 50 held from the epoch's middle: its own 500, whatever was minted since.
-        assert_eq!(entitled(500, 50, 80, 10), Ok(Some(500)));
+        assert_eq!(price(1_000, 100, 100, 10), Ok(Some(Price::FACE)));
+        // 50 more minted since: each pays an average share, 1.5 × owed in all.
+        let p = price(1_000, 100, 150, 10).unwrap().unwrap();
+        assert_eq!(due(1_000, &p), Ok(1_500));
+        // 40 burned since: the 60 left share it at face value.
+        assert_eq!(price(1_000, 100, 60, 10), Ok(Some(Price::FACE)));
+        // 50 held from the epoch's middle, 80 now: the 30 newer pay 30/50 on top.
+        let p = price(500, 50, 80, 10).unwrap().unwrap();
+        assert_eq!(due(500, &p), Ok(800));
         // 50 of 100 burned in the epoch's last second, 50 minted since: the 50 newer shares
-        // pay an average share each (due = owed × (S_avg + 50) / S_avg), not the closing
-        // supply's (owed × 100 / 50).
-        let (ss, present) = (995, 1_000);
-        let e = entitled(ss, 50, 100, 10).unwrap().unwrap();
-        assert_eq!(e, 1_000 * 995 / (995 + 500));
-        // 1,495 exactly; the floor of `entitled` rounds the cost up.
-        assert_eq!(due(995, e, present), Ok(1_497));
-        // A closing supply of one unit: the cost stays bounded by owed × (1 + N / S_avg).
-        let e = entitled(999, 1, 100, 10).unwrap().unwrap();
-        assert!(due(999, e, 1_000).unwrap() <= 999 + 1_000);
+        // pay an average share each (owed × (99.5 + 50) / 99.5), not the closing supply's
+        // (owed × 100 / 50).
+        let p = price(995, 50, 100, 10).unwrap().unwrap();
+        assert_eq!(due(995, &p), Ok(1_495));
+        // A closing supply of one unit: bounded by owed × (1 + N / S_avg).
+        let p = price(999, 1, 100, 10).unwrap().unwrap();
+        assert!(due(999, &p).unwrap() <= 999 + 1_000);
         // Nobody held at the end, shares held now: they receive it, each paying parity.
-        let e = entitled(1_000, 0, 50, 10).unwrap().unwrap();
-        assert_eq!(due(1_000, e, 500), Ok(1_502));
+        let p = price(1_000, 0, 50, 10).unwrap().unwrap();
+        assert_eq!(due(1_000, &p), Ok(1_500));
+        // A tiny epoch (one unit for one second) stays payable, at the rule's price.
+        let p = price(1, 0, 1_000, 10).unwrap().unwrap();
+        assert_eq!(due(1_000, &p), Ok(1_000 * 10_001));
         // Nobody holds now.
-        assert_eq!(entitled(1_000, 100, 0, 10), Ok(None));
+        assert_eq!(price(1_000, 100, 0, 10), Ok(None));
+        // Absurd magnitudes that fit a u128 price do not overflow it.
+        assert!(price(1, 0, i128::MAX, 1).unwrap().is_some());
     }
 
     #[test]
@@ -455,7 +497,7 @@ mod test {
         let mut b = Books::new(5);
         b.record(1_000, 70).unwrap();
         assert_eq!((b.next_epoch, b.supply_at_next, b.arrears), (6, 70, 1_000));
-        let s = split(1_200, 900, 150, 200, 1_000).unwrap();
+        let s = split(1_200, 900, &Price { cost: 4, per: 3 }, 1_000).unwrap();
         b.deposit(&s).unwrap();
         assert_eq!(
             (b.arrears, b.deposited, b.topups, b.fees),
