@@ -1,5 +1,5 @@
 //! `hashshare node`: the local Stellar network, served until the process is stopped.
-use std::{net::SocketAddr, path::Path};
+use std::{io::Write, net::SocketAddr, path::Path};
 
 use hashshare_node::{
     node::{Config, Node},
@@ -48,7 +48,9 @@ pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
             };
             (chain.state.seq(), where_)
         };
-        println!(
+        // Written, not printed: a closed stdout (`| head -1`) must not stop the node.
+        let _ = writeln!(
+            std::io::stdout(),
             "hashshare node: Stellar RPC on http://{addr}/rpc (friendbot http://{addr}/friendbot)\n\
              passphrase \"{STANDALONE_PASSPHRASE}\", protocol {}, ledger {seq}, data in {where_}",
             hashshare_node::PROTOCOL_VERSION
