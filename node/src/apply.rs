@@ -177,8 +177,14 @@ fn signed(
             keys.push((*k, signer.weight));
         }
     }
+    // As stellar-core's SignatureChecker: master key first, then the signers, stopping at the
+    // weight needed, so a signature beyond it stays unused (txBAD_AUTH_EXTRA).
+    let needed = (threshold(account, level) as u32).max(1);
     let mut weight = 0u32;
     for (key, key_weight) in keys {
+        if weight >= needed {
+            break;
+        }
         if key_weight == 0 {
             continue;
         }
@@ -202,7 +208,7 @@ fn signed(
             }
         }
     }
-    weight >= (threshold(account, level) as u32).max(1)
+    weight >= needed
 }
 
 /// The minimum balance an account must keep: `(2 + sub-entries) × base reserve`.
@@ -528,24 +534,24 @@ impl Delta {
                 continue;
             }
             let restored = self.restored.contains(key);
-            push_change(
-                &mut out,
-                key,
+            let (entry_before, entry_after) = (
                 before.as_ref().map(|s| &s.entry),
                 after.as_ref().map(|s| &s.entry),
-                restored,
             );
+            // An extension changes only the TTL: the entry itself is not listed.
+            if entry_before != entry_after || restored {
+                push_change(&mut out, key, entry_before, entry_after, restored);
+            }
             let ttl_key = ttl_key(key);
-            let ttl = |s: &Option<Stored>| {
+            // A TTL written in this ledger was modified in it.
+            let this_ledger = state.seq() + 1;
+            let ttl = |s: &Option<Stored>, modified: Option<u32>| {
                 s.as_ref().and_then(|s| s.live_until).map(|until| {
-                    ttl_entry(
-                        key,
-                        until,
-                        s.as_ref().unwrap().entry.last_modified_ledger_seq,
-                    )
+                    let at = modified.unwrap_or(s.as_ref().unwrap().entry.last_modified_ledger_seq);
+                    ttl_entry(key, until, at)
                 })
             };
-            let (tb, ta) = (ttl(&before), ttl(&after));
+            let (tb, ta) = (ttl(&before, None), ttl(&after, Some(this_ledger)));
             if tb != ta {
                 push_change(&mut out, &ttl_key, tb.as_ref(), ta.as_ref(), restored);
             }

@@ -951,11 +951,7 @@ fn extend_footprint_ttl_needs_only_the_low_threshold() {
 }
 
 #[test]
-#[ignore = "bug: the node counts every signature of the source's signers, so a signature beyond \
-            the weight needed passes; stellar-core's SignatureChecker stops at the needed \
-            weight and refuses the unused rest txBAD_AUTH_EXTRA (thresholds 0 with master + \
-            one signer: the second signature is never used)"]
-fn bug_signatures_beyond_the_needed_weight_are_bad_auth_extra() {
+fn signatures_beyond_the_needed_weight_are_bad_auth_extra() {
     let net = Net::quick();
     let (carol, bob, dave) = (key(3), key(2), key(4));
     net.fund(&carol);
@@ -1631,12 +1627,7 @@ fn bug_restore_footprint_pays_a_disk_read_per_entry() {
 }
 
 #[test]
-#[ignore = "bug: an ExtendFootprintTtl's meta lists the unchanged ContractCode entry as State + \
-            Updated (two identical entries) before its TTL's State + Updated (Delta::changes \
-            compares Stored values, which include live_until; a contract's extension of a \
-            read-only entry takes the same path); stellar-core lists only the TTL entry's \
-            State + Updated"]
-fn bug_a_ttl_extension_lists_only_the_ttl_entry() {
+fn a_ttl_extension_lists_only_the_ttl_entry() {
     let net = Net::quick();
     let alice = key(1);
     net.fund(&alice);
