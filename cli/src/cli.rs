@@ -109,6 +109,11 @@ pub struct NodeArgs {
     /// Keeps the network in memory only (nothing written to --dir).
     #[arg(long)]
     pub ephemeral: bool,
+    /// Dev only: serves the JSON-RPC method `hashshare_advanceTime {"seconds": N}`, which moves
+    /// the network's clock forward (clients must then take time bounds from the node's latest
+    /// close time, not their own clock).
+    #[arg(long)]
+    pub dev_time: bool,
 }
 
 #[derive(Subcommand, Debug)]

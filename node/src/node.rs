@@ -38,6 +38,8 @@ pub struct Config {
     pub min_temporary_ttl: Option<u32>,
     /// Lumens friendbot gives a new account, in stroops.
     pub friendbot_stroops: i64,
+    /// Serves the dev-only `hashshare_advanceTime` method, which moves the clock forward.
+    pub dev_time: bool,
 }
 
 impl Default for Config {
@@ -49,6 +51,7 @@ impl Default for Config {
             min_persistent_ttl: crate::genesis::TESTNET_MIN_PERSISTENT_TTL,
             min_temporary_ttl: None,
             friendbot_stroops: 10_000 * 10_000_000,
+            dev_time: false,
         }
     }
 }

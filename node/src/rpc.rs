@@ -75,6 +75,7 @@ pub fn call(node: &Node, method: &str, params: Value, base_url: &str) -> Result<
         "getTransactions" => transactions(node, parse(params)?),
         "getLedgers" => ledgers(node, parse(params)?),
         "getEvents" => events(node, parse(params)?),
+        "hashshare_advanceTime" if node.config.dev_time => advance_time(node, parse(params)?),
         _ => Err(RpcError {
             code: METHOD_NOT_FOUND,
             message: "method not found".into(),
@@ -163,6 +164,28 @@ fn fee_stats(node: &Node) -> Result<Value, RpcError> {
         "inclusionFee": distribution,
         "latestLedger": latest,
     }))
+}
+
+#[derive(Deserialize, Default)]
+struct AdvanceParams {
+    #[serde(default)]
+    seconds: u64,
+}
+
+/// Ten years: the most one call moves the clock.
+const MAX_ADVANCE: u64 = 10 * 366 * 86_400;
+
+/// Dev only: moves the network's clock forward by `seconds` and closes a ledger at the new time.
+fn advance_time(node: &Node, p: AdvanceParams) -> Result<Value, RpcError> {
+    if p.seconds == 0 || p.seconds > MAX_ADVANCE {
+        return Err(invalid(format!(
+            "seconds must be between 1 and {MAX_ADVANCE}"
+        )));
+    }
+    node.advance_clock(p.seconds);
+    let sequence = node.close_ledger().map_err(internal)?;
+    let close_time = node.chain().state.close_time();
+    Ok(json!({ "sequence": sequence, "closeTime": close_time.to_string() }))
 }
 
 #[derive(Deserialize, Default)]

@@ -24,11 +24,14 @@ struct Served {
 }
 
 fn serve() -> Served {
-    let node = Node::open(Config {
+    serve_with(Config {
         ledger_seconds: 1,
         ..Config::default()
     })
-    .expect("the node opens");
+}
+
+fn serve_with(config: Config) -> Served {
+    let node = Node::open(config).expect("the node opens");
     node.start_closer();
     let (tx, rx) = std::sync::mpsc::channel();
     let served = node.clone();
@@ -300,4 +303,68 @@ fn the_node_keeps_closing_ledgers() {
         .as_u64()
         .unwrap();
     assert!(later >= first + 2, "{first} then {later}");
+}
+
+#[test]
+fn the_dev_clock_moves_forward_only_when_enabled() {
+    let off = serve();
+    assert_eq!(
+        code(&off.rpc("hashshare_advanceTime", json!({ "seconds": 60 }))),
+        -32601
+    );
+
+    let s = serve_with(Config {
+        ledger_seconds: 1,
+        dev_time: true,
+        ..Config::default()
+    });
+    let close = |s: &Served| {
+        s.rpc("getLatestLedger", Value::Null)["result"]["closeTime"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    let before = close(&s);
+    assert_eq!(
+        code(&s.rpc("hashshare_advanceTime", json!({ "seconds": 0 }))),
+        -32602
+    );
+    let moved = s.rpc("hashshare_advanceTime", json!({ "seconds": 86_400 }));
+    let after: u64 = moved["result"]["closeTime"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(after >= before + 86_400, "{before} then {after}");
+    assert_eq!(close(&s), after);
+    s.healthy();
+
+    // Time bounds now follow the node's clock, not the wall clock.
+    let envelope = valid_payment(&s);
+    let TransactionEnvelope::Tx(e) = envelope else {
+        unreachable!()
+    };
+    let bounded = |max_time: u64| {
+        let mut tx = e.tx.clone();
+        tx.cond = Preconditions::Time(soroban_env_host::xdr::TimeBounds {
+            min_time: soroban_env_host::xdr::TimePoint(0),
+            max_time: soroban_env_host::xdr::TimePoint(max_time),
+        });
+        to_base64(&sign(tx, &key(3), s.node.chain().state.network_id))
+    };
+    let wall = hashshare_node::node::wall_clock();
+    let late = s.rpc(
+        "sendTransaction",
+        json!({ "transaction": bounded(wall + 30) }),
+    );
+    assert_eq!(
+        late["result"]["status"], "ERROR",
+        "bounded by the wall clock: too late"
+    );
+    let ok = s.rpc(
+        "sendTransaction",
+        json!({ "transaction": bounded(after + 30) }),
+    );
+    assert_eq!(ok["result"]["status"], "PENDING", "{ok}");
 }

@@ -28,6 +28,7 @@ pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
         dir: (!args.ephemeral).then(|| dir.to_path_buf()),
         ledger_seconds: args.ledger_seconds,
         min_persistent_ttl: args.min_persistent_ttl,
+        dev_time: args.dev_time,
         ..Config::default()
     };
     let node = Node::open(config).map_err(|e| CliError::Node(e.to_string()))?;
