@@ -114,6 +114,14 @@ pub struct NodeArgs {
     /// close time, not their own clock).
     #[arg(long)]
     pub dev_time: bool,
+    /// Starts a new network (an empty --dir, or --ephemeral) from this soroban-ledger-snapshot
+    /// JSON file, e.g. one written by `--export-snapshot` or by a test's `Env`.
+    #[arg(long, value_name = "FILE")]
+    pub import_snapshot: Option<PathBuf>,
+    /// Writes the state of the network in --dir as a soroban-ledger-snapshot JSON file (for
+    /// `Env::from_ledger_snapshot_file` in a Rust test) and exits.
+    #[arg(long, value_name = "FILE")]
+    pub export_snapshot: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

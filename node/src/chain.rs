@@ -93,12 +93,35 @@ pub struct Chain {
 impl Chain {
     /// Opens the chain in `dir` (resuming it if it exists) or in memory.
     pub fn open(dir: Option<&Path>, genesis: &Genesis) -> Result<Chain, StoreError> {
+        Chain::open_from(dir, genesis, None)
+    }
+
+    /// As [`Chain::open`]; a new chain starts from `snapshot` when one is given.
+    pub fn open_from(
+        dir: Option<&Path>,
+        genesis: &Genesis,
+        snapshot: Option<&soroban_ledger_snapshot::LedgerSnapshot>,
+    ) -> Result<Chain, StoreError> {
         let path = dir.map(|d| d.join("node.sqlite"));
+        let name = path
+            .as_ref()
+            .map_or("memory".into(), |p| p.display().to_string());
         let mut store = Store::open(path.as_deref(), &genesis.passphrase)?;
         let id = network_id(&genesis.passphrase);
-        let (mut state, fresh) = match store.load(id)? {
-            Some(state) => (state, false),
-            None => (genesis_state(genesis), true),
+        let (mut state, fresh) = match (store.load(id)?, snapshot) {
+            (Some(_), Some(_)) => {
+                return Err(StoreError::Corrupt(
+                    name,
+                    "it already holds a ledger: a snapshot is imported into a new directory".into(),
+                ))
+            }
+            (Some(state), None) => (state, false),
+            (None, Some(snapshot)) => (
+                crate::snapshot::import(snapshot, genesis)
+                    .map_err(|why| StoreError::Corrupt("the snapshot".into(), why))?,
+                true,
+            ),
+            (None, None) => (genesis_state(genesis), true),
         };
         if fresh {
             let write = LedgerWrite {
@@ -107,6 +130,7 @@ impl Chain {
                 transactions: vec![],
                 events: vec![],
                 passphrase: &genesis.passphrase,
+                first: true,
             };
             store.commit(&write)?;
         }
@@ -215,6 +239,7 @@ impl Chain {
             transactions: vec![],
             events: vec![],
             passphrase: &self.passphrase,
+            first: false,
         };
         for (i, a) in applied.iter().enumerate() {
             let order = i as u32 + 1;

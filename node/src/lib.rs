@@ -11,6 +11,7 @@ pub mod node;
 pub mod rpc;
 pub mod server;
 pub mod simulate;
+pub mod snapshot;
 pub mod state;
 pub mod store;
 pub mod xdr;

@@ -40,6 +40,8 @@ pub struct Config {
     pub friendbot_stroops: i64,
     /// Serves the dev-only `hashshare_advanceTime` method, which moves the clock forward.
     pub dev_time: bool,
+    /// A new network starts from this `soroban-ledger-snapshot` file instead of genesis.
+    pub import: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             min_temporary_ttl: None,
             friendbot_stroops: 10_000 * 10_000_000,
             dev_time: false,
+            import: None,
         }
     }
 }
@@ -87,7 +90,14 @@ impl Node {
         let mut genesis = Genesis::new(&config.passphrase, wall_clock());
         genesis.min_persistent_ttl = config.min_persistent_ttl;
         genesis.min_temporary_ttl = config.min_temporary_ttl;
-        let chain = Chain::open(config.dir.as_deref(), &genesis)?;
+        let snapshot = match &config.import {
+            Some(path) => Some(
+                soroban_ledger_snapshot::LedgerSnapshot::read_file(path)
+                    .map_err(|e| StoreError::Corrupt(path.display().to_string(), e.to_string()))?,
+            ),
+            None => None,
+        };
+        let chain = Chain::open_from(config.dir.as_deref(), &genesis, snapshot.as_ref())?;
         Ok(Arc::new(Node {
             chain: Mutex::new(chain),
             changed: Condvar::new(),
@@ -104,6 +114,12 @@ impl Node {
     /// The network's clock: the wall clock plus what the time control added.
     pub fn now(&self) -> u64 {
         wall_clock() + self.offset.load(Ordering::SeqCst)
+    }
+
+    /// The state of the latest ledger as a `soroban-ledger-snapshot`.
+    pub fn export(&self) -> soroban_ledger_snapshot::LedgerSnapshot {
+        let chain = self.chain();
+        crate::snapshot::export(&chain.state, &chain.network.ttls)
     }
 
     /// Dev only: moves the clock forward; the next ledger closes at the new time.

@@ -76,6 +76,8 @@ pub struct LedgerWrite<'a> {
     pub transactions: Vec<TxRow>,
     pub events: Vec<EventRow>,
     pub passphrase: &'a str,
+    /// The database's first ledger (genesis, or an imported snapshot's).
+    pub first: bool,
 }
 
 impl Store {
@@ -178,7 +180,7 @@ impl Store {
     /// Writes a closed ledger, all of it or nothing.
     pub fn commit(&mut self, write: &LedgerWrite) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        if write.ledger.seq == 1 {
+        if write.first {
             tx.execute(
                 "INSERT INTO node (name, value) VALUES ('schema', ?1), ('passphrase', ?2)",
                 params![SCHEMA, write.passphrase],

@@ -29,9 +29,22 @@ pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
         ledger_seconds: args.ledger_seconds,
         min_persistent_ttl: args.min_persistent_ttl,
         dev_time: args.dev_time,
+        import: args.import_snapshot.clone(),
         ..Config::default()
     };
     let node = Node::open(config).map_err(|e| CliError::Node(e.to_string()))?;
+    if let Some(path) = &args.export_snapshot {
+        node.export()
+            .write_file(path)
+            .map_err(|e| CliError::Node(format!("cannot write {}: {e}", path.display())))?;
+        println!(
+            "wrote ledger {} of {} to {}",
+            node.chain().state.seq(),
+            dir.display(),
+            path.display()
+        );
+        return Ok(());
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::Node(e.to_string()))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
