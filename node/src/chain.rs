@@ -123,6 +123,7 @@ impl Chain {
             ),
             (None, None) => (genesis_state(genesis), true),
         };
+        let from_genesis = fresh && snapshot.is_none();
         if fresh {
             let write = LedgerWrite {
                 ledger: ledger_row(&state, &empty_meta(&state)),
@@ -156,7 +157,91 @@ impl Chain {
         for code in codes {
             chain.cache(&code);
         }
+        let mut chain = chain;
+        if from_genesis {
+            chain.deploy_native_asset(genesis)?;
+        }
         Ok(chain)
+    }
+
+    /// Ledger 2: the root account deploys the native asset's contract, as a transaction like
+    /// any other (simulated, signed, applied), so XLM works through Soroban from the start.
+    fn deploy_native_asset(&mut self, genesis: &Genesis) -> Result<(), StoreError> {
+        use soroban_env_host::xdr::{
+            ContractExecutable, ContractIdPreimage, CreateContractArgs, HostFunction,
+            InvokeHostFunctionOp, Memo, MuxedAccount, Operation, OperationBody, Preconditions,
+            SequenceNumber, SorobanAuthorizationEntry, SorobanTransactionData, Transaction,
+            TransactionExt, TransactionV1Envelope, Uint256,
+        };
+        let root = crate::genesis::root_key(&genesis.passphrase);
+        let root_id = crate::state::account_id(root.verifying_key().to_bytes());
+        let host_function = HostFunction::CreateContract(CreateContractArgs {
+            contract_id_preimage: ContractIdPreimage::Asset(soroban_env_host::xdr::Asset::Native),
+            executable: ContractExecutable::StellarAsset,
+        });
+        let mut tx = Transaction {
+            source_account: MuxedAccount::Ed25519(Uint256(root.verifying_key().to_bytes())),
+            fee: 100,
+            seq_num: SequenceNumber(self.next_seq(&root_id)),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: vec![Operation {
+                source_account: None,
+                body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                    host_function: host_function.clone(),
+                    auth: Default::default(),
+                }),
+            }]
+            .try_into()
+            .expect("one operation"),
+            ext: TransactionExt::V0,
+        };
+        let unsigned = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx: tx.clone(),
+            signatures: Default::default(),
+        });
+        let request = crate::simulate::Request {
+            transaction: &crate::xdr::to_base64(&unsigned),
+            auth_mode: None,
+            instruction_leeway: None,
+            use_upgraded_auth: false,
+        };
+        let sim = crate::simulate::simulate(&self.state, &self.network.config, &request);
+        let field = |name: &str| sim[name].as_str().map(str::to_string);
+        let (Some(data), Some(fee)) = (field("transactionData"), field("minResourceFee")) else {
+            return Err(StoreError::Corrupt("genesis".into(), format!("{sim}")));
+        };
+        let data: SorobanTransactionData =
+            crate::xdr::from_base64(&data).expect("simulation's data decodes");
+        let auth: Vec<SorobanAuthorizationEntry> = sim["results"][0]["auth"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e.as_str().and_then(|t| crate::xdr::from_base64(t).ok()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        tx.fee = 100 + fee.parse::<u32>().unwrap_or(0);
+        tx.ext = TransactionExt::V1(data);
+        tx.operations = vec![Operation {
+            source_account: None,
+            body: OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function,
+                auth: auth.try_into().expect("auth fits"),
+            }),
+        }]
+        .try_into()
+        .expect("one operation");
+        let envelope = crate::node::sign(tx, &root, self.state.network_id);
+        let close_time = self.state.close_time() + 1;
+        match self.submit(envelope, close_time) {
+            Submission::Pending(_) => {}
+            other => {
+                return Err(StoreError::Corrupt("genesis".into(), format!("{other:?}")));
+            }
+        }
+        self.close_ledger(close_time)?;
+        Ok(())
     }
 
     fn cache(&self, wasm: &[u8]) {

@@ -18,10 +18,9 @@ use hashshare_node::{
 };
 use serde_json::{json, Value};
 use soroban_env_host::xdr::{
-    Asset, ContractIdPreimage, CreateContractArgs, HostFunction, InvokeHostFunctionOp, Memo,
-    MuxedAccount, Operation, OperationBody, Preconditions, ScAddress, ScSymbol, ScVal, ScVec,
-    SequenceNumber, SorobanAuthorizationEntry, SorobanTransactionData, Transaction,
-    TransactionEnvelope, TransactionExt, Uint256,
+    HostFunction, InvokeHostFunctionOp, Memo, MuxedAccount, Operation, OperationBody,
+    Preconditions, ScAddress, ScSymbol, ScVal, ScVec, SequenceNumber, SorobanAuthorizationEntry,
+    SorobanTransactionData, Transaction, TransactionEnvelope, TransactionExt, Uint256,
 };
 use support::*;
 
@@ -148,17 +147,8 @@ fn offering(net: &Net) -> (ScAddress, Vec<SigningKey>) {
             u64_val(genesis + 1_000 * epoch),
         ],
     );
-    // The native asset's contract pays the rewards.
-    let native = match net.invoke(
-        &admin,
-        HostFunction::CreateContract(CreateContractArgs {
-            contract_id_preimage: ContractIdPreimage::Asset(Asset::Native),
-            executable: soroban_env_host::xdr::ContractExecutable::StellarAsset,
-        }),
-    ) {
-        ScVal::Address(a) => a,
-        other => panic!("{other:?}"),
-    };
+    // The native asset's contract, there from genesis, pays the rewards.
+    let native = native_asset(net);
     let distributor = net.deploy(
         &admin,
         distributor_code,

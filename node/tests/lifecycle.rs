@@ -26,3 +26,28 @@ fn a_token_is_uploaded_deployed_minted_and_read() {
     let health = net.ok("getHealth", json!(null));
     assert_eq!(health["status"], "healthy");
 }
+
+#[test]
+fn the_native_asset_contract_is_there_from_genesis() {
+    let net = Net::new();
+    let alice = key(2);
+    net.fund(&alice);
+    // friendbot's 10,000 XLM, read (simulated, as a wallet reads) through the native asset's
+    // contract.
+    let read = net.tx(
+        &alice,
+        100,
+        soroban_env_host::xdr::OperationBody::InvokeHostFunction(
+            soroban_env_host::xdr::InvokeHostFunctionOp {
+                host_function: call(&native_asset(&net), "balance", vec![address(&alice)]),
+                auth: Default::default(),
+            },
+        ),
+    );
+    let sim = net.simulate(&read);
+    let balance: soroban_env_host::xdr::ScVal =
+        hashshare_node::xdr::from_base64(sim["results"][0]["xdr"].as_str().unwrap()).unwrap();
+    assert_eq!(balance, i128_val(10_000 * 10_000_000));
+    let decimals = net.invoke(&alice, call(&native_asset(&net), "decimals", vec![]));
+    assert_eq!(decimals, soroban_env_host::xdr::ScVal::U32(7));
+}

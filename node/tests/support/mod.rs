@@ -327,3 +327,14 @@ pub fn sign_all(
     }
     envelope
 }
+
+/// The native asset's contract, which every network has from genesis.
+pub fn native_asset(net: &Net) -> ScAddress {
+    use soroban_env_host::xdr::{ContractId, HashIdPreimage, HashIdPreimageContractId};
+    let preimage = HashIdPreimage::ContractId(HashIdPreimageContractId {
+        network_id: Hash(net.network_id()),
+        contract_id_preimage: ContractIdPreimage::Asset(soroban_env_host::xdr::Asset::Native),
+    });
+    let id = hashshare_node::xdr::sha256(&hashshare_node::xdr::encode(&preimage));
+    ScAddress::Contract(ContractId(Hash(id)))
+}
