@@ -285,6 +285,27 @@ impl TokenSuite {
         epoch
     }
 
+    /// The end of `epoch` (the start of the next), in ledger time.
+    pub fn end_of(&self, epoch: u64) -> u64 {
+        self.pool_config.genesis + (epoch + 1) * self.pool_config.epoch_seconds
+    }
+
+    /// Moves the clock to the moment `t` (never back).
+    pub fn to_moment(&self, t: u64) {
+        let now = self.env.ledger().timestamp();
+        assert!(t >= now, "cannot go back in time");
+        advance(&self.env, t - now);
+    }
+
+    /// Every listed reporter submits `epoch`'s values now (the round completes and finalizes;
+    /// it is effective a dispute window later).
+    pub fn report_now(&self, epoch: u64, hashrate: i128, reward: i128) {
+        for r in self.pool_config.reporters.iter() {
+            self.oracle
+                .submit(&r, &self.pool, &epoch, &hashrate, &reward);
+        }
+    }
+
     /// Makes `hashrate` the oracle's capacity: the current epoch is let run out, attested by
     /// every reporter (which finalizes it at once), and its dispute window passed. Returns the
     /// attested epoch.

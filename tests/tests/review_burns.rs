@@ -37,29 +37,6 @@ fn th(n: i128) -> i128 {
     n * TH_PER_SHARE
 }
 
-/// The end of `epoch` (the start of the next), in ledger time.
-fn end_of(s: &Suite, epoch: u64) -> u64 {
-    s.pool_config.genesis + (epoch + 1) * s.pool_config.epoch_seconds
-}
-
-fn now(s: &Suite) -> u64 {
-    s.env.ledger().timestamp()
-}
-
-fn to_moment(s: &Suite, t: u64) {
-    let n = now(s);
-    assert!(t >= n, "cannot go back in time");
-    advance(&s.env, t - n);
-}
-
-/// Every listed reporter submits `epoch`'s values now (the round completes and finalizes; it
-/// is effective an hour later).
-fn report_now(s: &Suite, epoch: u64, hashrate: i128, reward: i128) {
-    for r in s.pool_config.reporters.iter() {
-        s.oracle.submit(&r, &s.pool, &epoch, &hashrate, &reward);
-    }
-}
-
 /// A fee-less suite whose epochs 0 and 1 attest 200 TH/s (nothing sold in them), with the
 /// clock at the START of epoch 2 (the capacity from epoch 0 is still fresh, epoch 1's is
 /// effective an hour later): shares minted now hold all of epoch 2.
@@ -67,7 +44,7 @@ fn at_epoch_two() -> Suite {
     let s = Suite::new(TERM, 0, FUNDS);
     s.attest(th(200), 0);
     assert_eq!(s.to_next_epoch(), 2);
-    report_now(&s, 1, th(200), 0);
+    s.report_now(1, th(200), 0);
     s
 }
 
@@ -92,7 +69,7 @@ fn a_last_second_burn_to_one_unit_makes_the_debt_unpayable() {
         let d = &s.distributor;
         let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
         s.token.mint(&alice, &shares(100));
-        to_moment(&s, end_of(&s, 2) - 1);
+        s.to_moment(s.end_of(2) - 1);
         if burn {
             s.sep41.burn(&alice, &(shares(100) - 1));
         }
@@ -153,7 +130,7 @@ fn a_holder_who_burns_and_buys_new_shares_collects_the_epoch_many_times_over() {
         let d = &s.distributor;
         let alice = Address::generate(&s.env);
         s.token.mint(&alice, &shares(100));
-        to_moment(&s, end_of(&s, 2) - 1);
+        s.to_moment(s.end_of(2) - 1);
         if burn {
             s.sep41.burn(&alice, &(shares(100) - 1));
         }
@@ -203,7 +180,7 @@ fn a_burn_before_the_end_makes_the_debt_dearer_than_no_burn() {
         );
         s.token.mint(&alice, &shares(50));
         s.token.mint(&carol, &shares(50));
-        to_moment(&s, end_of(&s, 2) - 1);
+        s.to_moment(s.end_of(2) - 1);
         if burn {
             s.sep41.burn(&alice, &shares(50));
         }
@@ -244,10 +221,10 @@ fn a_closing_supply_of_zero_leaves_the_debt_payable_to_the_shares_then_held() {
         let d = &s.distributor;
         let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
         s.token.mint(&alice, &shares(100));
-        to_moment(&s, end_of(&s, 2) - u64::from(!on_boundary));
+        s.to_moment(s.end_of(2) - u64::from(!on_boundary));
         s.sep41.burn(&alice, &shares(100));
-        to_moment(&s, end_of(&s, 2));
-        report_now(&s, 2, th(200), 2_000_000);
+        s.to_moment(s.end_of(2));
+        s.report_now(2, th(200), 2_000_000);
         advance(&s.env, HOUR);
         let epoch = 2;
         let payout = s.record_through(epoch);
@@ -293,9 +270,9 @@ fn a_mint_on_the_boundary_second_counts_for_the_next_epoch_only() {
     let d = &s.distributor;
     let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
     s.token.mint(&alice, &shares(100));
-    to_moment(&s, end_of(&s, 2));
+    s.to_moment(s.end_of(2));
     // Epoch 2's report and Bob's mint on the boundary second itself.
-    report_now(&s, 2, th(200), 2_000_000);
+    s.report_now(2, th(200), 2_000_000);
     s.token.mint(&bob, &shares(100));
     advance(&s.env, HOUR);
     let p = s.record_through(2);
@@ -329,13 +306,13 @@ fn late_records_carry_the_real_closing_supply_across_quiet_epochs() {
     advance(&s.env, DAY / 2);
     s.sep41.burn(&alice, &shares(40));
     for e in 2..=4u64 {
-        to_moment(&s, end_of(&s, e));
-        report_now(&s, e, th(200), 2_000_000);
+        s.to_moment(s.end_of(e));
+        s.report_now(e, th(200), 2_000_000);
     }
     advance(&s.env, HOUR);
     s.token.mint(&bob, &shares(40));
-    to_moment(&s, end_of(&s, 5));
-    report_now(&s, 5, th(200), 2_000_000);
+    s.to_moment(s.end_of(5));
+    s.report_now(5, th(200), 2_000_000);
     advance(&s.env, 2 * HOUR);
     for e in 2..=5u64 {
         let p = s.record_through(e);
@@ -378,7 +355,7 @@ fn a_missed_epoch_fixed_late_keeps_its_closing_supply() {
     s.token.mint(&alice, &shares(100));
     // Epoch 2: nobody reports. Epochs 3 and 4 are reported (capacity stays fresh).
     for e in 3..=4u64 {
-        to_moment(&s, end_of(&s, e));
+        s.to_moment(s.end_of(e));
         for r in c.reporters.iter() {
             s.oracle.submit(&r, &s.pool, &e, &th(200), &0);
         }

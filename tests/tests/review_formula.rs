@@ -40,33 +40,13 @@ fn th(n: i128) -> i128 {
     n * TH_PER_SHARE
 }
 
-fn end_of(s: &Suite, epoch: u64) -> u64 {
-    s.pool_config.genesis + (epoch + 1) * s.pool_config.epoch_seconds
-}
-
-fn now(s: &Suite) -> u64 {
-    s.env.ledger().timestamp()
-}
-
-fn to_moment(s: &Suite, t: u64) {
-    let n = now(s);
-    assert!(t >= n, "cannot go back in time");
-    advance(&s.env, t - n);
-}
-
-fn report_now(s: &Suite, epoch: u64, hashrate: i128, reward: i128) {
-    for r in s.pool_config.reporters.iter() {
-        s.oracle.submit(&r, &s.pool, &epoch, &hashrate, &reward);
-    }
-}
-
 /// Fee-less, epochs 0 and 1 attested at 200 TH/s with nothing sold, clock at the START of
 /// epoch 2.
 fn at_epoch_two() -> Suite {
     let s = Suite::new(TERM, 0, FUNDS);
     s.attest(th(200), 0);
     assert_eq!(s.to_next_epoch(), 2);
-    report_now(&s, 1, th(200), 0);
+    s.report_now(1, th(200), 0);
     s
 }
 
@@ -97,7 +77,7 @@ fn a_one_unit_second_epoch_closing_empty_stays_payable_once_shares_are_held() {
     let s = at_epoch_two();
     let d = &s.distributor;
     let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
-    to_moment(&s, end_of(&s, 2) - 2);
+    s.to_moment(s.end_of(2) - 2);
     s.token.mint(&alice, &1);
     advance(&s.env, 1);
     s.sep41.burn(&alice, &1);
@@ -138,7 +118,7 @@ fn a_tiny_epoch_closing_empty_costs_no_more_than_the_stated_bound() {
     let s = at_epoch_two();
     let d = &s.distributor;
     let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
-    to_moment(&s, end_of(&s, 2) - 3);
+    s.to_moment(s.end_of(2) - 3);
     s.token.mint(&alice, &1);
     advance(&s.env, 2);
     s.sep41.burn(&alice, &1);
@@ -182,13 +162,13 @@ fn known_limit_a_burn_after_the_end_forfeits_to_the_shares_that_replace_it() {
         s.token.mint(&alice, &shares(50));
         s.token.mint(&bob, &shares(50));
         if after_end {
-            to_moment(&s, end_of(&s, 2) + 1);
+            s.to_moment(s.end_of(2) + 1);
         } else {
-            to_moment(&s, end_of(&s, 2) - 1);
+            s.to_moment(s.end_of(2) - 1);
         }
         s.sep41.burn(&bob, &shares(50));
-        to_moment(&s, end_of(&s, 2) + 1);
-        report_now(&s, 2, th(200), 2_000_000);
+        s.to_moment(s.end_of(2) + 1);
+        s.report_now(2, th(200), 2_000_000);
         advance(&s.env, HOUR);
         let epoch = 2;
         let op = s.operator.clone();
@@ -236,11 +216,11 @@ fn huge_supplies_do_not_overflow_a_payable_debt() {
     let d = &s.distributor;
     s.attest(hashrate, 0);
     assert_eq!(s.to_next_epoch(), 2);
-    report_now(&s, 1, hashrate, 0);
+    s.report_now(1, hashrate, 0);
     let supply = hashrate * SHARE_UNIT; // the cap at 1 H/s per share
     let (alice, bob) = (Address::generate(&s.env), Address::generate(&s.env));
     s.token.mint(&alice, &supply);
-    to_moment(&s, end_of(&s, 2) - 1);
+    s.to_moment(s.end_of(2) - 1);
     s.sep41.burn(&alice, &(supply - 1));
     let epoch = s.attest(hashrate, 1_000_000);
     s.token.mint(&bob, &(supply - 1));
@@ -270,7 +250,7 @@ fn interleaved_partial_deposits_mints_and_burns_pay_every_holder_parity() {
     let op = s.operator.clone();
     s.token.mint(&alice, &shares(60));
     s.token.mint(&carol, &shares(40));
-    to_moment(&s, end_of(&s, 2) - 1);
+    s.to_moment(s.end_of(2) - 1);
     s.sep41.burn(&carol, &shares(20));
     let epoch = s.attest(th(200), 2_000_000);
     let before = s.reward.balance(&op);
@@ -340,7 +320,7 @@ fn the_operators_largest_self_mint_after_a_last_second_burn_claws_back_nothing_o
     let op = s.operator.clone();
     s.token.mint(&alice, &shares(50));
     s.token.mint(&bob, &shares(50));
-    to_moment(&s, end_of(&s, 2) - 1);
+    s.to_moment(s.end_of(2) - 1);
     s.sep41.burn(&bob, &shares(50));
     let epoch = s.attest(th(200), 2_000_000);
     let before = s.reward.balance(&op);
@@ -409,10 +389,10 @@ fn a_missed_epoch_fixed_late_on_the_newer_share_branch() {
     let c = s.pool_config.clone();
     let (carol, bob) = (Address::generate(&s.env), Address::generate(&s.env));
     s.token.mint(&carol, &shares(100));
-    to_moment(&s, end_of(&s, 2) - 1);
+    s.to_moment(s.end_of(2) - 1);
     s.sep41.burn(&carol, &shares(40));
     for e in 3..=4u64 {
-        to_moment(&s, end_of(&s, e));
+        s.to_moment(s.end_of(e));
         for r in c.reporters.iter() {
             s.oracle.submit(&r, &s.pool, &e, &th(200), &0);
         }
