@@ -1430,18 +1430,7 @@ fn extend_ttl(
     if rent > refundable {
         return ExtendFootprintTtlResult::InsufficientRefundableFee;
     }
-    for (key, stored) in updates {
-        delta.put(
-            state,
-            &key,
-            Stored {
-                live_until: Some(new_until),
-                ..stored
-            },
-        );
-    }
-    soroban.refundable_consumed = rent;
-    soroban.rent = rent;
+    set_live_until(state, delta, updates, new_until, false, rent, soroban);
     ExtendFootprintTtlResult::Success
 }
 
@@ -1500,8 +1489,25 @@ fn restore(
     if rent > refundable {
         return RestoreFootprintResult::InsufficientRefundableFee;
     }
+    set_live_until(state, delta, updates, new_until, true, rent, soroban);
+    RestoreFootprintResult::Success
+}
+
+/// A TTL operation's writes: each entry lives until `new_until` (restored ones listed as
+/// such in the meta), its rent the refundable fee consumed.
+fn set_live_until(
+    state: &mut State,
+    delta: &mut Delta,
+    updates: Vec<(LedgerKey, Stored)>,
+    new_until: u32,
+    restored: bool,
+    rent: i64,
+    soroban: &mut SorobanCharges,
+) {
     for (key, stored) in updates {
-        delta.restored.push(key.clone());
+        if restored {
+            delta.restored.push(key.clone());
+        }
         delta.put(
             state,
             &key,
@@ -1513,7 +1519,6 @@ fn restore(
     }
     soroban.refundable_consumed = rent;
     soroban.rent = rent;
-    RestoreFootprintResult::Success
 }
 
 /// An entry's size for rent, as the host counts it (code counts its compiled module too).

@@ -7,7 +7,7 @@ use soroban_env_host::{
     e2e_invoke::RecordingInvocationAuthMode,
     xdr::{
         AccountId, LedgerEntry, MuxedAccount, OperationBody, PublicKey, SorobanAuthorizationEntry,
-        TransactionEnvelope, Uint256,
+        SorobanTransactionData, TransactionEnvelope, Uint256,
     },
 };
 use soroban_simulation::{
@@ -175,15 +175,9 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
             })
         }
         OperationBody::ExtendFootprintTtl(extend) => {
-            if request.auth_mode.is_some() {
-                return error(latest, "cannot set authMode for a non-invoke operation");
-            }
-            let Some(data) = data else {
-                return error(
-                    latest,
-                    "To perform a SimulateTransaction for ExtendFootprintTtl or RestoreFootprint \
-                     operations, SorobanTransactionData must be provided",
-                );
+            let data = match ttl_op_data(request, data.as_ref(), latest) {
+                Ok(d) => d,
+                Err(e) => return e,
             };
             let keys = data.resources.footprint.read_only.to_vec();
             let restoring = match AutoRestoringSnapshotSource::new(snapshot.clone(), &info) {
@@ -200,12 +194,7 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
             );
             match result {
                 Ok(r) => {
-                    let mut out = json!({
-                        "transactionData": to_base64(&r.transaction_data),
-                        "minResourceFee": r.transaction_data.resource_fee.to_string(),
-                        "events": [],
-                        "latestLedger": latest,
-                    });
+                    let mut out = fee_only(&r.transaction_data, latest);
                     if let Ok(Some(restore)) =
                         restoring.simulate_restore_keys_op(network, &adjustment, &info)
                     {
@@ -220,29 +209,49 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
             }
         }
         OperationBody::RestoreFootprint(_) => {
-            if request.auth_mode.is_some() {
-                return error(latest, "cannot set authMode for a non-invoke operation");
-            }
-            let Some(data) = data else {
-                return error(
-                    latest,
-                    "To perform a SimulateTransaction for ExtendFootprintTtl or RestoreFootprint \
-                     operations, SorobanTransactionData must be provided",
-                );
+            let data = match ttl_op_data(request, data.as_ref(), latest) {
+                Ok(d) => d,
+                Err(e) => return e,
             };
             let keys = data.resources.footprint.read_write.to_vec();
             match simulate_restore_op(&*snapshot, network, &adjustment, &info, &keys) {
-                Ok(r) => json!({
-                    "transactionData": to_base64(&r.transaction_data),
-                    "minResourceFee": r.transaction_data.resource_fee.to_string(),
-                    "events": [],
-                    "latestLedger": latest,
-                }),
+                Ok(r) => fee_only(&r.transaction_data, latest),
                 Err(e) => error(latest, format!("{e:?}")),
             }
         }
         _ => error(latest, "unsupported operation type"),
     }
+}
+
+/// The Soroban data an ExtendFootprintTtl or RestoreFootprint simulation needs (no auth mode).
+fn ttl_op_data<'a>(
+    request: &Request,
+    data: Option<&'a SorobanTransactionData>,
+    latest: u32,
+) -> Result<&'a SorobanTransactionData, Value> {
+    if request.auth_mode.is_some() {
+        return Err(error(
+            latest,
+            "cannot set authMode for a non-invoke operation",
+        ));
+    }
+    data.ok_or_else(|| {
+        error(
+            latest,
+            "To perform a SimulateTransaction for ExtendFootprintTtl or RestoreFootprint \
+             operations, SorobanTransactionData must be provided",
+        )
+    })
+}
+
+/// A TTL operation's simulation result: its resources and fee.
+fn fee_only(data: &SorobanTransactionData, latest: u32) -> Value {
+    json!({
+        "transactionData": to_base64(data),
+        "minResourceFee": data.resource_fee.to_string(),
+        "events": [],
+        "latestLedger": latest,
+    })
 }
 
 fn account(m: &MuxedAccount) -> AccountId {
