@@ -11,19 +11,20 @@ use soroban_env_host::{
     fees::{self, TransactionResources},
     xdr::{
         AccountEntry, AccountId, Asset, ChangeTrustAsset, ChangeTrustOp, ChangeTrustResult,
-        ContractEvent, CreateAccountOp, CreateAccountResult, DecoratedSignature, DiagnosticEvent,
-        ExtendFootprintTtlOp, ExtendFootprintTtlResult, ExtensionPoint, FeeBumpTransactionInnerTx,
-        Hash, InnerTransactionResult, InnerTransactionResultExt, InnerTransactionResultPair,
-        InnerTransactionResultResult, InvokeHostFunctionOp, InvokeHostFunctionResult,
-        InvokeHostFunctionSuccessPreImage, LedgerEntry, LedgerEntryChange, LedgerEntryChanges,
-        LedgerEntryData, LedgerEntryExt, LedgerKey, LedgerKeyTrustLine, LedgerKeyTtl, MuxedAccount,
-        Operation, OperationBody, OperationMetaV2, OperationResult, OperationResultTr, PaymentOp,
-        PaymentResult, Preconditions, PublicKey, RestoreFootprintResult, ScVal, SorobanResources,
-        SorobanTransactionData, SorobanTransactionDataExt, SorobanTransactionMetaExt,
-        SorobanTransactionMetaExtV1, SorobanTransactionMetaV2, Transaction, TransactionEnvelope,
-        TransactionExt, TransactionMeta, TransactionMetaV4, TransactionResult,
-        TransactionResultExt, TransactionResultResult, TrustLineAsset, TrustLineEntry,
-        TrustLineEntryExt, TrustLineFlags, TtlEntry, Uint256,
+        ContractDataDurability, ContractEvent, CreateAccountOp, CreateAccountResult,
+        DecoratedSignature, DiagnosticEvent, ExtendFootprintTtlOp, ExtendFootprintTtlResult,
+        ExtensionPoint, FeeBumpTransactionInnerTx, Hash, InnerTransactionResult,
+        InnerTransactionResultExt, InnerTransactionResultPair, InnerTransactionResultResult,
+        InvokeHostFunctionOp, InvokeHostFunctionResult, InvokeHostFunctionSuccessPreImage,
+        LedgerEntry, LedgerEntryChange, LedgerEntryChanges, LedgerEntryData, LedgerEntryExt,
+        LedgerKey, LedgerKeyTrustLine, LedgerKeyTtl, Memo, MuxedAccount, Operation, OperationBody,
+        OperationMetaV2, OperationResult, OperationResultTr, PaymentOp, PaymentResult,
+        Preconditions, PublicKey, RestoreFootprintResult, ScVal, SorobanTransactionData,
+        SorobanTransactionDataExt, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
+        SorobanTransactionMetaV2, Transaction, TransactionEnvelope, TransactionExt,
+        TransactionMeta, TransactionMetaV4, TransactionResult, TransactionResultExt,
+        TransactionResultResult, TrustLineAsset, TrustLineEntry, TrustLineEntryExt, TrustLineFlags,
+        TtlEntry, Uint256,
     },
     LedgerInfo, ModuleCache,
 };
@@ -220,32 +221,98 @@ fn available(account: &AccountEntry, base_reserve: u32) -> i64 {
     account.balance - min_balance(account, base_reserve)
 }
 
-/// The Soroban resources a transaction declares, as the fee schedule counts them.
-pub fn declared_resources(data: &SorobanTransactionData, tx_size: u32) -> TransactionResources {
-    let r = &data.resources;
-    let classic =
-        |k: &LedgerKey| !matches!(k, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_));
+/// The entries a Soroban transaction reads from disk, as stellar-core's getNumDiskReadEntries
+/// counts them (protocol 23+): every key a RestoreFootprint lists; otherwise the classic keys
+/// and the archived entries it restores.
+fn disk_read_entries(data: &SorobanTransactionData, restore: bool) -> u32 {
+    let footprint = &data.resources.footprint;
+    if restore {
+        return footprint.read_write.len() as u32;
+    }
+    let classic = footprint
+        .read_only
+        .iter()
+        .chain(footprint.read_write.iter())
+        .filter(|k| !soroban_key(k))
+        .count() as u32;
     let restored = match &data.ext {
         SorobanTransactionDataExt::V1(ext) => ext.archived_soroban_entries.len() as u32,
         SorobanTransactionDataExt::V0 => 0,
     };
-    TransactionResources {
+    classic + restored
+}
+
+/// The Soroban resources a transaction declares, as the fee schedule counts them.
+pub fn declared_resources(tx: &Transaction, tx_size: u32) -> Option<TransactionResources> {
+    let data = soroban_data(tx)?;
+    let restore = tx
+        .operations
+        .iter()
+        .any(|op| matches!(op.body, OperationBody::RestoreFootprint(_)));
+    let r = &data.resources;
+    Some(TransactionResources {
         instructions: r.instructions,
-        disk_read_entries: r.footprint.read_only.iter().filter(|k| classic(k)).count() as u32
-            + r.footprint.read_write.iter().filter(|k| classic(k)).count() as u32
-            + restored,
+        disk_read_entries: disk_read_entries(data, restore),
         write_entries: r.footprint.read_write.len() as u32,
         disk_read_bytes: r.disk_read_bytes,
         write_bytes: r.write_bytes,
         contract_events_size_bytes: 0,
         transaction_size_bytes: tx_size,
-    }
+    })
 }
 
 /// The inclusion fee the ledger charges: the base fee per operation (a fee bump counts one
 /// more), never more than bid.
 fn inclusion_fee(ops: usize, fee_bump: bool, base_fee: u32) -> i64 {
     (ops as i64 + fee_bump as i64) * base_fee as i64
+}
+
+/// The least inclusion fee a transaction may bid: the base fee per operation, at least one.
+fn min_inclusion_fee(ops: usize, base_fee: u32) -> i64 {
+    inclusion_fee(ops.max(1), false, base_fee)
+}
+
+/// A fee bump's outer transaction, as FeeBumpTransactionFrame::commonValid checks it: an
+/// inclusion fee of at least the base fee per operation plus one, and a rate per operation at
+/// least the inner one's; the fee source exists, signed at its low threshold with no extra
+/// signature, and can afford the whole fee.
+fn check_fee_bump(
+    state: &State,
+    hash: &[u8; 32],
+    (fee_source, fee, signatures): (&AccountId, i64, &[DecoratedSignature]),
+    inner: &Transaction,
+    resource_fee: i64,
+) -> Result<(), TransactionResult> {
+    use TransactionResultResult as R;
+    let ops = inner.operations.len();
+    let base_fee = state.header.base_fee;
+    let outer_inclusion = fee - resource_fee;
+    let inner_inclusion = inner.fee as i64 - resource_fee;
+    let (min_outer, min_inner) = (
+        inclusion_fee(ops, true, base_fee),
+        min_inclusion_fee(ops, base_fee),
+    );
+    if outer_inclusion < min_outer
+        || inner_inclusion >= 0
+            && (outer_inclusion as i128) * (min_inner as i128)
+                < (inner_inclusion as i128) * (min_outer as i128)
+    {
+        return Err(refusal(R::TxInsufficientFee));
+    }
+    let Some(payer) = state.account(fee_source) else {
+        return Err(refusal(R::TxNoAccount));
+    };
+    let mut used = vec![false; signatures.len()];
+    if !signed(&payer, Level::Low, hash, signatures, &mut used) {
+        return Err(refusal(R::TxBadAuth));
+    }
+    if available(&payer, state.header.base_reserve) < fee {
+        return Err(refusal(R::TxInsufficientBalance));
+    }
+    if used.iter().any(|u| !u) {
+        return Err(refusal(R::TxBadAuthExtra));
+    }
+    Ok(())
 }
 
 /// Validates `envelope` against the state as of the next ledger (`close_time`): everything
@@ -294,11 +361,29 @@ pub fn check(
         }))
     };
     let ops = tx.operations.len();
+    let data = soroban_data(&tx);
+    let base_fee = state.header.base_fee;
+    let inner_fee = tx.fee as i64;
+    let resource_fee = data.map_or(0, |d| d.resource_fee);
+    // The fee source bids the whole fee: a fee bump's outer transaction is checked first, as
+    // FeeBumpTransactionFrame::commonValid does, then the inner one without its fee checks.
+    let (fee_source, fee_bid) = match &bump {
+        Some((fee_source, fee, outer_signatures)) => {
+            check_fee_bump(
+                state,
+                &hash,
+                (fee_source, *fee, outer_signatures),
+                &tx,
+                resource_fee,
+            )?;
+            (fee_source.clone(), *fee)
+        }
+        None => (muxed_id(&tx.source_account), inner_fee),
+    };
     if ops == 0 {
         return Err(wrap(refusal(R::TxMissingOperation)));
     }
     let soroban_ops = tx.operations.iter().filter(|op| is_soroban_op(op)).count();
-    let data = soroban_data(&tx);
     if soroban_ops > 0 && (ops != 1 || data.is_none()) || soroban_ops == 0 && data.is_some() {
         return Err(wrap(refusal(R::TxMalformed)));
     }
@@ -327,58 +412,53 @@ pub fn check(
             return Err(wrap(refusal(R::TxTooLate)));
         }
     }
-    let base_fee = state.header.base_fee;
     // Fees: the inclusion fee at least the base fee per operation; a Soroban transaction's
     // resource fee at least the non-refundable fee of what it declares, within the limits.
-    let inner_fee = tx.fee as i64;
-    let mut resource_fee = 0;
     if let Some(data) = data {
-        resource_fee = data.resource_fee;
         let size = encode(envelope).len() as u32;
-        let restores_in_bounds = match &data.ext {
-            SorobanTransactionDataExt::V1(ext) => ext
-                .archived_soroban_entries
-                .iter()
-                .all(|i| (*i as usize) < data.resources.footprint.read_write.len()),
-            SorobanTransactionDataExt::V0 => true,
-        };
-        if !within_limits(&data.resources, network, size)
-            || !restores_in_bounds
-            || data.resource_fee < 0
-        {
+        if !soroban_valid(&tx, data, network, size) {
             return Err(wrap(refusal(R::TxSorobanInvalid)));
         }
         let (non_refundable, _) = fees::compute_transaction_resource_fee(
-            &declared_resources(data, size),
+            &declared_resources(&tx, size).expect("a Soroban transaction"),
             &network.config.fee_configuration,
         );
         // stellar-core: a resource fee short of the declared resources', or beyond the
-        // whole fee, is an invalid Soroban transaction.
-        if data.resource_fee < non_refundable || data.resource_fee > inner_fee {
+        // whole fee (a fee bump's inner fee is not charged, so not checked), is invalid.
+        if data.resource_fee < non_refundable || data.resource_fee > inner_fee && bump.is_none() {
             return Err(wrap(refusal(R::TxSorobanInvalid)));
         }
     }
-    if inner_fee - resource_fee < inclusion_fee(ops, false, base_fee) && bump.is_none() {
+    if inner_fee - resource_fee < min_inclusion_fee(ops, base_fee) && bump.is_none() {
         return Err(refusal(R::TxInsufficientFee));
     }
     let Some(source) = state.account(&muxed_id(&tx.source_account)) else {
         return Err(wrap(refusal(R::TxNoAccount)));
     };
     let expected = expected_seq.unwrap_or(source.seq_num.0 + 1);
-    if tx.seq_num.0 != expected {
+    // A number a new account could start at in this ledger is never valid (isBadSeq).
+    let starting = ((state.seq() + 1) as i64) << 32;
+    if tx.seq_num.0 != expected || tx.seq_num.0 == starting {
         return Err(wrap(refusal(R::TxBadSeq)));
     }
     let mut used = vec![false; signatures.len()];
     if !signed(&source, Level::Low, &inner_hash, &signatures, &mut used) {
         return Err(wrap(refusal(R::TxBadAuth)));
     }
-    // Every operation's source (the transaction's by default) at its threshold.
-    for op in tx.operations.iter() {
-        let account = match &op.source_account {
-            Some(m) => match state.account(&muxed_id(m)) {
-                Some(a) => a,
-                None => continue, // opNO_ACCOUNT when applied
-            },
+    // The fee source must afford the whole fee it bids, as stellar-core requires.
+    if bump.is_none() && available(&source, state.header.base_reserve) < fee_bid {
+        return Err(refusal(R::TxInsufficientBalance));
+    }
+    // Each operation as stellar-core's OperationFrame::checkValid: its source's signatures at
+    // its threshold, then its own form (doCheckValid). The first that fails fails the
+    // transaction, the other operations keeping their untouched results.
+    for (i, op) in tx.operations.iter().enumerate() {
+        let op_source = op.source_account.as_ref().map(muxed_id);
+        // An operation source that does not exist yet must have signed with its own key.
+        let account = match &op_source {
+            Some(id) => state
+                .account(id)
+                .unwrap_or_else(|| new_account(id.clone(), 0, 0, 0, 0)),
             None => source.clone(),
         };
         // TTL operations need only the low threshold, as in stellar-core.
@@ -386,36 +466,20 @@ pub fn check(
             OperationBody::ExtendFootprintTtl(_) | OperationBody::RestoreFootprint(_) => Level::Low,
             _ => Level::Medium,
         };
-        if !signed(&account, level, &inner_hash, &signatures, &mut used) {
-            return Err(wrap(refusal(R::TxBadAuth)));
+        let failure = if signed(&account, level, &inner_hash, &signatures, &mut used) {
+            malformed(op, &account.account_id, data, network)
+        } else {
+            Some(OperationResult::OpBadAuth)
+        };
+        if let Some(failure) = failure {
+            let mut results: Vec<OperationResult> = tx.operations.iter().map(untouched).collect();
+            results[i] = failure;
+            let results = results.try_into().expect("at most MAX_OPS");
+            return Err(wrap(refusal(R::TxFailed(results))));
         }
     }
     if used.iter().any(|u| !u) {
         return Err(wrap(refusal(R::TxBadAuthExtra)));
-    }
-    let (fee_source, fee_bid) = match &bump {
-        Some((fee_source, fee, outer_signatures)) => {
-            if *fee - resource_fee < inclusion_fee(ops, true, base_fee) || *fee < inner_fee {
-                return Err(refusal(R::TxInsufficientFee));
-            }
-            let Some(payer) = state.account(fee_source) else {
-                return Err(refusal(R::TxNoAccount));
-            };
-            let mut used = vec![false; outer_signatures.len()];
-            if !signed(&payer, Level::Low, &hash, outer_signatures, &mut used) {
-                return Err(refusal(R::TxBadAuth));
-            }
-            if used.iter().any(|u| !u) {
-                return Err(refusal(R::TxBadAuthExtra));
-            }
-            (fee_source.clone(), *fee)
-        }
-        None => (muxed_id(&tx.source_account), inner_fee),
-    };
-    // The fee source must afford the whole fee it bids, as stellar-core requires.
-    let payer = state.account(&fee_source).expect("checked above");
-    if available(&payer, state.header.base_reserve) < fee_bid {
-        return Err(wrap(refusal(R::TxInsufficientBalance)));
     }
     Ok(Checked {
         hash,
@@ -428,49 +492,183 @@ pub fn check(
     })
 }
 
-fn within_limits(r: &SorobanResources, network: &Network, size: u32) -> bool {
+/// An operation's result before it is checked or applied: its type's code 0.
+fn untouched(op: &Operation) -> OperationResult {
+    use OperationResultTr as T;
+    OperationResult::OpInner(match op.body {
+        OperationBody::CreateAccount(_) => T::CreateAccount(CreateAccountResult::Success),
+        OperationBody::Payment(_) => T::Payment(PaymentResult::Success),
+        OperationBody::ChangeTrust(_) => T::ChangeTrust(ChangeTrustResult::Success),
+        OperationBody::InvokeHostFunction(_) => {
+            T::InvokeHostFunction(InvokeHostFunctionResult::Success(Hash([0; 32])))
+        }
+        OperationBody::ExtendFootprintTtl(_) => {
+            T::ExtendFootprintTtl(ExtendFootprintTtlResult::Success)
+        }
+        OperationBody::RestoreFootprint(_) => T::RestoreFootprint(RestoreFootprintResult::Success),
+        _ => return OperationResult::OpNotSupported,
+    })
+}
+
+/// Whether an asset code is one stellar-core accepts: ASCII letters and digits, padded with
+/// zeros after the last one, at least one character (five for a 12-character code).
+fn code_valid(code: &[u8], min_len: usize) -> bool {
+    let len = code.iter().position(|b| *b == 0).unwrap_or(code.len());
+    len >= min_len
+        && code[..len].iter().all(u8::is_ascii_alphanumeric)
+        && code[len..].iter().all(|b| *b == 0)
+}
+
+fn asset_valid(asset: &Asset) -> bool {
+    match asset {
+        Asset::Native => true,
+        Asset::CreditAlphanum4(a) => code_valid(&a.asset_code.0, 1),
+        Asset::CreditAlphanum12(a) => code_valid(&a.asset_code.0, 5),
+    }
+}
+
+fn persistent(key: &LedgerKey) -> bool {
+    match key {
+        LedgerKey::ContractData(d) => d.durability == ContractDataDurability::Persistent,
+        LedgerKey::ContractCode(_) => true,
+        _ => false,
+    }
+}
+
+fn soroban_key(key: &LedgerKey) -> bool {
+    matches!(key, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_))
+}
+
+/// What stellar-core's `doCheckValid` refuses before a transaction is accepted: an operation
+/// malformed in itself, whatever the ledger holds. `source` is the operation's source.
+fn malformed(
+    op: &Operation,
+    source: &AccountId,
+    data: Option<&SorobanTransactionData>,
+    network: &Network,
+) -> Option<OperationResult> {
+    use OperationResultTr as T;
+    let footprint = data.map(|d| &d.resources.footprint);
+    let result = match &op.body {
+        // A zero starting balance is valid since protocol 14 (for sponsored accounts).
+        OperationBody::CreateAccount(o) if o.starting_balance < 0 || &o.destination == source => {
+            T::CreateAccount(CreateAccountResult::Malformed)
+        }
+        OperationBody::Payment(o) if o.amount <= 0 || !asset_valid(&o.asset) => {
+            T::Payment(PaymentResult::Malformed)
+        }
+        OperationBody::ChangeTrust(o) => {
+            let issued = match &o.line {
+                ChangeTrustAsset::Native => None,
+                ChangeTrustAsset::CreditAlphanum4(a) => {
+                    Some((&a.issuer, code_valid(&a.asset_code.0, 1)))
+                }
+                ChangeTrustAsset::CreditAlphanum12(a) => {
+                    Some((&a.issuer, code_valid(&a.asset_code.0, 5)))
+                }
+                ChangeTrustAsset::PoolShare(_) => return None, // opNOT_SUPPORTED when applied
+            };
+            match issued {
+                Some((issuer, valid)) if valid && issuer != source && o.limit >= 0 => return None,
+                _ => T::ChangeTrust(ChangeTrustResult::Malformed),
+            }
+        }
+        OperationBody::ExtendFootprintTtl(o) => {
+            let footprint = footprint?;
+            if footprint.read_write.is_empty()
+                && footprint.read_only.iter().all(soroban_key)
+                && o.extend_to < network.ttls.max_entry_ttl
+            {
+                return None;
+            }
+            T::ExtendFootprintTtl(ExtendFootprintTtlResult::Malformed)
+        }
+        OperationBody::RestoreFootprint(_) => {
+            let footprint = footprint?;
+            if footprint.read_only.is_empty() && footprint.read_write.iter().all(persistent) {
+                return None;
+            }
+            T::RestoreFootprint(RestoreFootprintResult::Malformed)
+        }
+        _ => return None,
+    };
+    Some(OperationResult::OpInner(result))
+}
+
+/// stellar-core's checks of a Soroban transaction's form (commonValidPreSeqNum): no memo and
+/// no muxed source (protocol 25+), resources within the network's limits, footprint keys of
+/// the kinds a contract may touch, each once and of a bounded size, and restore indices that
+/// ascend and point at persistent entries.
+fn soroban_valid(
+    tx: &Transaction,
+    data: &SorobanTransactionData,
+    network: &Network,
+    size: u32,
+) -> bool {
+    let plain = |m: &MuxedAccount| matches!(m, MuxedAccount::Ed25519(_));
+    if !matches!(tx.memo, Memo::None)
+        || !plain(&tx.source_account)
+        || tx
+            .operations
+            .iter()
+            .any(|op| !op.source_account.as_ref().is_none_or(plain))
+    {
+        return false;
+    }
     let l = &network.limits;
-    let footprint = r.footprint.read_only.len() + r.footprint.read_write.len();
-    let disk_entries = r
+    let r = &data.resources;
+    let restore = tx
+        .operations
+        .iter()
+        .any(|op| matches!(op.body, OperationBody::RestoreFootprint(_)));
+    let keys: Vec<&LedgerKey> = r
         .footprint
         .read_only
         .iter()
         .chain(r.footprint.read_write.iter())
-        .filter(|k| !matches!(k, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_)))
-        .count();
-    let supported = r
-        .footprint
-        .read_only
-        .iter()
-        .chain(r.footprint.read_write.iter())
-        .all(|k| {
-            matches!(
-                k,
-                LedgerKey::Account(_)
-                    | LedgerKey::Trustline(_)
-                    | LedgerKey::ContractData(_)
-                    | LedgerKey::ContractCode(_)
-            )
-        });
-    // Each key once, as stellar-core requires.
-    let mut keys: Vec<Vec<u8>> = r
-        .footprint
-        .read_only
-        .iter()
-        .chain(r.footprint.read_write.iter())
-        .map(encode)
         .collect();
-    keys.sort();
-    let unique = keys.windows(2).all(|w| w[0] != w[1]);
-    supported
-        && unique
+    let key_valid = |k: &&LedgerKey| match k {
+        LedgerKey::Account(_) | LedgerKey::ContractData(_) | LedgerKey::ContractCode(_) => true,
+        LedgerKey::Trustline(t) => match &t.asset {
+            TrustLineAsset::CreditAlphanum4(a) => {
+                code_valid(&a.asset_code.0, 1) && a.issuer != t.account_id
+            }
+            TrustLineAsset::CreditAlphanum12(a) => {
+                code_valid(&a.asset_code.0, 5) && a.issuer != t.account_id
+            }
+            TrustLineAsset::Native | TrustLineAsset::PoolShare(_) => false,
+        },
+        _ => false,
+    };
+    let mut encoded: Vec<Vec<u8>> = keys.iter().map(|k| encode(*k)).collect();
+    let small = encoded.iter().all(|k| k.len() as u32 <= l.key_size_bytes);
+    encoded.sort();
+    let unique = encoded.windows(2).all(|w| w[0] != w[1]);
+    let restores_valid = match &data.ext {
+        SorobanTransactionDataExt::V1(ext) => {
+            let indices = &ext.archived_soroban_entries;
+            indices.windows(2).all(|w| w[0] < w[1])
+                && indices.iter().all(|i| {
+                    r.footprint
+                        .read_write
+                        .get(*i as usize)
+                        .is_some_and(persistent)
+                })
+        }
+        SorobanTransactionDataExt::V0 => true,
+    };
+    data.resource_fee >= 0
         && r.instructions <= l.instructions
         && r.disk_read_bytes <= l.disk_read_bytes
         && r.write_bytes <= l.write_bytes
-        && footprint as u32 <= l.footprint_entries
-        && disk_entries as u32 <= l.disk_read_entries
+        && disk_read_entries(data, restore) <= l.disk_read_entries
+        && keys.len() as u32 <= l.footprint_entries
         && r.footprint.read_write.len() as u32 <= l.write_entries
+        && keys.iter().all(key_valid)
+        && small
         && size <= l.size_bytes
+        && restores_valid
+        && unique
 }
 
 fn inner_code(result: TransactionResultResult) -> InnerTransactionResultResult {
@@ -847,7 +1045,7 @@ fn apply_op(
             OpInner(T::Payment(payment(state, delta, source, o, seq, reserve))),
             vec![],
         ),
-        OperationBody::ChangeTrust(o) => (
+        OperationBody::ChangeTrust(o) if !matches!(o.line, ChangeTrustAsset::PoolShare(_)) => (
             OpInner(T::ChangeTrust(change_trust(
                 state, delta, source, o, seq, reserve,
             ))),
@@ -889,11 +1087,7 @@ fn create_account(
     reserve: u32,
     now: u64,
 ) -> CreateAccountResult {
-    // A zero starting balance is valid since protocol 14 (for sponsored accounts); without a
-    // sponsor it is below the reserve.
-    if op.starting_balance < 0 || &op.destination == source {
-        return CreateAccountResult::Malformed;
-    }
+    // Without a sponsor, a zero starting balance is below the reserve.
     if state.account(&op.destination).is_some() {
         return CreateAccountResult::AlreadyExist;
     }
@@ -978,9 +1172,6 @@ fn payment(
     seq: u32,
     reserve: u32,
 ) -> PaymentResult {
-    if op.amount <= 0 {
-        return PaymentResult::Malformed;
-    }
     let destination = muxed_id(&op.destination);
     let Some(_) = state.account(&destination) else {
         return PaymentResult::NoDestination;
@@ -1063,15 +1254,9 @@ fn change_trust(
             TrustLineAsset::CreditAlphanum12(a.clone()),
         ),
         ChangeTrustAsset::Native | ChangeTrustAsset::PoolShare(_) => {
-            return ChangeTrustResult::Malformed
+            unreachable!("refused at validation or not supported")
         }
     };
-    if op.limit < 0 {
-        return ChangeTrustResult::Malformed;
-    }
-    if &issuer == source {
-        return ChangeTrustResult::Malformed;
-    }
     let key = trustline_key(source, asset.clone());
     let mut account = state.account(source).expect("checked");
     match trustline(state, &key) {
@@ -1133,7 +1318,7 @@ fn charge_non_refundable(
 ) -> i64 {
     let size = encode(&checked.envelope).len() as u32;
     let (non_refundable, _) = fees::compute_transaction_resource_fee(
-        &declared_resources(data, size),
+        &declared_resources(&checked.tx, size).expect("a Soroban transaction"),
         &ledger.network.config.fee_configuration,
     );
     soroban.non_refundable = non_refundable;
@@ -1388,15 +1573,6 @@ fn extend_ttl(
     let refundable = charge_non_refundable(ledger, data, checked, soroban);
     let seq = ledger.info.sequence_number;
     let footprint = &data.resources.footprint;
-    if !footprint.read_write.is_empty()
-        || op.extend_to > ledger.info.max_entry_ttl - 1
-        || footprint
-            .read_only
-            .iter()
-            .any(|k| !matches!(k, LedgerKey::ContractData(_) | LedgerKey::ContractCode(_)))
-    {
-        return ExtendFootprintTtlResult::Malformed;
-    }
     let new_until = seq + op.extend_to;
     let mut rent_changes = Vec::new();
     let mut updates = Vec::new();
@@ -1413,7 +1589,7 @@ fn extend_ttl(
         }
         let size = rent_size(&stored.entry);
         rent_changes.push(fees::LedgerEntryRentChange {
-            is_persistent: !matches!(key, LedgerKey::ContractData(d) if d.durability == soroban_env_host::xdr::ContractDataDurability::Temporary),
+            is_persistent: persistent(key),
             is_code_entry: matches!(key, LedgerKey::ContractCode(_)),
             old_size_bytes: size,
             new_size_bytes: size,
@@ -1445,16 +1621,6 @@ fn restore(
     let refundable = charge_non_refundable(ledger, data, checked, soroban);
     let seq = ledger.info.sequence_number;
     let footprint = &data.resources.footprint;
-    let persistent = |k: &LedgerKey| match k {
-        LedgerKey::ContractData(d) => {
-            d.durability == soroban_env_host::xdr::ContractDataDurability::Persistent
-        }
-        LedgerKey::ContractCode(_) => true,
-        _ => false,
-    };
-    if !footprint.read_only.is_empty() || !footprint.read_write.iter().all(persistent) {
-        return RestoreFootprintResult::Malformed;
-    }
     let new_until = seq + ledger.info.min_persistent_entry_ttl - 1;
     let mut rent_changes = Vec::new();
     let mut updates = Vec::new();

@@ -19,6 +19,8 @@ pub struct TxLimits {
     pub size_bytes: u32,
     pub events_bytes: u32,
     pub memory_bytes: u32,
+    /// The largest footprint key (ContractDataKeySizeBytes).
+    pub key_size_bytes: u32,
 }
 
 pub struct Network {
@@ -68,6 +70,11 @@ impl Network {
             setting(state, ConfigSettingId::ContractEventsV0)
         {
             limits.events_bytes = c.tx_max_contract_events_size_bytes;
+        }
+        if let Some(ConfigSettingEntry::ContractDataKeySizeBytes(n)) =
+            setting(state, ConfigSettingId::ContractDataKeySizeBytes)
+        {
+            limits.key_size_bytes = n;
         }
         let ttls = NetworkTtls {
             min_temporary_ttl: config.min_temp_entry_ttl,

@@ -198,9 +198,10 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
                     if let Ok(Some(restore)) =
                         restoring.simulate_restore_keys_op(network, &adjustment, &info)
                     {
+                        let data = with_restore_reads(restore.transaction_data, network);
                         out["restorePreamble"] = json!({
-                            "transactionData": to_base64(&restore.transaction_data),
-                            "minResourceFee": restore.transaction_data.resource_fee.to_string(),
+                            "transactionData": to_base64(&data),
+                            "minResourceFee": data.resource_fee.to_string(),
                         });
                     }
                     out
@@ -215,7 +216,7 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
             };
             let keys = data.resources.footprint.read_write.to_vec();
             match simulate_restore_op(&*snapshot, network, &adjustment, &info, &keys) {
-                Ok(r) => fee_only(&r.transaction_data, latest),
+                Ok(r) => fee_only(&with_restore_reads(r.transaction_data, network), latest),
                 Err(e) => error(latest, format!("{e:?}")),
             }
         }
@@ -242,6 +243,18 @@ fn ttl_op_data<'a>(
              operations, SorobanTransactionData must be provided",
         )
     })
+}
+
+/// Since protocol 23 stellar-core counts every key a RestoreFootprint lists as a disk read
+/// entry; soroban-simulation 27.0.1 counts none, so its fee falls short by their read fee (a
+/// non-refundable part, added as is).
+fn with_restore_reads(
+    mut data: SorobanTransactionData,
+    network: &NetworkConfig,
+) -> SorobanTransactionData {
+    let reads = data.resources.footprint.read_write.len() as i64;
+    data.resource_fee += reads * network.fee_configuration.fee_per_disk_read_entry;
+    data
 }
 
 /// A TTL operation's simulation result: its resources and fee.

@@ -1,9 +1,6 @@
 //! What the node does in stellar-core's place, checked through the RPC methods as a client sees
 //! them: fees, signatures and thresholds, sequence numbers, time bounds, `TransactionMeta` v4,
 //! TTLs and archival, the classic operations' result codes, and `getEvents`.
-//!
-//! Tests named `bug_*` are ignored: each pins stellar-core's behaviour where the node differs
-//! (see its `ignore` reason); they pass once the node is fixed.
 mod support;
 
 use std::{collections::HashMap, rc::Rc};
@@ -26,13 +23,14 @@ use soroban_env_host::{
         ConfigSettingId, ContractDataDurability, ContractEvent, ContractEventBody,
         ContractEventType, ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress,
         CreateAccountOp, CreateAccountResult, CreateContractArgsV2, ExtendFootprintTtlOp,
-        ExtendFootprintTtlResult, ExtensionPoint, Hash, HostFunction, InvokeHostFunctionResult,
-        LedgerBounds, LedgerEntry, LedgerEntryChange, LedgerEntryChanges, LedgerEntryData,
-        LedgerEntryExt, LedgerFootprint, LedgerKey, LedgerKeyConfigSetting, LedgerKeyContractCode,
-        LedgerKeyContractData, LedgerKeyTrustLine, ManageDataOp, MuxedAccount, Operation,
-        OperationBody, OperationResult, OperationResultTr, PaymentOp, PaymentResult, Preconditions,
-        PreconditionsV2, RestoreFootprintOp, RestoreFootprintResult, ScAddress, ScSymbol, ScVal,
-        ScVec, SequenceNumber, Signer, SignerKey, SorobanResources, SorobanResourcesExtV0,
+        ExtendFootprintTtlResult, ExtensionPoint, Hash, HostFunction, InnerTransactionResultResult,
+        InvokeHostFunctionResult, LedgerBounds, LedgerEntry, LedgerEntryChange, LedgerEntryChanges,
+        LedgerEntryData, LedgerEntryExt, LedgerFootprint, LedgerKey, LedgerKeyConfigSetting,
+        LedgerKeyContractCode, LedgerKeyContractData, LedgerKeyTrustLine, ManageDataOp, Memo,
+        MuxedAccount, MuxedAccountMed25519, Operation, OperationBody, OperationResult,
+        OperationResultTr, PaymentOp, PaymentResult, Preconditions, PreconditionsV2,
+        RestoreFootprintOp, RestoreFootprintResult, ScAddress, ScSymbol, ScVal, ScVec,
+        SequenceNumber, Signer, SignerKey, SorobanResources, SorobanResourcesExtV0,
         SorobanTransactionData, SorobanTransactionDataExt, SorobanTransactionMetaExt, Thresholds,
         TimeBounds, TimePoint, Transaction, TransactionEnvelope, TransactionExt, TransactionMetaV4,
         TransactionResultResult, TrustLineAsset, TrustLineEntry, Uint256,
@@ -638,7 +636,7 @@ fn soroban_fees_are_the_declared_fee_plus_what_was_consumed_and_limits_are_enfor
 
     // The resource fee at the non-refundable fee of the declared resources: one stroop less is
     // refused (stellar-core's code for it is pinned in
-    // `bug_a_resource_fee_below_the_declared_resources_is_soroban_invalid`); exactly that
+    // `a_resource_fee_below_the_declared_resources_is_soroban_invalid`); exactly that
     // much is accepted, and with nothing refundable the mint's events and rent cannot be
     // paid.
     let least = non_refundable(&config, &template);
@@ -757,7 +755,7 @@ fn a_resource_fee_below_the_declared_resources_is_soroban_invalid() {
 }
 
 #[test]
-fn duplicate_footprint_keys_and_bad_archived_indexes_are_soroban_invalid() {
+fn soroban_transactions_of_the_wrong_form_are_soroban_invalid() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -800,6 +798,79 @@ fn duplicate_footprint_keys_and_bad_archived_indexes_are_soroban_invalid() {
         refused(&net, &out_of_bounds),
         TransactionResultResult::TxSorobanInvalid
     );
+    // Restore indices ascend, each once, and point at persistent entries: a temporary entry
+    // joins the written ones.
+    let temporary = LedgerKey::ContractData(LedgerKeyContractData {
+        contract: token.clone(),
+        key: symbol("scratch"),
+        durability: ContractDataDurability::Temporary,
+    });
+    let rw = data.resources.footprint.read_write.len() as u32;
+    let archived = |indices: Vec<u32>| {
+        changed(&|d| {
+            let mut keys = d.resources.footprint.read_write.to_vec();
+            keys.push(temporary.clone());
+            d.resources.footprint.read_write = keys.try_into().unwrap();
+            d.ext = SorobanTransactionDataExt::V1(SorobanResourcesExtV0 {
+                archived_soroban_entries: indices.clone().try_into().unwrap(),
+            });
+        })
+    };
+    for indices in [vec![rw, 0], vec![0, 0], vec![rw]] {
+        assert_eq!(
+            refused(&net, &archived(indices.clone())),
+            TransactionResultResult::TxSorobanInvalid,
+            "{indices:?}"
+        );
+    }
+    // A footprint key a contract cannot touch: a native trustline, an issuer's own trustline,
+    // an oversized contract data key.
+    let usdc = alphanum4("USDC", &alice);
+    for key in [
+        LedgerKey::Trustline(LedgerKeyTrustLine {
+            account_id: id(&bob),
+            asset: TrustLineAsset::Native,
+        }),
+        LedgerKey::Trustline(LedgerKeyTrustLine {
+            account_id: id(&alice),
+            asset: TrustLineAsset::CreditAlphanum4(usdc.clone()),
+        }),
+        LedgerKey::ContractData(LedgerKeyContractData {
+            contract: token.clone(),
+            key: ScVal::Bytes(vec![7u8; 300].try_into().unwrap()),
+            durability: ContractDataDurability::Persistent,
+        }),
+    ] {
+        let with_key = changed(&|d| {
+            let mut ro = d.resources.footprint.read_only.to_vec();
+            ro.push(key.clone());
+            d.resources.footprint.read_only = ro.try_into().unwrap();
+        });
+        assert_eq!(
+            refused(&net, &with_key),
+            TransactionResultResult::TxSorobanInvalid,
+            "{key:?}"
+        );
+    }
+    // Since protocol 25, no memo and no muxed source on a Soroban transaction.
+    let with_tx = |change: &dyn Fn(&mut Transaction)| {
+        let mut tx = with_data(tx.clone(), data.clone());
+        change(&mut tx);
+        sign(tx, &alice, net.network_id())
+    };
+    let memo = with_tx(&|tx| tx.memo = Memo::Id(7));
+    let muxed_source = with_tx(&|tx| {
+        tx.source_account = MuxedAccount::MuxedEd25519(MuxedAccountMed25519 {
+            id: 7,
+            ed25519: Uint256(alice.verifying_key().to_bytes()),
+        })
+    });
+    for envelope in [memo, muxed_source] {
+        assert_eq!(
+            refused(&net, &envelope),
+            TransactionResultResult::TxSorobanInvalid
+        );
+    }
 }
 
 #[test]
@@ -814,6 +885,73 @@ fn the_fee_source_must_afford_its_whole_bid() {
         refused(&net, &envelope),
         TransactionResultResult::TxInsufficientBalance
     );
+}
+
+#[test]
+fn a_fee_bump_is_paid_by_its_fee_source_whose_transaction_is_checked_first() {
+    let net = Net::quick();
+    let (alice, bob, carol) = (key(1), key(2), key(3));
+    net.fund(&alice);
+    net.fund(&bob);
+    net.fund(&carol);
+    let nid = net.network_id();
+    let inner = |fee: u32| signed(&net, &alice, fee, lumens(&carol, XLM));
+    use TransactionResultResult as R;
+    // The outer inclusion fee covers the operation and the bump, 2 × 100.
+    assert_eq!(
+        refused(&net, &fee_bump(inner(100), &bob, 199, &[&bob], nid)),
+        R::TxInsufficientFee
+    );
+    // Its rate per operation at least the inner one's: 1,500 / 2 is below 1,000 / 1.
+    assert_eq!(
+        refused(&net, &fee_bump(inner(1_000), &bob, 1_500, &[&bob], nid)),
+        R::TxInsufficientFee
+    );
+    assert_eq!(
+        refused(&net, &fee_bump(inner(100), &bob, 400, &[&carol], nid)),
+        R::TxBadAuth,
+        "signed by another than the fee source"
+    );
+    assert_eq!(
+        refused(&net, &fee_bump(inner(100), &bob, 400, &[&bob, &carol], nid)),
+        R::TxBadAuthExtra
+    );
+    assert_eq!(
+        refused(&net, &fee_bump(inner(100), &key(9), 400, &[&key(9)], nid)),
+        R::TxNoAccount
+    );
+    assert_eq!(
+        refused(&net, &fee_bump(inner(100), &bob, FUNDED, &[&bob], nid)),
+        R::TxInsufficientBalance,
+        "the payer cannot afford its bid: the outer transaction's own code"
+    );
+    // The outer transaction first: a bad inner sequence number behind too low an outer fee.
+    let mut stale = net.tx(&alice, 100, lumens(&carol, XLM));
+    stale.seq_num.0 += 5;
+    let stale = sign(stale, &alice, nid);
+    assert_eq!(
+        refused(&net, &fee_bump(stale.clone(), &bob, 150, &[&bob], nid)),
+        R::TxInsufficientFee
+    );
+    let R::TxFeeBumpInnerFailed(pair) = refused(&net, &fee_bump(stale, &bob, 400, &[&bob], nid))
+    else {
+        panic!("an inner refusal")
+    };
+    assert_eq!(pair.result.result, InnerTransactionResultResult::TxBadSeq);
+
+    // Accepted: bob pays the inclusion fee the ledger charges, alice only her payment.
+    let before = (
+        balance(&net, &alice),
+        balance(&net, &bob),
+        seq(&net, &alice),
+    );
+    let (status, got) = net.send(&fee_bump(inner(100), &bob, 1_000, &[&bob], nid));
+    assert_eq!(status, "SUCCESS", "{got}");
+    assert!(matches!(code(&got), R::TxFeeBumpInnerSuccess(_)), "{got}");
+    assert_eq!(fee_charged(&got), 200);
+    assert_eq!(balance(&net, &alice), before.0 - XLM);
+    assert_eq!(balance(&net, &bob), before.1 - 200);
+    assert_eq!(seq(&net, &alice), before.2 + 1);
 }
 
 // ---------------------------------------------------------------------------- 2. signatures
@@ -907,11 +1045,7 @@ fn signatures_must_be_the_sources_on_this_network_and_all_used() {
 }
 
 #[test]
-#[ignore = "bug: an operation whose source's signatures reach the transaction's low threshold \
-            but not the operation's (medium) one is refused txBAD_AUTH; stellar-core \
-            (OperationFrame::checkSignature, processSignatures) refuses it txFAILED with the \
-            operation result opBAD_AUTH"]
-fn bug_an_operation_below_its_threshold_is_op_bad_auth() {
+fn an_operation_below_its_threshold_is_op_bad_auth() {
     let net = Net::quick();
     let (frank, bob, dave) = (key(6), key(2), key(4));
     net.fund(&frank);
@@ -1487,8 +1621,13 @@ fn archived_entries_are_refused_restored_and_extended() {
     );
     let (restore_non_refundable, restore_refundable, restore_rent) = soroban_fees(&meta);
     assert_eq!((restore_refundable, restore_rent), (rent, rent));
-    // Its disk reads are pinned in `bug_restore_footprint_pays_a_disk_read_per_entry`.
-    assert!(restore_non_refundable >= non_refundable(&config, &envelope));
+    // Every key a RestoreFootprint lists is a disk read (`restore_footprint_pays_a_disk_read_per_entry`).
+    let listed = tx_of(&envelope).1.resources.footprint.read_write.len() as i64;
+    assert_eq!(
+        restore_non_refundable,
+        non_refundable(&config, &envelope)
+            + listed * config.fee_configuration.fee_per_disk_read_entry
+    );
     assert_eq!(fee_charged(&got), 100 + restore_non_refundable + rent);
 
     // ExtendFootprintTtl of the live entry: to the ledger's sequence number + extend_to.
@@ -1575,14 +1714,7 @@ fn close_until_archived(net: &Net, entries: &[(LedgerKey, u32)], ttl: u32) {
 }
 
 #[test]
-#[ignore = "bug: RestoreFootprint's non-refundable fee counts no disk read entries (only \
-            classic keys and marked archived entries are counted); since protocol 23 \
-            stellar-core (TransactionFrame::computeSorobanResourceFee -> \
-            getNumDiskReadEntries(.., isRestoreFootprintOp)) counts every read_write key of a \
-            RestoreFootprint as a disk read entry. soroban-simulation 27.0.1's \
-            simulate_restore_op does not count them either, so a fix must raise the simulated \
-            restore fee too"]
-fn bug_restore_footprint_pays_a_disk_read_per_entry() {
+fn restore_footprint_pays_a_disk_read_per_entry() {
     let net = Net::quick_with(Config {
         min_persistent_ttl: 10,
         ledger_seconds: 1,
@@ -1889,12 +2021,7 @@ fn classic_operations_give_stellar_cores_result_codes() {
 }
 
 #[test]
-#[ignore = "bug: operations that fail stellar-core's doCheckValid (CreateAccount to itself or \
-            with a negative balance, Payment of 0, ChangeTrust of native, ExtendFootprintTtl \
-            past the maximum TTL) are accepted, applied as txFAILED, charged and their sequence \
-            number consumed; stellar-core refuses them at submission (sendTransaction ERROR, \
-            errorResultXdr txFAILED with the op's MALFORMED code), charging nothing"]
-fn bug_malformed_operations_are_refused_at_submission() {
+fn malformed_operations_are_refused_at_submission() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -1937,6 +2064,62 @@ fn bug_malformed_operations_are_refused_at_submission() {
         ))])
     );
     assert_eq!((seq(&net, &alice), balance(&net, &alice)), start);
+}
+
+#[test]
+fn the_first_operation_that_fails_its_check_fails_the_transaction() {
+    let net = Net::quick();
+    let (alice, bob, ghost) = (key(1), key(2), key(9));
+    net.fund(&alice);
+    net.fund(&bob);
+    let nid = net.network_id();
+    let start = (seq(&net, &alice), balance(&net, &alice));
+    let with_ops = |ops: Vec<Operation>, fee: u32| {
+        let mut tx = net.tx(&alice, fee, lumens(&bob, 1));
+        tx.operations = ops.try_into().unwrap();
+        tx
+    };
+    let pay = |amount: i64| Operation {
+        source_account: None,
+        body: lumens(&bob, amount),
+    };
+    // The second of two payments is malformed: the first keeps its untouched result.
+    let tx = with_ops(vec![pay(1), pay(0)], 200);
+    assert_eq!(
+        refused(&net, &sign(tx, &alice, nid)),
+        failed(vec![
+            op(OperationResultTr::Payment(PaymentResult::Success)),
+            op(OperationResultTr::Payment(PaymentResult::Malformed)),
+        ])
+    );
+    // An operation whose source does not exist must be signed by that source's own key.
+    let ghostly = Operation {
+        source_account: Some(muxed(&ghost)),
+        body: lumens(&bob, 1),
+    };
+    let tx = with_ops(vec![pay(1), ghostly], 200);
+    assert_eq!(
+        refused(&net, &sign(tx.clone(), &alice, nid)),
+        failed(vec![
+            op(OperationResultTr::Payment(PaymentResult::Success)),
+            OperationResult::OpBadAuth,
+        ])
+    );
+    assert_eq!(
+        (seq(&net, &alice), balance(&net, &alice)),
+        start,
+        "refused: nothing charged"
+    );
+    // Signed by it, the transaction is accepted and fails when applied: no such account.
+    let (status, got) = net.send(&sign_all(tx, &[&alice, &ghost], nid));
+    assert_eq!(status, "FAILED", "{got}");
+    assert_eq!(
+        code(&got),
+        failed(vec![
+            op(OperationResultTr::Payment(PaymentResult::Success)),
+            OperationResult::OpNoAccount,
+        ])
+    );
 }
 
 #[test]

@@ -12,10 +12,12 @@ use hashshare_node::{
 use serde_json::{json, Value};
 use soroban_env_host::xdr::{
     AccountId, ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress,
-    CreateContractArgsV2, Hash, HostFunction, InvokeContractArgs, InvokeHostFunctionOp, Memo,
-    MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ScAddress, ScSymbol, ScVal,
-    SequenceNumber, SorobanAuthorizationEntry, SorobanTransactionData, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionResult, Uint256, Uint256 as U,
+    CreateContractArgsV2, DecoratedSignature, FeeBumpTransaction, FeeBumpTransactionEnvelope,
+    FeeBumpTransactionExt, FeeBumpTransactionInnerTx, Hash, HostFunction, InvokeContractArgs,
+    InvokeHostFunctionOp, Memo, MuxedAccount, Operation, OperationBody, Preconditions, PublicKey,
+    ScAddress, ScSymbol, ScVal, SequenceNumber, Signature, SignatureHint,
+    SorobanAuthorizationEntry, SorobanTransactionData, Transaction, TransactionEnvelope,
+    TransactionExt, TransactionResult, TransactionV1Envelope, Uint256, Uint256 as U,
 };
 
 pub struct Net {
@@ -298,34 +300,63 @@ pub fn i128_val(v: i128) -> ScVal {
     })
 }
 
+/// Signatures of `hash` by each of `keys`, in order.
+pub fn signatures(hash: &[u8; 32], keys: &[&SigningKey]) -> Vec<DecoratedSignature> {
+    use ed25519_dalek::Signer;
+    keys.iter()
+        .map(|key| {
+            let public = key.verifying_key().to_bytes();
+            DecoratedSignature {
+                hint: SignatureHint(public[28..32].try_into().unwrap()),
+                signature: Signature(key.sign(hash).to_bytes().to_vec().try_into().unwrap()),
+            }
+        })
+        .collect()
+}
+
 /// Signs a transaction with each of `keys`, in order (none: an unsigned envelope).
 pub fn sign_all(
     tx: Transaction,
     keys: &[&SigningKey],
     network_id: [u8; 32],
 ) -> TransactionEnvelope {
-    use ed25519_dalek::Signer;
-    let mut envelope = TransactionEnvelope::Tx(soroban_env_host::xdr::TransactionV1Envelope {
+    let mut e = TransactionV1Envelope {
         tx,
         signatures: Default::default(),
-    });
-    let hash = envelope.hash(network_id).expect("a transaction hashes");
-    let signatures: Vec<soroban_env_host::xdr::DecoratedSignature> = keys
-        .iter()
-        .map(|key| {
-            let public = key.verifying_key().to_bytes();
-            soroban_env_host::xdr::DecoratedSignature {
-                hint: soroban_env_host::xdr::SignatureHint(public[28..32].try_into().unwrap()),
-                signature: soroban_env_host::xdr::Signature(
-                    key.sign(&hash).to_bytes().to_vec().try_into().unwrap(),
-                ),
-            }
-        })
-        .collect();
-    if let TransactionEnvelope::Tx(e) = &mut envelope {
-        e.signatures = signatures.try_into().unwrap();
-    }
-    envelope
+    };
+    let hash = TransactionEnvelope::Tx(e.clone())
+        .hash(network_id)
+        .expect("a transaction hashes");
+    e.signatures = signatures(&hash, keys).try_into().unwrap();
+    TransactionEnvelope::Tx(e)
+}
+
+/// `inner` (a v1 envelope) in a fee bump that `payer` pays, bidding `fee` in all, signed by
+/// each of `keys`.
+pub fn fee_bump(
+    inner: TransactionEnvelope,
+    payer: &SigningKey,
+    fee: i64,
+    keys: &[&SigningKey],
+    network_id: [u8; 32],
+) -> TransactionEnvelope {
+    let TransactionEnvelope::Tx(inner) = inner else {
+        panic!("a v1 envelope")
+    };
+    let mut e = FeeBumpTransactionEnvelope {
+        tx: FeeBumpTransaction {
+            fee_source: MuxedAccount::Ed25519(U(payer.verifying_key().to_bytes())),
+            fee,
+            inner_tx: FeeBumpTransactionInnerTx::Tx(inner),
+            ext: FeeBumpTransactionExt::V0,
+        },
+        signatures: Default::default(),
+    };
+    let hash = TransactionEnvelope::TxFeeBump(e.clone())
+        .hash(network_id)
+        .expect("a transaction hashes");
+    e.signatures = signatures(&hash, keys).try_into().unwrap();
+    TransactionEnvelope::TxFeeBump(e)
 }
 
 /// The native asset's contract, which every network has from genesis.
