@@ -4,7 +4,6 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
 
 import {
   rpc,
@@ -43,10 +42,27 @@ export async function startNode(extra = []) {
     child.on("exit", (code) => reject(new Error(`hashshare node exited with ${code}: ${out}`)));
   });
   const server = new rpc.Server(`${url}/rpc`, { allowHttp: true });
+  /**
+   * Moves a `--dev-time` node's clock to `time` (unix seconds) through the dev-only
+   * `hashshare_advanceTime`; a ledger closes at once at the new time.
+   * @param {number} time
+   */
+  const advanceTo = async (time) => {
+    const seconds = time - (await now(server));
+    if (seconds <= 0) return;
+    const response = await fetch(`${url}/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "hashshare_advanceTime", params: { seconds } }),
+    });
+    const answer = /** @type {any} */ (await response.json());
+    if (answer.error) throw new Error(`hashshare_advanceTime: ${answer.error.message}`);
+  };
   return {
     url,
     rpcUrl: `${url}/rpc`,
     server,
+    advanceTo,
     stop: () => child.kill("SIGTERM"),
   };
 }
@@ -85,29 +101,16 @@ export function signer(net, key) {
  */
 export async function submit(server, source, operation, { prepare = true } = {}) {
   const account = await server.getAccount(source.publicKey());
-  let tx = new TransactionBuilder(account, { fee: BASE_FEE, networkPassphrase: passphrase })
+  // Time bounds from the node's clock, which a `--dev-time` node moves ahead of the wall's.
+  const timebounds = { minTime: 0, maxTime: (await now(server)) + 60 };
+  let tx = new TransactionBuilder(account, { fee: BASE_FEE, networkPassphrase: passphrase, timebounds })
     .addOperation(operation)
-    .setTimeout(30)
     .build();
   if (prepare) tx = await server.prepareTransaction(tx);
   tx.sign(source);
   const sent = await server.sendTransaction(tx);
   if (sent.status !== "PENDING") throw new Error(`send: ${sent.status}`);
   return server.pollTransaction(sent.hash, { attempts: 60 });
-}
-
-/**
- * Waits until the node's latest ledger closed at or after `time` (unix seconds).
- * @param {rpc.Server} server
- * @param {number} time
- */
-export async function waitUntil(server, time) {
-  for (;;) {
-    const latest = await server.getLatestLedger();
-    const closed = Number(latest.closeTime);
-    if (closed >= time) return latest;
-    await sleep(250);
-  }
 }
 
 /** The close time of the latest ledger. @param {rpc.Server} server */

@@ -1,7 +1,8 @@
 // @ts-check
 // An offering's whole life on hashshare node, through the JavaScript SDK exactly as a dApp
 // drives it: friendbot, uploads, constructors, `contract.Client` built from the on-chain spec,
-// real keypairs, getEvents, and the fees accounts pay.
+// real keypairs, getEvents, and the fees accounts pay. Epochs last a day, as on testnet; the
+// node runs with `--dev-time`, so the test moves its clock instead of waiting.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
@@ -13,19 +14,27 @@ import {
   nativeToScVal,
 } from "@stellar/stellar-sdk";
 
-import { startNode, fundedKeys, signer, submit, wasm, waitUntil, now, passphrase } from "../lib/support.mjs";
+import { startNode, fundedKeys, signer, submit, wasm, now, passphrase } from "../lib/support.mjs";
 
 const TH = 1_000_000_000_000n;
 const SHARE = 10_000_000n;
-const EPOCH = 30n;
-const DISPUTE = 4n;
+const EPOCH = 86_400n;
+const DISPUTE = 3_600n;
+/** Transactions valid for a year of the client's clock: the node's runs ahead of it. */
+const YEAR = 365 * 86_400;
 const POOL = "js_pool";
 
 /** @type {Awaited<ReturnType<typeof startNode>>} */
 let net;
 before(async () => {
-  net = await startNode();
+  net = await startNode(["--dev-time"]);
 });
+
+/**
+ * A contract client's options to sign as `key`, with time bounds the dev clock stays inside.
+ * @param {import("@stellar/stellar-sdk").Keypair} key
+ */
+const as = (key) => ({ ...signer(net, key), timeoutInSeconds: YEAR });
 after(() => net?.stop());
 
 /**
@@ -79,7 +88,7 @@ test("an offering's lifecycle through contract.Client", async () => {
   // Deploy with constructors, from the on-chain spec.
   /** @type {any} */
   const oracle = await send(
-    await contract.Client.deploy({ admin: admin.publicKey() }, { ...signer(net, admin), wasmHash: hashes.pool_oracle }),
+    await contract.Client.deploy({ admin: admin.publicKey() }, { ...as(admin), wasmHash: hashes.pool_oracle }),
   );
   const genesis = BigInt(await now(server)) + 2n;
   await send(
@@ -112,7 +121,7 @@ test("an offering's lifecycle through contract.Client", async () => {
         hashrate_per_share: TH,
         maturity: genesis + 10n * EPOCH,
       },
-      { ...signer(net, operator), wasmHash: hashes.share_token },
+      { ...as(operator), wasmHash: hashes.share_token },
     ),
   );
   /** @type {any} */
@@ -127,17 +136,17 @@ test("an offering's lifecycle through contract.Client", async () => {
         fee_bps: 500,
         fee_recipient: fees.publicKey(),
       },
-      { ...signer(net, admin), wasmHash: hashes.payout_distributor },
+      { ...as(admin), wasmHash: hashes.payout_distributor },
     ),
   );
-  const asAdmin = await contract.Client.from({ ...signer(net, admin), contractId: token.options.contractId });
+  const asAdmin = await contract.Client.from({ ...as(admin), contractId: token.options.contractId });
   await send(await /** @type {any} */ (asAdmin).set_distributor({ distributor: distributor.options.contractId }));
 
   // Epoch 0: every reporter attests 100 TH/s; it is effective a dispute window later.
   const client = (/** @type {string} */ id, /** @type {any} */ key) =>
-    contract.Client.from({ ...signer(net, key), contractId: id });
+    contract.Client.from({ ...as(key), contractId: id });
   const attest = async (/** @type {bigint} */ epoch, /** @type {bigint} */ reward) => {
-    await waitUntil(server, Number(genesis + (epoch + 1n) * EPOCH));
+    await net.advanceTo(Number(genesis + (epoch + 1n) * EPOCH));
     // One after another: each submission's footprint depends on the round so far.
     for (const r of reporters) {
       const c = /** @type {any} */ (await client(oracle.options.contractId, r));
@@ -150,7 +159,7 @@ test("an offering's lifecycle through contract.Client", async () => {
   assert.equal(submitted.length, 0, "no round left open");
   assert.equal(report.hashrate, 100n * TH);
   assert.equal((await oracle.report({ pool: POOL, epoch: 0n })).result, null);
-  await waitUntil(server, Number(report.finalized_at + DISPUTE));
+  await net.advanceTo(Number(report.finalized_at + DISPUTE));
   assert.equal((await oracle.report({ pool: POOL, epoch: 0n })).result.hashrate, 100n * TH);
   assert.equal((await oracle.capacity({ pool: POOL })).result, 100n * TH);
 
@@ -173,7 +182,7 @@ test("an offering's lifecycle through contract.Client", async () => {
   // Epoch 1 earns 1,000,000 units; it is recorded and paid in full by the operator.
   await attest(1n, 1_000_000n);
   const r1 = (await oracle.round({ pool: POOL, epoch: 1n })).result[2];
-  await waitUntil(server, Number(r1.finalized_at + DISPUTE));
+  await net.advanceTo(Number(r1.finalized_at + DISPUTE));
   const pay = /** @type {any} */ (await client(distributor.options.contractId, operator));
   await send(await pay.record({ epoch: 0n }));
   const payout = await send(await pay.record({ epoch: 1n }));
@@ -184,7 +193,7 @@ test("an offering's lifecycle through contract.Client", async () => {
 
   // Paid during epoch 2, the payout streams until the end of epoch 3; then both investors
   // claim from their wallets.
-  await waitUntil(server, Number(genesis + 4n * EPOCH) + 1);
+  await net.advanceTo(Number(genesis + 4n * EPOCH) + 1);
   let claimed = 0n;
   for (const holder of [alice, bob]) {
     const c = /** @type {any} */ (await client(distributor.options.contractId, holder));
