@@ -30,6 +30,7 @@ use soroban_env_host::{
 };
 
 use crate::{
+    events,
     network::Network,
     state::{
         account_key, ed25519_of, liveness_of, new_account, set_seq_time, Liveness, State, Stored,
@@ -925,6 +926,7 @@ pub fn apply(
     // The refund of what the refundable fee did not pay for.
     let mut post_fee_processing = LedgerEntryChanges(Default::default());
     let mut fee_charged = charged;
+    let mut fee_events = vec![events::fee(state.network_id, &checked.fee_source, charged)];
     if let Some(data) = &data {
         let refundable = data.resource_fee - soroban.non_refundable;
         let refund = (refundable - soroban.refundable_consumed).max(0);
@@ -932,6 +934,7 @@ pub fn apply(
             let mut refund_delta = Delta::default();
             credit(state, &mut refund_delta, &checked.fee_source, refund, seq);
             post_fee_processing = changes_vec(refund_delta.changes(state));
+            fee_events.push(events::fee(state.network_id, &checked.fee_source, -refund));
         }
         fee_charged -= refund;
     }
@@ -984,7 +987,7 @@ pub fn apply(
         operations: op_metas.try_into().expect("ops fit"),
         tx_changes_after: LedgerEntryChanges(Default::default()),
         soroban_meta,
-        events: Default::default(),
+        events: fee_events.try_into().expect("two events"),
         diagnostic_events: soroban.diagnostics.try_into().unwrap_or_default(),
     });
     Ok(Applied {
@@ -1029,22 +1032,31 @@ fn apply_op(
     let seq = ledger.info.sequence_number;
     let reserve = ledger.info.base_reserve;
     match &op.body {
-        OperationBody::CreateAccount(o) => (
-            OpInner(T::CreateAccount(create_account(
-                state,
-                delta,
-                source,
-                o,
-                seq,
-                reserve,
-                ledger.info.timestamp,
-            ))),
-            vec![],
-        ),
-        OperationBody::Payment(o) => (
-            OpInner(T::Payment(payment(state, delta, source, o, seq, reserve))),
-            vec![],
-        ),
+        OperationBody::CreateAccount(o) => {
+            let result =
+                create_account(state, delta, source, o, seq, reserve, ledger.info.timestamp);
+            let to = MuxedAccount::Ed25519(Uint256(ed25519_of(&o.destination)));
+            let moved = (result == CreateAccountResult::Success).then(|| {
+                payment_event(
+                    state,
+                    checked,
+                    &Asset::Native,
+                    source,
+                    &to,
+                    o.starting_balance,
+                )
+            });
+            (
+                OpInner(T::CreateAccount(result)),
+                moved.into_iter().collect(),
+            )
+        }
+        OperationBody::Payment(o) => {
+            let result = payment(state, delta, source, o, seq, reserve);
+            let moved = (result == PaymentResult::Success)
+                .then(|| payment_event(state, checked, &o.asset, source, &o.destination, o.amount));
+            (OpInner(T::Payment(result)), moved.into_iter().collect())
+        }
         OperationBody::ChangeTrust(o) if !matches!(o.line, ChangeTrustAsset::PoolShare(_)) => (
             OpInner(T::ChangeTrust(change_trust(
                 state, delta, source, o, seq, reserve,
@@ -1076,6 +1088,22 @@ fn apply_op(
         }
         _ => (OperationResult::OpNotSupported, vec![]),
     }
+}
+
+/// The unified event of a classic payment (CAP-67).
+fn payment_event(
+    state: &State,
+    checked: &Checked,
+    asset: &Asset,
+    from: &AccountId,
+    to: &MuxedAccount,
+    value: i64,
+) -> ContractEvent {
+    let to = events::Destination {
+        to,
+        memo: &checked.tx.memo,
+    };
+    events::payment(state.network_id, asset, from, to, value)
 }
 
 fn create_account(

@@ -9,9 +9,9 @@ use soroban_env_host::{
         LedgerCloseMeta, LedgerCloseMetaExt, LedgerCloseMetaExtV1, LedgerCloseMetaV2,
         LedgerEntryData, LedgerHeader, LedgerHeaderHistoryEntry, LedgerHeaderHistoryEntryExt,
         ParallelTxExecutionStage, ParallelTxsComponent, StellarValue, StellarValueExt, TimePoint,
-        TransactionEnvelope, TransactionMeta, TransactionPhase, TransactionResult,
-        TransactionResultMetaV1, TransactionResultPair, TransactionResultResult, TransactionSetV1,
-        TxSetComponent, TxSetComponentTxsMaybeDiscountedFee,
+        TransactionEnvelope, TransactionEventStage, TransactionMeta, TransactionPhase,
+        TransactionResult, TransactionResultMetaV1, TransactionResultPair, TransactionResultResult,
+        TransactionSetV1, TxSetComponent, TxSetComponentTxsMaybeDiscountedFee,
     },
     CompilationContext, ErrorHandler, HostError, ModuleCache,
 };
@@ -25,6 +25,10 @@ use crate::{
     xdr::{encode, network_id, sha256},
     PROTOCOL_VERSION,
 };
+
+/// The transaction position of events after every transaction of a ledger: the largest a
+/// TOID holds, as stellar-rpc's cursors put them.
+const AFTER_ALL_TXS: u32 = (1 << 20) - 1;
 
 /// What `sendTransaction` answers.
 #[derive(Debug)]
@@ -326,6 +330,9 @@ impl Chain {
             passphrase: &self.passphrase,
             first: false,
         };
+        // Fee events sort before every transaction's events (charges) or after them all
+        // (refunds), numbered across the ledger, as stellar-rpc indexes them.
+        let (mut charges, mut refunds) = (0, 0);
         for (i, a) in applied.iter().enumerate() {
             let order = i as u32 + 1;
             write.transactions.push(TxRow {
@@ -340,6 +347,16 @@ impl Chain {
                 close_time,
             });
             if let TransactionMeta::V4(v4) = &a.meta {
+                for e in v4.events.iter() {
+                    let (tx, counter) = match e.stage {
+                        TransactionEventStage::BeforeAllTxs => (0, &mut charges),
+                        _ => (AFTER_ALL_TXS, &mut refunds),
+                    };
+                    write
+                        .events
+                        .push(event_row(seq, tx, 0, *counter, a, &e.event));
+                    *counter += 1;
+                }
                 for (op, op_meta) in v4.operations.iter().enumerate() {
                     for (index, event) in op_meta.events.iter().enumerate() {
                         write

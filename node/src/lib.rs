@@ -5,6 +5,7 @@
 //! `soroban_env_host::e2e_invoke` and serves the RPC methods from a SQLite database.
 pub mod apply;
 pub mod chain;
+pub mod events;
 pub mod genesis;
 pub mod network;
 pub mod node;

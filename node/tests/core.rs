@@ -29,10 +29,11 @@ use soroban_env_host::{
         LedgerKeyContractCode, LedgerKeyContractData, LedgerKeyTrustLine, ManageDataOp, Memo,
         MuxedAccount, MuxedAccountMed25519, Operation, OperationBody, OperationResult,
         OperationResultTr, PaymentOp, PaymentResult, Preconditions, PreconditionsV2,
-        RestoreFootprintOp, RestoreFootprintResult, ScAddress, ScSymbol, ScVal, ScVec,
-        SequenceNumber, Signer, SignerKey, SorobanResources, SorobanResourcesExtV0,
-        SorobanTransactionData, SorobanTransactionDataExt, SorobanTransactionMetaExt, Thresholds,
-        TimeBounds, TimePoint, Transaction, TransactionEnvelope, TransactionExt, TransactionMetaV4,
+        RestoreFootprintOp, RestoreFootprintResult, ScAddress, ScMap, ScMapEntry, ScString,
+        ScSymbol, ScVal, ScVec, SequenceNumber, Signer, SignerKey, SorobanResources,
+        SorobanResourcesExtV0, SorobanTransactionData, SorobanTransactionDataExt,
+        SorobanTransactionMetaExt, Thresholds, TimeBounds, TimePoint, Transaction,
+        TransactionEnvelope, TransactionEventStage, TransactionExt, TransactionMetaV4,
         TransactionResultResult, TrustLineAsset, TrustLineEntry, Uint256,
     },
     HostError,
@@ -2129,6 +2130,238 @@ fn create_account_with_zero_balance_is_low_reserve() {
     net.fund(&alice);
     let got = run(&net, &alice, create_account(&key(9), 0));
     assert_eq!(code(&got), create_failed(CreateAccountResult::LowReserve));
+}
+
+/// An operation's or a transaction's events, as (contract, topics, data).
+fn unified(events: &[&ContractEvent]) -> Vec<(ScAddress, Vec<ScVal>, ScVal)> {
+    events
+        .iter()
+        .map(|e| {
+            let ContractEventBody::V0(body) = &e.body;
+            (
+                ScAddress::Contract(e.contract_id.clone().expect("an asset contract")),
+                body.topics.to_vec(),
+                body.data.clone(),
+            )
+        })
+        .collect()
+}
+
+fn op_events(got: &Value) -> Vec<(ScAddress, Vec<ScVal>, ScVal)> {
+    let meta = v4(got);
+    unified(
+        &meta
+            .operations
+            .iter()
+            .flat_map(|o| o.events.iter())
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn str_val(s: &str) -> ScVal {
+    ScVal::String(ScString(s.as_bytes().to_vec().try_into().unwrap()))
+}
+
+#[test]
+fn fees_and_classic_payments_emit_cap_67_events() {
+    let net = Net::quick();
+    let (alice, bob, issuer, carol) = (key(1), key(2), key(7), key(3));
+    net.fund(&alice);
+    net.fund(&bob);
+    net.fund(&issuer);
+    let nid = net.network_id();
+    let native = native_asset(&net);
+    let amount = |v: i64| i128_val(v as i128);
+
+    // A payment: the fee charged before the ledger's transactions, the transfer in the
+    // operation's events.
+    let got = run_ok(&net, &alice, lumens(&bob, 3 * XLM));
+    let meta = v4(&got);
+    assert_eq!(meta.events.len(), 1, "no refund for a classic transaction");
+    assert_eq!(meta.events[0].stage, TransactionEventStage::BeforeAllTxs);
+    assert_eq!(
+        unified(&[&meta.events[0].event]),
+        vec![(
+            native.clone(),
+            vec![symbol("fee"), address(&alice)],
+            amount(100)
+        )]
+    );
+    let transfer = |from: &SigningKey, to: &SigningKey, asset: &str| {
+        vec![
+            symbol("transfer"),
+            address(from),
+            address(to),
+            str_val(asset),
+        ]
+    };
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            native.clone(),
+            transfer(&alice, &bob, "native"),
+            amount(3 * XLM)
+        )]
+    );
+    // A new account's starting balance is a transfer too.
+    let got = run_ok(&net, &alice, create_account(&carol, 2 * RESERVE));
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            native.clone(),
+            transfer(&alice, &carol, "native"),
+            amount(2 * RESERVE)
+        )]
+    );
+
+    // A credit asset: minted from the issuer, burned back to it, moved between holders.
+    let usdc = alphanum4("USDC", &issuer);
+    let name = format!("USDC:{}", id(&issuer));
+    let usdc_contract = ScAddress::Contract(hashshare_node::events::asset_contract(
+        nid,
+        &Asset::CreditAlphanum4(usdc.clone()),
+    ));
+    for holder in [&alice, &bob] {
+        run_ok(
+            &net,
+            holder,
+            change_trust(ChangeTrustAsset::CreditAlphanum4(usdc.clone()), 1_000 * XLM),
+        );
+    }
+    let pay_usdc = |to: &SigningKey, v: i64| payment(to, Asset::CreditAlphanum4(usdc.clone()), v);
+    let got = run_ok(&net, &issuer, pay_usdc(&alice, 50));
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            usdc_contract.clone(),
+            vec![symbol("mint"), address(&alice), str_val(&name)],
+            amount(50)
+        )]
+    );
+    let got = run_ok(&net, &alice, pay_usdc(&issuer, 5));
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            usdc_contract.clone(),
+            vec![symbol("burn"), address(&alice), str_val(&name)],
+            amount(5)
+        )]
+    );
+    let got = run_ok(&net, &alice, pay_usdc(&bob, 7));
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            usdc_contract.clone(),
+            transfer(&alice, &bob, &name),
+            amount(7)
+        )]
+    );
+
+    // The destination's multiplexing id: a muxed account's own, or else the memo.
+    let with_muxed_id = |v: i64, muxed_id: ScVal| {
+        ScVal::Map(Some(ScMap(
+            vec![
+                ScMapEntry {
+                    key: symbol("amount"),
+                    val: amount(v),
+                },
+                ScMapEntry {
+                    key: symbol("to_muxed_id"),
+                    val: muxed_id,
+                },
+            ]
+            .try_into()
+            .unwrap(),
+        )))
+    };
+    let to_muxed = OperationBody::Payment(PaymentOp {
+        destination: MuxedAccount::MuxedEd25519(MuxedAccountMed25519 {
+            id: 42,
+            ed25519: Uint256(bob.verifying_key().to_bytes()),
+        }),
+        asset: Asset::Native,
+        amount: 9,
+    });
+    let got = run_ok(&net, &alice, to_muxed);
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            native.clone(),
+            transfer(&alice, &bob, "native"),
+            with_muxed_id(9, ScVal::U64(42))
+        )]
+    );
+    let mut memo = net.tx(&alice, 100, lumens(&bob, 11));
+    memo.memo = Memo::Id(7);
+    let (status, got) = net.send(&sign(memo, &alice, nid));
+    assert_eq!(status, "SUCCESS", "{got}");
+    assert_eq!(
+        op_events(&got),
+        vec![(
+            native.clone(),
+            transfer(&alice, &bob, "native"),
+            with_muxed_id(11, ScVal::U64(7))
+        )]
+    );
+
+    // A failed transaction still pays its fee, and moves nothing.
+    let got = run(&net, &alice, lumens(&key(9), XLM));
+    assert_eq!(code(&got), pay_failed(PaymentResult::NoDestination));
+    assert_eq!(v4(&got).events.len(), 1);
+    assert!(op_events(&got).is_empty());
+
+    // A Soroban call: charged up front, the unused refundable fee refunded after every
+    // transaction; the two add up to the fee charged.
+    let (hash, _) = upload(&net, &alice, &wasm("plain_token"));
+    let token = deploy_token(&net, &alice, &hash, 1);
+    let got = invoke_ok(
+        &net,
+        &alice,
+        call(&token, "mint", vec![address(&bob), i128_val(5)]),
+    );
+    let meta = v4(&got);
+    let stages: Vec<TransactionEventStage> = meta.events.iter().map(|e| e.stage).collect();
+    assert_eq!(
+        stages,
+        vec![
+            TransactionEventStage::BeforeAllTxs,
+            TransactionEventStage::AfterAllTxs
+        ]
+    );
+    let fees: Vec<i128> = unified(&meta.events.iter().map(|e| &e.event).collect::<Vec<_>>())
+        .into_iter()
+        .map(|(contract, topics, data)| {
+            assert_eq!(
+                (contract, topics),
+                (native.clone(), vec![symbol("fee"), address(&alice)])
+            );
+            let ScVal::I128(v) = data else {
+                panic!("an amount")
+            };
+            (v.hi as i128) << 64 | v.lo as i128
+        })
+        .collect();
+    assert!(fees[0] > 0 && fees[1] < 0, "{fees:?}");
+    assert_eq!(fees[0] + fees[1], fee_charged(&got) as i128);
+
+    // getEvents serves them: the ledger's charges first, its refunds last.
+    let ledger = ledger_of(&got);
+    let page = net.ok(
+        "getEvents",
+        json!({
+            "startLedger": ledger,
+            "endLedger": ledger + 1,
+            "filters": [{ "contractIds": [contract_strkey(&native)], "topics": [[to_base64(&symbol("fee")), "*"]] }],
+        }),
+    );
+    let listed = page["events"].as_array().unwrap();
+    assert_eq!(listed.len(), 2, "{page}");
+    let ids: Vec<&str> = listed.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert!(ids[0] < ids[1]);
+    assert!(
+        listed.iter().all(|e| e["txHash"] == got["txHash"]),
+        "{page}"
+    );
 }
 
 // ---------------------------------------------------------------------------- 8. getEvents
