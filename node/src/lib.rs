@@ -16,6 +16,7 @@ pub mod snapshot;
 pub mod state;
 pub mod store;
 pub mod xdr;
+pub mod xdr_json;
 
 /// The protocol of the host crates soroban-sdk 27 embeds.
 pub const PROTOCOL_VERSION: u32 = 27;

@@ -14,7 +14,7 @@ use crate::{
     state::{liveness_of, Liveness},
     store::{EventRow, TxRow},
     xdr::{decode, from_base64, to_base64},
-    PROTOCOL_VERSION,
+    xdr_json, PROTOCOL_VERSION,
 };
 
 /// A JSON-RPC error: the jrpc2 code and message stellar-rpc answers with.
@@ -50,8 +50,18 @@ const MAX_EVENTS_PAGE: u32 = 10_000;
 const DEFAULT_PAGE: u32 = 50;
 const DEFAULT_EVENTS_PAGE: u32 = 100;
 
-/// Calls `method` with `params` (already checked to be absent, null or an object).
+/// Calls `method` with `params` (already checked to be absent, null or an object), answering
+/// in the `xdrFormat` asked for.
 pub fn call(node: &Node, method: &str, params: Value, base_url: &str) -> Result<Value, RpcError> {
+    let json = params.get("xdrFormat").and_then(Value::as_str) == Some("json");
+    let mut answer = answer(node, method, params, base_url)?;
+    if json {
+        xdr_json::convert(method, &mut answer);
+    }
+    Ok(answer)
+}
+
+fn answer(node: &Node, method: &str, params: Value, base_url: &str) -> Result<Value, RpcError> {
     match method {
         "getHealth" => health(node),
         "getNetwork" => Ok(json!({
@@ -93,10 +103,7 @@ fn parse<T: for<'de> Deserialize<'de> + Default>(params: Value) -> Result<T, Rpc
 
 fn check_format(format: &Option<String>) -> Result<(), RpcError> {
     match format.as_deref() {
-        None | Some("") | Some("base64") => Ok(()),
-        Some("json") => Err(invalid(
-            "xdrFormat json is not supported by this node; use base64",
-        )),
+        None | Some("") | Some("base64") | Some("json") => Ok(()),
         Some(other) => Err(invalid(format!(
             "expected xdrFormat base64 or json, got {other:?}"
         ))),
