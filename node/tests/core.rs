@@ -21,8 +21,7 @@ use soroban_env_host::{
         AccountEntry, AccountEntryExt, AccountEntryExtensionV1Ext, AlphaNum4, Asset, AssetCode4,
         BumpSequenceOp, ChangeTrustAsset, ChangeTrustOp, ChangeTrustResult, ConfigSettingEntry,
         ConfigSettingId, ContractDataDurability, ContractEvent, ContractEventBody,
-        ContractEventType, ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress,
-        CreateAccountOp, CreateAccountResult, CreateContractArgsV2, ExtendFootprintTtlOp,
+        ContractEventType, CreateAccountOp, CreateAccountResult, ExtendFootprintTtlOp,
         ExtendFootprintTtlResult, ExtensionPoint, Hash, HostFunction, InnerTransactionResultResult,
         InvokeHostFunctionResult, LedgerBounds, LedgerEntry, LedgerEntryChange, LedgerEntryChanges,
         LedgerEntryData, LedgerEntryExt, LedgerFootprint, LedgerKey, LedgerKeyConfigSetting,
@@ -234,19 +233,6 @@ fn contract_strkey(address: &ScAddress) -> String {
         ScAddress::Contract(c) => c.to_string(),
         other => panic!("not a contract: {other:?}"),
     }
-}
-
-fn deploy_function(source: &SigningKey, wasm_hash: &Hash, salt: u8) -> HostFunction {
-    HostFunction::CreateContractV2(CreateContractArgsV2 {
-        contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
-            address: ScAddress::Account(id(source)),
-            salt: Uint256([salt; 32]),
-        }),
-        executable: ContractExecutable::Wasm(wasm_hash.clone()),
-        constructor_args: vec![address(source), string("Plain"), string("PLN")]
-            .try_into()
-            .unwrap(),
-    })
 }
 
 /// Simulates, signs and sends a call; its `getTransaction` answer (any outcome).

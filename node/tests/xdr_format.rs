@@ -5,8 +5,8 @@ mod support;
 use hashshare_node::xdr::to_base64;
 use serde_json::{json, Map, Value};
 use soroban_env_host::xdr::{
-    Asset, Hash, HostFunction, InvokeHostFunctionOp, LedgerKey, LedgerKeyContractCode,
-    MuxedAccount, OperationBody, PaymentOp, TransactionEnvelope, TransactionV1Envelope, Uint256,
+    Asset, Hash, InvokeHostFunctionOp, LedgerKey, LedgerKeyContractCode, MuxedAccount,
+    OperationBody, PaymentOp, TransactionEnvelope, TransactionV1Envelope, Uint256,
 };
 use stellar_xdr::{Limits, Type, TypeVariant};
 use support::*;
@@ -310,23 +310,5 @@ fn payment_body(to: &ed25519_dalek::SigningKey) -> OperationBody {
         destination: MuxedAccount::Ed25519(Uint256(to.verifying_key().to_bytes())),
         asset: Asset::Native,
         amount: 5,
-    })
-}
-
-/// The deploy of `hash` by `deployer`, as a host function.
-fn deploy_function(deployer: &ed25519_dalek::SigningKey, hash: &Hash, salt: u8) -> HostFunction {
-    use soroban_env_host::xdr::{
-        ContractExecutable, ContractIdPreimage, ContractIdPreimageFromAddress,
-        CreateContractArgsV2, ScAddress, Uint256,
-    };
-    HostFunction::CreateContractV2(CreateContractArgsV2 {
-        contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
-            address: ScAddress::Account(id(deployer)),
-            salt: Uint256([salt; 32]),
-        }),
-        executable: ContractExecutable::Wasm(hash.clone()),
-        constructor_args: vec![address(deployer), string("Plain"), string("PLN")]
-            .try_into()
-            .unwrap(),
     })
 }

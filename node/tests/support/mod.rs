@@ -242,19 +242,38 @@ impl Net {
         salt: u8,
         args: Vec<ScVal>,
     ) -> ScAddress {
-        let f = HostFunction::CreateContractV2(CreateContractArgsV2 {
-            contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
-                address: ScAddress::Account(id(source)),
-                salt: Uint256([salt; 32]),
-            }),
-            executable: ContractExecutable::Wasm(wasm_hash),
-            constructor_args: args.try_into().unwrap(),
-        });
-        match self.invoke(source, f) {
+        match self.invoke(source, deploy_with(source, &wasm_hash, salt, args)) {
             ScVal::Address(a) => a,
             other => panic!("deploy returned {other:?}"),
         }
     }
+}
+
+/// `source` deploying `wasm_hash` under `salt` with constructor `args`.
+pub fn deploy_with(
+    source: &SigningKey,
+    wasm_hash: &Hash,
+    salt: u8,
+    args: Vec<ScVal>,
+) -> HostFunction {
+    HostFunction::CreateContractV2(CreateContractArgsV2 {
+        contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
+            address: ScAddress::Account(id(source)),
+            salt: Uint256([salt; 32]),
+        }),
+        executable: ContractExecutable::Wasm(wasm_hash.clone()),
+        constructor_args: args.try_into().unwrap(),
+    })
+}
+
+/// `source` deploying the test token `wasm_hash` (admin `source`, "Plain", "PLN").
+pub fn deploy_function(source: &SigningKey, wasm_hash: &Hash, salt: u8) -> HostFunction {
+    deploy_with(
+        source,
+        wasm_hash,
+        salt,
+        vec![address(source), string("Plain"), string("PLN")],
+    )
 }
 
 pub fn call(contract: &ScAddress, function: &str, args: Vec<ScVal>) -> HostFunction {
