@@ -40,6 +40,8 @@ use crate::{
 
 /// Operations per transaction, as in stellar-core.
 pub const MAX_OPS: usize = 100;
+/// The largest resource fee a transaction may declare (stellar-core's, about 112 million XLM).
+const MAX_RESOURCE_FEE: i64 = 1 << 50;
 
 /// A transaction that passed validation, ready to apply.
 #[derive(Clone, Debug)]
@@ -366,6 +368,11 @@ pub fn check(
     let base_fee = state.header.base_fee;
     let inner_fee = tx.fee as i64;
     let resource_fee = data.map_or(0, |d| d.resource_fee);
+    // XDRProvidesValidFee, before any arithmetic on fees: a resource fee within
+    // [0, MAX_RESOURCE_FEE], a fee bump's fee not negative.
+    if !(0..=MAX_RESOURCE_FEE).contains(&resource_fee) || bump.as_ref().is_some_and(|b| b.1 < 0) {
+        return Err(refusal(R::TxMalformed));
+    }
     // The fee source bids the whole fee: a fee bump's outer transaction is checked first, as
     // FeeBumpTransactionFrame::commonValid does, then the inner one without its fee checks.
     let (fee_source, fee_bid) = match &bump {

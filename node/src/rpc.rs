@@ -524,7 +524,18 @@ fn ledgers(node: &Node, p: PageParams) -> Result<Value, RpcError> {
     let (start, cursor, limit) = page(&p, oldest, latest, MAX_PAGE, DEFAULT_PAGE)?;
     let from = match (start, cursor) {
         (Some(s), _) => s,
-        (None, Some(c)) => c as u32 + 1,
+        // A ledger's sequence number, the page starting after it, within the range held.
+        (None, Some(c)) => {
+            let next = u32::try_from(c)
+                .map_err(|_| invalid(format!("invalid cursor {c:?}")))?
+                .wrapping_add(1);
+            if next < oldest || next > latest {
+                return Err(invalid(format!(
+                    "cursor ('{c}') must be between the oldest ledger: {oldest} and the latest ledger: {latest} for this rpc instance"
+                )));
+            }
+            next
+        }
         _ => oldest,
     };
     let rows = node

@@ -179,6 +179,17 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
                 Ok(d) => d,
                 Err(e) => return e,
             };
+            // soroban-simulation adds `extend_to` to the ledger's sequence number unchecked:
+            // what stellar-core would refuse as malformed is refused here, before it overflows.
+            if extend.extend_to >= network.max_entry_ttl {
+                return error(
+                    latest,
+                    format!(
+                        "extend_to ({}) must be below the maximum entry TTL ({})",
+                        extend.extend_to, network.max_entry_ttl
+                    ),
+                );
+            }
             let keys = data.resources.footprint.read_only.to_vec();
             let restoring = match AutoRestoringSnapshotSource::new(snapshot.clone(), &info) {
                 Ok(s) => s,
