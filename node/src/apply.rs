@@ -19,7 +19,7 @@ use soroban_env_host::{
         LedgerEntry, LedgerEntryChange, LedgerEntryChanges, LedgerEntryData, LedgerEntryExt,
         LedgerKey, LedgerKeyTrustLine, LedgerKeyTtl, Memo, MuxedAccount, Operation, OperationBody,
         OperationMetaV2, OperationResult, OperationResultTr, PaymentOp, PaymentResult,
-        Preconditions, PublicKey, RestoreFootprintResult, ScVal, SorobanTransactionData,
+        Preconditions, PublicKey, RestoreFootprintResult, ScVal, SignerKey, SorobanTransactionData,
         SorobanTransactionDataExt, SorobanTransactionMetaExt, SorobanTransactionMetaExtV1,
         SorobanTransactionMetaV2, Transaction, TransactionEnvelope, TransactionExt,
         TransactionMeta, TransactionMetaV4, TransactionResult, TransactionResultExt,
@@ -33,7 +33,8 @@ use crate::{
     events,
     network::Network,
     state::{
-        account_key, ed25519_of, liveness_of, new_account, set_seq_time, Liveness, State, Stored,
+        account_key, ed25519_of, liveness_of, new_account, seq_time, set_seq_time, Liveness, State,
+        Stored,
     },
     xdr::{decode, encode, sha256},
 };
@@ -192,20 +193,11 @@ fn signed(
         if key_weight == 0 {
             continue;
         }
-        let Ok(verifying) = VerifyingKey::from_bytes(&key) else {
-            continue;
-        };
         for (i, sig) in signatures.iter().enumerate() {
-            if sig.hint.0 != key[28..32] {
+            if sig.hint.0 != last_four(&key) {
                 continue;
             }
-            let Ok(bytes) = <[u8; 64]>::try_from(sig.signature.0.as_slice()) else {
-                continue;
-            };
-            if verifying
-                .verify_strict(hash, &Signature::from_bytes(&bytes))
-                .is_ok()
-            {
+            if verifies(&key, hash, sig.signature.as_slice()) {
                 used[i] = true;
                 weight = weight.saturating_add(key_weight);
                 break;
@@ -213,6 +205,64 @@ fn signed(
         }
     }
     weight >= needed
+}
+
+/// Whether one of `signatures` is `key`'s (a pre-authorized transaction needs none: its hash
+/// is the key), marking it used.
+fn signer_signed(
+    key: &SignerKey,
+    hash: &[u8; 32],
+    signatures: &[DecoratedSignature],
+    used: &mut [bool],
+) -> bool {
+    let (hint, message, public): ([u8; 4], &[u8], Option<&[u8; 32]>) = match key {
+        SignerKey::PreAuthTx(Uint256(h)) => return h == hash,
+        SignerKey::Ed25519(Uint256(k)) => (last_four(k), hash, Some(k)),
+        // The signature is the preimage of the key's hash.
+        SignerKey::HashX(Uint256(h)) => (last_four(h), &[], None),
+        // CAP-40: the hint mixes the key's and the payload's last bytes.
+        SignerKey::Ed25519SignedPayload(p) => {
+            let mut tail = [0u8; 4];
+            let payload = p.payload.as_slice();
+            let n = payload.len().min(4);
+            tail[..n].copy_from_slice(&payload[payload.len() - n..]);
+            let key_tail = last_four(&p.ed25519.0);
+            let hint = std::array::from_fn(|i| key_tail[i] ^ tail[i]);
+            (hint, payload, Some(&p.ed25519.0))
+        }
+    };
+    for (i, sig) in signatures.iter().enumerate() {
+        if sig.hint.0 != hint {
+            continue;
+        }
+        let ok = match (key, public) {
+            (SignerKey::HashX(Uint256(h)), _) => sha256(sig.signature.as_slice()) == *h,
+            (_, Some(k)) => verifies(k, message, sig.signature.as_slice()),
+            _ => false,
+        };
+        if ok {
+            used[i] = true;
+            return true;
+        }
+    }
+    false
+}
+
+fn last_four(bytes: &[u8; 32]) -> [u8; 4] {
+    [bytes[28], bytes[29], bytes[30], bytes[31]]
+}
+
+/// Whether `signature` is `key`'s ed25519 signature of `message`.
+fn verifies(key: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
+    let (Ok(verifying), Ok(bytes)) = (
+        VerifyingKey::from_bytes(key),
+        <[u8; 64]>::try_from(signature),
+    ) else {
+        return false;
+    };
+    verifying
+        .verify_strict(message, &Signature::from_bytes(&bytes))
+        .is_ok()
 }
 
 /// The minimum balance an account must keep: `(2 + sub-entries) × base reserve`.
@@ -443,14 +493,41 @@ pub fn check(
     let Some(source) = state.account(&muxed_id(&tx.source_account)) else {
         return Err(wrap(refusal(R::TxNoAccount)));
     };
-    let expected = expected_seq.unwrap_or(source.seq_num.0 + 1);
-    // A number a new account could start at in this ledger is never valid (isBadSeq).
+    let v2 = match &tx.cond {
+        Preconditions::V2(p) => Some(p),
+        _ => None,
+    };
+    // The source's number (or its last queued transaction's): the next one, or with
+    // `minSeqNum` any higher one while the current is at least that minimum. A number a new
+    // account could start at in this ledger is never valid (isBadSeq).
+    let current = expected_seq.map_or(source.seq_num.0, |next| next - 1);
     let starting = ((state.seq() + 1) as i64) << 32;
-    if tx.seq_num.0 != expected || tx.seq_num.0 == starting {
+    let in_order = match v2.and_then(|p| p.min_seq_num.as_ref()) {
+        Some(min) => min.0 <= current && current < tx.seq_num.0,
+        None => tx.seq_num.0 == current.saturating_add(1),
+    };
+    if !in_order || tx.seq_num.0 == starting {
         return Err(wrap(refusal(R::TxBadSeq)));
     }
+    // isTooEarlyForAccount: the time and ledgers since the source's number last changed.
+    if let Some(p) = v2 {
+        let (seq_ledger, seq_time) = seq_time(&source);
+        let next = state.seq() + 1;
+        let age = p.min_seq_age.0;
+        let gap = p.min_seq_ledger_gap;
+        if age > close_time || close_time - age < seq_time || gap > next || next - gap < seq_ledger
+        {
+            return Err(wrap(refusal(R::TxBadMinSeqAgeOrGap)));
+        }
+    }
+    // The source's signatures at its low threshold, and one of every extra signer.
     let mut used = vec![false; signatures.len()];
-    if !signed(&source, Level::Low, &inner_hash, &signatures, &mut used) {
+    let extra = v2.map_or(&[][..], |p| p.extra_signers.as_slice());
+    if !signed(&source, Level::Low, &inner_hash, &signatures, &mut used)
+        || !extra
+            .iter()
+            .all(|key| signer_signed(key, &inner_hash, &signatures, &mut used))
+    {
         return Err(wrap(refusal(R::TxBadAuth)));
     }
     // The fee source must afford the whole fee it bids, as stellar-core requires.
@@ -888,7 +965,12 @@ pub fn apply(
     let before_ops = state.clone();
     let mut results = Vec::with_capacity(ops);
     let mut op_metas = Vec::with_capacity(ops);
-    let mut soroban = SorobanCharges::default();
+    let mut soroban = SorobanCharges {
+        non_refundable: data
+            .as_ref()
+            .map_or(0, |_| non_refundable_fee(ledger.network, checked)),
+        ..SorobanCharges::default()
+    };
     let mut success = true;
     for op in tx.operations.iter() {
         let op_source = op
@@ -1079,7 +1161,7 @@ fn apply_op(
             let data = data.expect("validated: Soroban data present");
             (
                 OpInner(T::ExtendFootprintTtl(extend_ttl(
-                    state, ledger, delta, o, data, checked, soroban,
+                    state, ledger, delta, o, data, soroban,
                 ))),
                 vec![],
             )
@@ -1088,7 +1170,7 @@ fn apply_op(
             let data = data.expect("validated: Soroban data present");
             (
                 OpInner(T::RestoreFootprint(restore(
-                    state, ledger, delta, data, checked, soroban,
+                    state, ledger, delta, data, soroban,
                 ))),
                 vec![],
             )
@@ -1344,20 +1426,15 @@ fn change_trust(
     }
 }
 
-/// The non-refundable fee of the declared resources; the refundable budget is the rest.
-fn charge_non_refundable(
-    ledger: &Ledger,
-    data: &SorobanTransactionData,
-    checked: &Checked,
-    soroban: &mut SorobanCharges,
-) -> i64 {
+/// The non-refundable fee of a Soroban transaction's declared resources, kept whatever its
+/// operation does (even one that never runs: a missing source is still charged it).
+fn non_refundable_fee(network: &Network, checked: &Checked) -> i64 {
     let size = encode(&checked.envelope).len() as u32;
     let (non_refundable, _) = fees::compute_transaction_resource_fee(
         &declared_resources(&checked.tx, size).expect("a Soroban transaction"),
-        &ledger.network.config.fee_configuration,
+        &network.config.fee_configuration,
     );
-    soroban.non_refundable = non_refundable;
-    data.resource_fee - non_refundable
+    non_refundable
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1371,7 +1448,7 @@ fn invoke(
     checked: &Checked,
     soroban: &mut SorobanCharges,
 ) -> (InvokeHostFunctionResult, Vec<ContractEvent>) {
-    let refundable = charge_non_refundable(ledger, data, checked, soroban);
+    let refundable = data.resource_fee - soroban.non_refundable;
     let seq = ledger.info.sequence_number;
     let resources = &data.resources;
     let restored: Vec<u32> = match &data.ext {
@@ -1602,10 +1679,9 @@ fn extend_ttl(
     delta: &mut Delta,
     op: &ExtendFootprintTtlOp,
     data: &SorobanTransactionData,
-    checked: &Checked,
     soroban: &mut SorobanCharges,
 ) -> ExtendFootprintTtlResult {
-    let refundable = charge_non_refundable(ledger, data, checked, soroban);
+    let refundable = data.resource_fee - soroban.non_refundable;
     let seq = ledger.info.sequence_number;
     let footprint = &data.resources.footprint;
     let new_until = seq + op.extend_to;
@@ -1650,10 +1726,9 @@ fn restore(
     ledger: &Ledger,
     delta: &mut Delta,
     data: &SorobanTransactionData,
-    checked: &Checked,
     soroban: &mut SorobanCharges,
 ) -> RestoreFootprintResult {
-    let refundable = charge_non_refundable(ledger, data, checked, soroban);
+    let refundable = data.resource_fee - soroban.non_refundable;
     let seq = ledger.info.sequence_number;
     let footprint = &data.resources.footprint;
     let new_until = seq + ledger.info.min_persistent_entry_ttl - 1;

@@ -259,6 +259,21 @@ pub fn set_seq_time(account: &mut AccountEntry, seq: u32, now: u64) {
     }
 }
 
+/// The ledger and time the account's sequence number last changed (0, 0 if never recorded).
+pub fn seq_time(account: &AccountEntry) -> (u32, u64) {
+    match &account.ext {
+        AccountEntryExt::V1(AccountEntryExtensionV1 {
+            ext:
+                AccountEntryExtensionV1Ext::V2(AccountEntryExtensionV2 {
+                    ext: AccountEntryExtensionV2Ext::V3(v3),
+                    ..
+                }),
+            ..
+        }) => (v3.seq_ledger, v3.seq_time.0),
+        _ => (0, 0),
+    }
+}
+
 fn v2_with(v3: AccountEntryExtensionV3) -> AccountEntryExtensionV2 {
     AccountEntryExtensionV2 {
         num_sponsored: 0,

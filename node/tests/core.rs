@@ -1190,6 +1190,93 @@ fn tx_of_classic(envelope: &TransactionEnvelope) -> Transaction {
     e.tx.clone()
 }
 
+fn preconditions(change: impl FnOnce(&mut PreconditionsV2)) -> Preconditions {
+    let mut p = PreconditionsV2 {
+        time_bounds: None,
+        ledger_bounds: None,
+        min_seq_num: None,
+        min_seq_age: soroban_env_host::xdr::Duration(0),
+        min_seq_ledger_gap: 0,
+        extra_signers: Default::default(),
+    };
+    change(&mut p);
+    Preconditions::V2(p)
+}
+
+#[test]
+fn min_seq_num_relaxes_the_sequence_and_extra_signers_of_every_kind_must_sign() {
+    let net = Net::quick();
+    let (alice, bob, escrow) = (key(1), key(2), key(3));
+    net.fund(&alice);
+    net.fund(&bob);
+    let nid = net.network_id();
+    use TransactionResultResult as R;
+    // minSeqNum: a number ahead of the next one, while the account's is at least the minimum.
+    let current = seq(&net, &alice);
+    let ahead = |min: i64| {
+        let mut tx = tx_with(
+            &net,
+            &alice,
+            preconditions(|p| p.min_seq_num = Some(SequenceNumber(min))),
+            lumens(&bob, 1),
+        );
+        tx.seq_num = SequenceNumber(current + 5);
+        sign(tx, &alice, nid)
+    };
+    assert_eq!(
+        refused(&net, &ahead(current + 1)),
+        R::TxBadSeq,
+        "the minimum not reached"
+    );
+    let (status, got) = net.send(&ahead(current - 3));
+    assert_eq!(status, "SUCCESS", "{got}");
+    assert_eq!(
+        seq(&net, &alice),
+        current + 5,
+        "the account's number jumps to the transaction's"
+    );
+
+    // A hash-x extra signer: the preimage as the signature, hinted by the hash's last bytes.
+    let preimage = b"the escrow's secret".to_vec();
+    let hash_x = sha256(&preimage);
+    let with_extra = |key: SignerKey| {
+        tx_with(
+            &net,
+            &alice,
+            preconditions(|p| p.extra_signers = vec![key].try_into().unwrap()),
+            lumens(&bob, 1),
+        )
+    };
+    let tx = with_extra(SignerKey::HashX(Uint256(hash_x)));
+    assert_eq!(refused(&net, &sign(tx.clone(), &alice, nid)), R::TxBadAuth);
+    let mut envelope = sign(tx, &alice, nid);
+    if let TransactionEnvelope::Tx(e) = &mut envelope {
+        let mut sigs = e.signatures.to_vec();
+        sigs.push(soroban_env_host::xdr::DecoratedSignature {
+            hint: soroban_env_host::xdr::SignatureHint(hash_x[28..32].try_into().unwrap()),
+            signature: soroban_env_host::xdr::Signature(preimage.try_into().unwrap()),
+        });
+        e.signatures = sigs.try_into().unwrap();
+    }
+    let (status, got) = net.send(&envelope);
+    assert_eq!(status, "SUCCESS", "{got}");
+
+    // A pre-authorized transaction: its own hash as the extra signer, no signature for it.
+    let tx = with_extra(SignerKey::PreAuthTx(Uint256([0; 32])));
+    assert_eq!(
+        refused(&net, &sign(tx, &alice, nid)),
+        R::TxBadAuth,
+        "another hash"
+    );
+    // An ed25519 extra signer signs the transaction's hash like any signer.
+    let tx = with_extra(SignerKey::Ed25519(Uint256(
+        escrow.verifying_key().to_bytes(),
+    )));
+    assert_eq!(refused(&net, &sign(tx.clone(), &alice, nid)), R::TxBadAuth);
+    let (status, got) = net.send(&sign_all(tx, &[&alice, &escrow], nid));
+    assert_eq!(status, "SUCCESS", "{got}");
+}
+
 // ---------------------------------------------------------------------------- 4. time bounds
 
 #[test]
