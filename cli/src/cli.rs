@@ -114,6 +114,11 @@ pub struct NodeArgs {
     /// close time, not their own clock).
     #[arg(long)]
     pub dev_time: bool,
+    /// Lets a ledger take every waiting transaction. By default a ledger takes what testnet's
+    /// ledger-wide limits allow (100 Soroban transactions, 250 entries written, 500M
+    /// instructions, …) and the rest wait for the next ones.
+    #[arg(long)]
+    pub no_ledger_limits: bool,
     /// Starts a new network (an empty --dir, or --ephemeral) from this soroban-ledger-snapshot
     /// JSON file, e.g. one written by `--export-snapshot` or by a test's `Env`.
     #[arg(long, value_name = "FILE")]

@@ -86,6 +86,11 @@ struct Parts {
     bump: Option<(AccountId, i64, Vec<DecoratedSignature>)>,
 }
 
+/// The account a transaction's source names.
+pub fn source_of(tx: &Transaction) -> AccountId {
+    muxed_id(&tx.source_account)
+}
+
 fn muxed_id(account: &MuxedAccount) -> AccountId {
     match account {
         MuxedAccount::Ed25519(k) => AccountId(PublicKey::PublicKeyTypeEd25519(k.clone())),
@@ -1576,6 +1581,22 @@ fn invoke(
         .map(|v| v.len() as u32)
         .sum();
     if written > resources.write_bytes {
+        return (InvokeHostFunctionResult::ResourceLimitExceeded, vec![]);
+    }
+    // validateContractLedgerEntry: no contract data entry, nor code, beyond the network's size.
+    let limits = &ledger.network.limits;
+    let oversized = out
+        .ledger_changes
+        .iter()
+        .filter(|c| !c.read_only)
+        .filter_map(|c| c.encoded_new_value.as_ref())
+        .filter_map(|bytes| decode::<LedgerEntry>(bytes).ok().map(|e| (bytes.len(), e)))
+        .any(|(size, e)| match &e.data {
+            LedgerEntryData::ContractData(_) => size as u32 > limits.data_entry_bytes,
+            LedgerEntryData::ContractCode(c) => c.code.len() as u32 > limits.contract_bytes,
+            _ => false,
+        });
+    if oversized {
         return (InvokeHostFunctionResult::ResourceLimitExceeded, vec![]);
     }
     // The refundable fee must pay for the events and the rent.

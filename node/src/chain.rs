@@ -19,7 +19,7 @@ use soroban_env_host::{
 use crate::{
     apply::{self, soroban_data, Applied, Checked, Ledger},
     genesis::{genesis_state, Genesis},
-    network::Network,
+    network::{LedgerLimits, Network},
     state::{ed25519_of, State, Stored},
     store::{EventRow, LedgerRow, LedgerWrite, Store, StoreError, TxRow},
     xdr::{encode, network_id, sha256},
@@ -30,11 +30,61 @@ use crate::{
 /// TOID holds, as stellar-rpc's cursors put them.
 const AFTER_ALL_TXS: u32 = (1 << 20) - 1;
 
+/// What the transactions chosen for a ledger use of its limits.
+#[derive(Clone, Default)]
+struct LedgerUse {
+    soroban_txs: u32,
+    instructions: u64,
+    disk_read_entries: u64,
+    disk_read_bytes: u64,
+    write_entries: u64,
+    write_bytes: u64,
+    size_bytes: u64,
+    classic_ops: u32,
+}
+
+impl LedgerUse {
+    /// Counts `checked` in if the ledger still has room for it.
+    fn add(&mut self, checked: &Checked, limits: &LedgerLimits, max_ops: u32) -> bool {
+        let mut next = self.clone();
+        let size = encode(&checked.envelope).len() as u32;
+        match apply::declared_resources(&checked.tx, size) {
+            Some(r) => {
+                next.soroban_txs += 1;
+                next.instructions += r.instructions as u64;
+                next.disk_read_entries += r.disk_read_entries as u64;
+                next.disk_read_bytes += r.disk_read_bytes as u64;
+                next.write_entries += r.write_entries as u64;
+                next.write_bytes += r.write_bytes as u64;
+                next.size_bytes += size as u64;
+            }
+            // A fee bump counts one more operation, as in stellar-core's tx sets.
+            None => {
+                next.classic_ops += checked.tx.operations.len() as u32 + checked.fee_bump as u32
+            }
+        }
+        let fits = next.soroban_txs <= limits.txs
+            && next.instructions <= limits.instructions
+            && next.disk_read_entries <= limits.disk_read_entries as u64
+            && next.disk_read_bytes <= limits.disk_read_bytes as u64
+            && next.write_entries <= limits.write_entries as u64
+            && next.write_bytes <= limits.write_bytes as u64
+            && next.size_bytes <= limits.size_bytes as u64
+            && next.classic_ops <= max_ops;
+        if fits {
+            *self = next;
+        }
+        fits
+    }
+}
+
 /// What `sendTransaction` answers.
 #[derive(Debug)]
 pub enum Submission {
     Pending([u8; 32]),
     Duplicate([u8; 32]),
+    /// The source already has a transaction waiting (stellar-core queues one per account).
+    TryAgainLater([u8; 32]),
     /// Refused at validation, with the result stellar-core gives.
     Error([u8; 32], TransactionResult),
 }
@@ -92,6 +142,8 @@ pub struct Chain {
     pending: Vec<Checked>,
     /// The next sequence number of each source with queued transactions.
     queued_seq: HashMap<[u8; 32], i64>,
+    /// Whether a ledger takes no more than the network's ledger-wide limits allow.
+    pub ledger_limits: bool,
 }
 
 impl Chain {
@@ -149,6 +201,7 @@ impl Chain {
             module_cache,
             pending: vec![],
             queued_seq: HashMap::new(),
+            ledger_limits: true,
         };
         let codes: Vec<Vec<u8>> = chain
             .state
@@ -238,7 +291,7 @@ impl Chain {
         .expect("one operation");
         let envelope = crate::node::sign(tx, &root, self.state.network_id);
         let close_time = self.state.close_time() + 1;
-        match self.submit(envelope, close_time) {
+        match self.submit_own(envelope, close_time) {
             Submission::Pending(_) => {}
             other => {
                 return Err(StoreError::Corrupt("genesis".into(), format!("{other:?}")));
@@ -274,8 +327,49 @@ impl Chain {
         }
     }
 
-    /// Validates a transaction for the next ledger and queues it.
+    /// Splits the queue into what fits in one ledger, in order, and what waits.
+    fn fitting(&self, queue: Vec<Checked>) -> (Vec<Checked>, Vec<Checked>) {
+        if !self.ledger_limits {
+            return (queue, vec![]);
+        }
+        let limits = &self.network.ledger;
+        let mut used = LedgerUse::default();
+        let mut sources_left_behind = std::collections::HashSet::new();
+        let (mut now, mut later) = (vec![], vec![]);
+        for checked in queue {
+            let source = ed25519_of(&apply::source_of(&checked.tx));
+            // A source's later transactions wait behind its earlier ones.
+            let fits = !sources_left_behind.contains(&source)
+                && used.add(&checked, limits, self.state.header.max_tx_set_size);
+            if fits {
+                now.push(checked);
+            } else {
+                sources_left_behind.insert(source);
+                later.push(checked);
+            }
+        }
+        (now, later)
+    }
+
+    /// Validates a client's transaction for the next ledger and queues it: one per source
+    /// account at a time, and no more fees waiting than their payer can afford, as
+    /// stellar-core's transaction queue takes them.
     pub fn submit(&mut self, envelope: TransactionEnvelope, close_time: u64) -> Submission {
+        self.queue(envelope, close_time, true)
+    }
+
+    /// Queues the node's own transactions (friendbot's), which may follow each other from
+    /// one account within a ledger.
+    pub fn submit_own(&mut self, envelope: TransactionEnvelope, close_time: u64) -> Submission {
+        self.queue(envelope, close_time, false)
+    }
+
+    fn queue(
+        &mut self,
+        envelope: TransactionEnvelope,
+        close_time: u64,
+        client: bool,
+    ) -> Submission {
         let hash = envelope.hash(self.state.network_id).unwrap_or_default();
         if self.pending.iter().any(|c| c.hash == hash)
             || matches!(self.store.transaction(&hash), Ok(Some(_)))
@@ -283,23 +377,52 @@ impl Chain {
             return Submission::Duplicate(hash);
         }
         let source = source_key(&envelope);
-        let expected = self.queued_seq.get(&source).copied();
-        match apply::check(&self.state, &self.network, &envelope, close_time, expected) {
-            Ok(checked) => {
-                self.queued_seq.insert(source, checked.tx.seq_num.0 + 1);
-                self.pending.push(checked);
-                Submission::Pending(hash)
-            }
-            Err(result) => Submission::Error(hash, result),
+        if client && self.queued_seq.contains_key(&source) {
+            return Submission::TryAgainLater(hash);
         }
+        let expected = self.queued_seq.get(&source).copied();
+        let checked =
+            match apply::check(&self.state, &self.network, &envelope, close_time, expected) {
+                Ok(checked) => checked,
+                Err(result) => return Submission::Error(hash, result),
+            };
+        let waiting: i64 = self
+            .pending
+            .iter()
+            .filter(|c| c.fee_source == checked.fee_source)
+            .map(|c| c.fee_bid)
+            .sum();
+        let payer = self.state.account(&checked.fee_source).expect("checked");
+        if client
+            && apply::min_balance(&payer, self.state.header.base_reserve)
+                + waiting
+                + checked.fee_bid
+                > payer.balance
+        {
+            return Submission::Error(
+                hash,
+                apply::refusal(TransactionResultResult::TxInsufficientBalance),
+            );
+        }
+        self.queued_seq.insert(source, checked.tx.seq_num.0 + 1);
+        self.pending.push(checked);
+        Submission::Pending(hash)
     }
 
-    /// Closes the next ledger at `close_time` with every queued transaction.
+    /// Closes the next ledger at `close_time` with the queued transactions that fit in it
+    /// (the network's ledger-wide limits, unless lifted); the rest wait for the next one.
     pub fn close_ledger(&mut self, close_time: u64) -> Result<u32, StoreError> {
         let seq = self.state.seq() + 1;
         let close_time = close_time.max(self.state.close_time() + 1);
-        let pending = std::mem::take(&mut self.pending);
+        let queue = std::mem::take(&mut self.pending);
+        let (pending, later) = self.fitting(queue);
         self.queued_seq.clear();
+        for waiting in &later {
+            let key = ed25519_of(&apply::source_of(&waiting.tx));
+            let next = self.queued_seq.entry(key).or_insert(0);
+            *next = (*next).max(waiting.tx.seq_num.0 + 1);
+        }
+        self.pending = later;
         let mut state = self.state.clone();
         let info = state.ledger_info(seq, close_time, &self.network.ttls);
         let mut ledger = Ledger {

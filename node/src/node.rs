@@ -42,6 +42,9 @@ pub struct Config {
     pub dev_time: bool,
     /// A new network starts from this `soroban-ledger-snapshot` file instead of genesis.
     pub import: Option<PathBuf>,
+    /// A ledger takes no more than the network's ledger-wide limits allow (testnet's: 100
+    /// Soroban transactions, 250 entries written, …); `false` lets it take every waiting one.
+    pub ledger_limits: bool,
 }
 
 impl Default for Config {
@@ -55,6 +58,7 @@ impl Default for Config {
             friendbot_stroops: 10_000 * 10_000_000,
             dev_time: false,
             import: None,
+            ledger_limits: true,
         }
     }
 }
@@ -98,7 +102,8 @@ impl Node {
             ),
             None => None,
         };
-        let chain = Chain::open_from(config.dir.as_deref(), &genesis, snapshot.as_ref())?;
+        let mut chain = Chain::open_from(config.dir.as_deref(), &genesis, snapshot.as_ref())?;
+        chain.ledger_limits = config.ledger_limits;
         Ok(Arc::new(Node {
             chain: Mutex::new(chain),
             changed: Condvar::new(),
@@ -250,7 +255,7 @@ impl Node {
             };
             let envelope = sign(tx, &root, chain.state.network_id);
             let close_time = self.next_close_time(&chain);
-            chain.submit(envelope, close_time)
+            chain.submit_own(envelope, close_time)
         };
         self.changed.notify_all();
         match submission {
@@ -262,6 +267,7 @@ impl Node {
                 }
             }
             Submission::Error(_, result) => Funding::Failed(format!("{:?}", result.result)),
+            Submission::TryAgainLater(_) => Funding::Failed("friendbot is busy".into()),
         }
     }
 }

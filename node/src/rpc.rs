@@ -336,6 +336,7 @@ fn send(node: &Node, p: SendParams) -> Result<Value, RpcError> {
     Ok(match submission {
         Submission::Pending(hash) => base("PENDING", &hash),
         Submission::Duplicate(hash) => base("DUPLICATE", &hash),
+        Submission::TryAgainLater(hash) => base("TRY_AGAIN_LATER", &hash),
         Submission::Error(hash, result) => {
             let mut out = base("ERROR", &hash);
             out["errorResultXdr"] = json!(to_base64(&result));

@@ -1149,28 +1149,24 @@ fn sequence_numbers_are_checked_consumed_by_failures_and_start_at_the_ledger() {
     assert_eq!(seq(&net, &alice), current + 2);
     assert_eq!(refused(&net, &at(current + 1)), R::TxBadSeq);
 
-    // Queued transactions: the next one follows the queue, a gap is refused, a resend is a
-    // duplicate.
+    // The queue holds one transaction per source, as stellar-core's: the next one is asked to
+    // wait (TRY_AGAIN_LATER) until the first is in a ledger; a resend is a duplicate.
     let first = signed(&net, &alice, 100, lumens(&bob, 1));
     let next = tx_of_classic(&first).seq_num.0 + 1;
     assert_eq!(next, current + 4);
     let second = at(next);
     let send =
         |e: &TransactionEnvelope| net.ok("sendTransaction", json!({ "transaction": to_base64(e) }));
-    let (a, b, dup, gap) = (
-        send(&first),
-        send(&second),
-        send(&second),
-        send(&at(current + 6)),
-    );
+    let (a, b, dup) = (send(&first), send(&second), send(&first));
     assert_eq!(a["status"], "PENDING", "{a}");
-    assert_eq!(b["status"], "PENDING", "{b}");
-    assert!(
-        dup["status"] == "DUPLICATE" || dup["status"] == "ERROR",
-        "a resend is a duplicate (or, once applied, a used number): {dup}"
-    );
+    assert_eq!(b["status"], "TRY_AGAIN_LATER", "{b}");
+    assert_eq!(dup["status"], "DUPLICATE", "{dup}");
+    net.close();
+    let gap = send(&at(current + 6));
     assert_eq!(gap["status"], "ERROR", "{gap}");
     assert_eq!(code(&gap), R::TxBadSeq);
+    let b = send(&second);
+    assert_eq!(b["status"], "PENDING", "{b}");
     net.close();
     for sent in [&a, &b] {
         let got = net.ok("getTransaction", json!({ "hash": sent["hash"] }));
@@ -2660,4 +2656,104 @@ fn get_events_filters_by_type_contract_and_topics_and_pages_by_cursor() {
         )
         .unwrap_err();
     assert_eq!(err.code, -32602, "{err:?}");
+}
+
+// ---------------------------------------------------------------------------- 9. ledgers
+
+/// A node whose ledgers close only when the test closes them.
+fn manual(ledger_limits: bool) -> Net {
+    Net {
+        node: hashshare_node::node::Node::open(Config {
+            ledger_seconds: 1,
+            ledger_limits,
+            ..Config::default()
+        })
+        .unwrap(),
+        close_on_send: true,
+    }
+}
+
+/// An ExtendFootprintTtl declaring `instructions` (it uses none), from `source`.
+fn heavy(net: &Net, source: &SigningKey, instructions: u32) -> TransactionEnvelope {
+    let mut data = footprint_data(vec![], vec![]);
+    data.resources.instructions = instructions;
+    data.resource_fee = XLM;
+    let mut tx = net.tx(
+        source,
+        100 + XLM as u32,
+        OperationBody::ExtendFootprintTtl(ExtendFootprintTtlOp {
+            ext: ExtensionPoint::V0,
+            extend_to: 100,
+        }),
+    );
+    tx = with_data(tx, data);
+    sign(tx, source, net.network_id())
+}
+
+#[test]
+fn a_ledger_takes_what_fits_in_the_network_limits_and_the_rest_waits() {
+    // testnet's ledger_max_instructions is 500M: five of six 100M transactions fit.
+    for (limits, first_ledger) in [(true, 5), (false, 6)] {
+        let net = manual(limits);
+        let keys: Vec<SigningKey> = (20..26).map(key).collect();
+        for k in &keys {
+            net.fund_now(k);
+        }
+        let hashes: Vec<Value> = keys
+            .iter()
+            .map(|k| {
+                let sent = net.ok(
+                    "sendTransaction",
+                    json!({ "transaction": to_base64(&heavy(&net, k, 100_000_000)) }),
+                );
+                assert_eq!(sent["status"], "PENDING", "{sent}");
+                sent["hash"].clone()
+            })
+            .collect();
+        let ledgers = || -> Vec<Value> {
+            hashes
+                .iter()
+                .map(|h| net.ok("getTransaction", json!({ "hash": h }))["ledger"].clone())
+                .collect()
+        };
+        let first = net.close();
+        let in_first = ledgers().iter().filter(|l| **l == json!(first)).count();
+        assert_eq!(in_first, first_ledger, "ledger limits {limits}");
+        let second = net.close();
+        let all = ledgers();
+        assert!(
+            all.iter()
+                .all(|l| *l == json!(first) || *l == json!(second)),
+            "the one left over goes in the next ledger: {all:?}"
+        );
+    }
+}
+
+#[test]
+fn the_queue_refuses_fees_their_payer_cannot_afford_in_all() {
+    let net = manual(true);
+    let (alice, bob, payer) = (key(1), key(2), key(8));
+    net.fund_now(&alice);
+    net.fund_now(&bob);
+    // 1,500 stroops above the reserve: one fee bump of 1,000, not two.
+    run_ok(&net, &alice, create_account(&payer, 2 * RESERVE + 1_500));
+    let nid = net.network_id();
+    let bumped = |source: &SigningKey| {
+        fee_bump(
+            signed(&net, source, 100, lumens(&key(3), XLM)),
+            &payer,
+            1_000,
+            &[&payer],
+            nid,
+        )
+    };
+    let send =
+        |e: &TransactionEnvelope| net.ok("sendTransaction", json!({ "transaction": to_base64(e) }));
+    assert_eq!(send(&bumped(&alice))["status"], "PENDING");
+    let second = send(&bumped(&bob));
+    assert_eq!(second["status"], "ERROR", "{second}");
+    assert_eq!(
+        code(&second),
+        TransactionResultResult::TxInsufficientBalance
+    );
 }

@@ -29,6 +29,7 @@ pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
         ledger_seconds: args.ledger_seconds,
         min_persistent_ttl: args.min_persistent_ttl,
         dev_time: args.dev_time,
+        ledger_limits: !args.no_ledger_limits,
         import: args.import_snapshot.clone(),
         ..Config::default()
     };
