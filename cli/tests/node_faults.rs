@@ -123,38 +123,46 @@ fn stellar_strkey(key: &SigningKey) -> String {
 #[test]
 fn killed_mid_stream_it_restarts_with_every_reported_success() {
     let dir = common::TempDir::new("node-faults");
-    let (alice, bob) = (
-        SigningKey::from_bytes(&[1; 32]),
-        SigningKey::from_bytes(&[2; 32]),
-    );
+    // Four payers, so several payments wait at once (the queue holds one per source).
+    let payers: Vec<SigningKey> = (1..=4).map(|i| SigningKey::from_bytes(&[i; 32])).collect();
+    let bob = SigningKey::from_bytes(&[9; 32]);
     let node = start(&dir.0);
-    fund(&node, &alice);
+    for payer in &payers {
+        fund(&node, payer);
+    }
     fund(&node, &bob);
-    let first = seq_of(&node, &alice);
-    let mut seq = first;
+    let first: Vec<i64> = payers.iter().map(|p| seq_of(&node, p)).collect();
+    let mut seqs = first.clone();
     let mut succeeded = Vec::new();
-    let mut sent = Vec::new();
+    let mut sent: Vec<(usize, String)> = Vec::new();
     // A stream of payments; stop watching and kill the node while some still wait.
     let deadline = Instant::now() + Duration::from_secs(6);
     while Instant::now() < deadline {
-        seq += 1;
-        let r = node.rpc(
-            "sendTransaction",
-            json!({ "transaction": payment(&alice, &bob, seq) }),
-        );
-        assert_eq!(r["status"], "PENDING", "{r}");
-        let hash = r["hash"].as_str().unwrap().to_string();
-        sent.push(hash.clone());
-        if sent.len() % 3 == 0 {
-            // Wait for this one; every earlier one is in by then.
+        for (i, payer) in payers.iter().enumerate() {
+            let r = node.rpc(
+                "sendTransaction",
+                json!({ "transaction": payment(payer, &bob, seqs[i] + 1) }),
+            );
+            match r["status"].as_str() {
+                Some("PENDING") => {
+                    seqs[i] += 1;
+                    sent.push((i, r["hash"].as_str().unwrap().to_string()));
+                }
+                Some("TRY_AGAIN_LATER") => {}
+                _ => panic!("{r}"),
+            }
+        }
+        // Now and then wait for the latest one; every earlier one is in by then.
+        if let Some((_, hash)) = sent.last().filter(|_| sent.len().is_multiple_of(6)) {
             for _ in 0..50 {
                 if node.rpc("getTransaction", json!({ "hash": hash }))["status"] == "SUCCESS" {
-                    succeeded.extend(sent.iter().cloned());
+                    succeeded.extend(sent.iter().map(|(_, h)| h.clone()));
                     break;
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
+        std::thread::sleep(Duration::from_millis(50));
     }
     assert!(succeeded.len() >= 3, "some payments were applied");
     node.kill();
@@ -164,17 +172,21 @@ fn killed_mid_stream_it_restarts_with_every_reported_success() {
         let r = node.rpc("getTransaction", json!({ "hash": hash }));
         assert_eq!(r["status"], "SUCCESS", "{hash} after the restart");
     }
-    // No partial ledger: the account's sequence number counts exactly the payments stored.
-    let applied = sent
-        .iter()
-        .filter(|h| node.rpc("getTransaction", json!({ "hash": h }))["status"] == "SUCCESS")
-        .count();
-    assert_eq!(seq_of(&node, &alice), first + applied as i64);
+    // No partial ledger: each payer's sequence number counts exactly its payments stored.
+    for (i, payer) in payers.iter().enumerate() {
+        let applied = sent
+            .iter()
+            .filter(|(p, h)| {
+                *p == i && node.rpc("getTransaction", json!({ "hash": h }))["status"] == "SUCCESS"
+            })
+            .count();
+        assert_eq!(seq_of(&node, payer), first[i] + applied as i64);
+    }
     // And the chain goes on from where it was.
-    let next = seq_of(&node, &alice) + 1;
+    let next = seq_of(&node, &payers[0]) + 1;
     let r = node.rpc(
         "sendTransaction",
-        json!({ "transaction": payment(&alice, &bob, next) }),
+        json!({ "transaction": payment(&payers[0], &bob, next) }),
     );
     assert_eq!(r["status"], "PENDING", "{r}");
     node.kill();
