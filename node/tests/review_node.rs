@@ -1,8 +1,8 @@
 //! An attacker's review of the node's transaction processing: each test is named after an
 //! attack, with what stellar-core (and stellar-rpc) do instead.
 //!
-//! Tests marked `FAILS:` show a finding (the node misbehaves today); the others are
-//! regression tests for attacks the node resists.
+//! Tests marked `Finding:` failed on the node the review read (each paragraph says what it
+//! did) and pass since the fix; those marked `Passes:` are attacks it resisted then.
 //!
 //! A panic here matters more than it looks: the workspace's release profile has
 //! `overflow-checks = true` and `panic = "abort"`, so in the `hashshare` binary every panic an
@@ -131,7 +131,7 @@ fn v2(f: impl FnOnce(&mut PreconditionsV2)) -> Preconditions {
 
 // ---------------------------------------------------------------------------- crashes
 
-/// FAILS: one `sendTransaction`, no account or signature needed, panics the node.
+/// Finding: one `sendTransaction`, no account or signature needed, panics the node.
 ///
 /// `check_fee_bump` subtracts the inner transaction's declared resource fee from the outer fee
 /// before anything validates it (`fee - resource_fee`, `inner.fee as i64 - resource_fee`): a
@@ -140,7 +140,7 @@ fn v2(f: impl FnOnce(&mut PreconditionsV2)) -> Preconditions {
 /// stellar-core: `XDRProvidesValidFee` refuses a resource fee below 0 or above 2^50 first,
 /// `txMALFORMED`, and the fee bump's fee never underflows.
 #[test]
-fn fee_bump_with_an_extreme_inner_resource_fee_panics_the_node() {
+fn a_fee_bump_with_an_extreme_inner_resource_fee_is_refused_not_a_crash() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -164,7 +164,7 @@ fn fee_bump_with_an_extreme_inner_resource_fee_panics_the_node() {
     }
 }
 
-/// FAILS: one `simulateTransaction`, no account needed, panics the node.
+/// Finding: one `simulateTransaction`, no account needed, panics the node.
 ///
 /// The node hands `extend_to` to soroban-simulation unchecked, which computes
 /// `ledger_seq + extend_to` in plain u32 arithmetic (resources.rs:138): `extend_to` near
@@ -173,7 +173,7 @@ fn fee_bump_with_an_extreme_inner_resource_fee_panics_the_node() {
 /// `error`; stellar-core refuses such an operation as EXTEND_FOOTPRINT_TTL_MALFORMED
 /// (`extendTo` above `maxEntryTTL - 1`).
 #[test]
-fn simulate_extend_ttl_to_u32_max_panics_the_node() {
+fn simulating_an_extension_to_u32_max_is_an_error_not_a_crash() {
     let net = Net::quick();
     let alice = key(1);
     net.fund(&alice);
@@ -193,14 +193,14 @@ fn simulate_extend_ttl_to_u32_max_panics_the_node() {
     assert!(sim.get("error").is_some(), "{sim}");
 }
 
-/// FAILS: one `getLedgers` request panics the node.
+/// Finding: one `getLedgers` request panics the node.
 ///
 /// `ledgers` in rpc.rs turns a cursor into the next ledger with `c as u32 + 1`: the cursor
 /// "4294967295" (or any whose low 32 bits are all ones, e.g. "8589934591") overflows.
 /// stellar-rpc parses the cursor as a ledger sequence and answers a page (or an invalid-params
 /// error), never crashing.
 #[test]
-fn get_ledgers_with_a_cursor_at_u32_max_panics_the_node() {
+fn get_ledgers_with_a_cursor_at_u32_max_is_answered_not_a_crash() {
     let net = Net::quick();
     for cursor in ["4294967295", "8589934591"] {
         let answer = call_catching(
@@ -268,7 +268,7 @@ fn deeply_nested_scval_arguments_do_not_overflow_the_stack() {
 
 // ---------------------------------------------------------------------------- fees
 
-/// FAILS: a Soroban transaction whose operation source does not exist gets its whole resource
+/// Finding: a Soroban transaction whose operation source does not exist gets its whole resource
 /// fee back, the non-refundable part included: it pays only the inclusion fee.
 ///
 /// stellar-core accepts an operation source that does not exist yet if it signed, fails the
@@ -279,7 +279,7 @@ fn deeply_nested_scval_arguments_do_not_overflow_the_stack() {
 /// (`data.resource_fee - soroban.non_refundable`) is everything. An attacker so stores
 /// transactions of up to the size limit in the ledger history for 100 stroops.
 #[test]
-fn soroban_tx_with_a_missing_op_source_is_refunded_its_non_refundable_fee() {
+fn a_soroban_tx_with_a_missing_op_source_keeps_its_non_refundable_fee() {
     let net = Net::quick();
     let (alice, ghost) = (key(1), key(66));
     net.fund(&alice);
@@ -339,14 +339,14 @@ fn a_failed_soroban_tx_keeps_its_non_refundable_fee() {
 
 // ---------------------------------------------------------------------------- signatures
 
-/// FAILS: a transaction whose preconditions name an extra signer is applied without that
+/// Finding: a transaction whose preconditions name an extra signer is applied without that
 /// signer's signature.
 ///
 /// stellar-core (protocol 19+): `checkExtraSigners` requires a signature of every
 /// `extraSigners` key, else txBAD_AUTH. The node never reads `extra_signers`, so the
 /// co-signature a wallet or escrow relies on (CAP-21) is not enforced.
 #[test]
-fn extra_signers_precondition_is_not_enforced() {
+fn an_extra_signer_must_sign() {
     let net = Net::quick();
     let (alice, bob, escrow) = (key(1), key(2), key(3));
     net.fund(&alice);
@@ -371,7 +371,7 @@ fn extra_signers_precondition_is_not_enforced() {
     assert_eq!(code(&got), TransactionResultResult::TxBadAuth);
 }
 
-/// FAILS: the same transaction signed by its extra signer is refused txBAD_AUTH_EXTRA, since
+/// Finding: the same transaction signed by its extra signer is refused txBAD_AUTH_EXTRA, since
 /// the node counts the extra signer's signature as unused. stellar-core accepts it.
 #[test]
 fn a_transaction_signed_by_its_extra_signer_is_accepted() {
@@ -392,14 +392,14 @@ fn a_transaction_signed_by_its_extra_signer_is_accepted() {
     assert_eq!(status, "SUCCESS", "{got}");
 }
 
-/// FAILS: the minimum sequence age and ledger gap of a transaction are ignored.
+/// Finding: the minimum sequence age and ledger gap of a transaction are ignored.
 ///
 /// stellar-core (`isTooEarlyForAccount`): a transaction whose source's sequence number changed
 /// less than `minSeqAge` seconds or `minSeqLedgerGap` ledgers ago is
 /// txBAD_MIN_SEQ_AGE_OR_GAP. These are the time locks payment channels (CAP-21) rely on; the
 /// node applies such a transaction at once.
 #[test]
-fn min_seq_age_and_ledger_gap_are_not_enforced() {
+fn min_seq_age_and_ledger_gap_are_enforced() {
     let net = Net::quick();
     let (alice, bob) = (key(1), key(2));
     net.fund(&alice);
@@ -609,7 +609,7 @@ fn a_footprint_naming_a_config_setting_is_soroban_invalid() {
 
 // ---------------------------------------------------------------------------- queue
 
-/// FAILS: the queue takes any number of transactions from one source for the next ledger.
+/// Finding: the queue takes any number of transactions from one source for the next ledger.
 ///
 /// stellar-core's transaction queue holds one transaction per source account: a second one
 /// (other than a fee-bump replacement) is TRY_AGAIN_LATER. The node queues chains of them
@@ -682,7 +682,7 @@ fn manual_net() -> Net {
     }
 }
 
-/// FAILS: a contract data entry larger than `ContractDataEntrySizeBytes` (64 KiB) is written:
+/// Finding: a contract data entry larger than `ContractDataEntrySizeBytes` (64 KiB) is written:
 /// the plain token's instance, holding a 65,500-byte name given to its constructor (a 65,740
 /// byte entry; the name is in the transaction twice, as argument and in the auth entry, which
 /// keeps it under the 132,096-byte transaction limit).
@@ -691,7 +691,7 @@ fn manual_net() -> Net {
 /// INVOKE_HOST_FUNCTION_RESOURCE_LIMIT_EXCEEDED when a written ContractData entry exceeds the
 /// limit; the node has no such check after `e2e_invoke::invoke_host_function`.
 #[test]
-fn a_contract_data_entry_above_the_size_limit_is_written() {
+fn a_contract_data_entry_above_the_size_limit_is_not_written() {
     let net = Net::quick();
     let alice = key(1);
     net.fund(&alice);
@@ -714,7 +714,7 @@ fn a_contract_data_entry_above_the_size_limit_is_written() {
     );
 }
 
-/// FAILS: one ledger applies more Soroban work than the network's ledger-wide limits allow
+/// Finding: one ledger applies more Soroban work than the network's ledger-wide limits allow
 /// (here six transactions declaring 100M instructions each, against `ledger_max_instructions`
 /// of 500M; likewise `ledger_max_tx_count`, `ledger_max_write_bytes` of 140 KiB, ...).
 ///
@@ -723,7 +723,7 @@ fn a_contract_data_entry_above_the_size_limit_is_written() {
 /// one ledger while it holds the chain's lock, so a handful of funded accounts can make a
 /// ledger close (and every RPC call waiting on the lock) last as long as they like.
 #[test]
-fn one_ledger_applies_more_soroban_instructions_than_the_ledger_limit() {
+fn one_ledger_applies_no_more_soroban_instructions_than_the_ledger_limit() {
     let net = manual_net();
     let nid = net.network_id();
     let keys: Vec<SigningKey> = (20..26).map(key).collect();
