@@ -2,7 +2,9 @@
 //! a malformed one is reported in one line (exit code 2).
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+use crate::networks::NetworkArgs;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -11,10 +13,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Tokenized Bitcoin-mining hashrate on Stellar Soroban: a demo, a persistent local network and testnet deployment"
 )]
 pub struct Cli {
-    /// Where the operations run: the embedded local network in --dir, or Stellar testnet
-    /// through the `stellar` executable (stellar-cli).
-    #[arg(long, global = true, value_enum, default_value_t = Network::Local)]
-    pub network: Network,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// stellar-cli's config directory, where identities are kept (default: as stellar-cli
+    /// finds it: STELLAR_CONFIG_HOME, else $XDG_CONFIG_HOME/stellar, else ~/.config/stellar).
+    #[arg(long, global = true, env = "STELLAR_CONFIG_HOME")]
+    pub config_dir: Option<PathBuf>,
     /// The local network's directory.
     #[arg(long, global = true, default_value = ".hashshare")]
     pub dir: PathBuf,
@@ -28,14 +32,33 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+/// Where the commands other than `node` and `keys` run, until they move to Stellar RPC: the
+/// embedded local network in --dir, or testnet through stellar-cli.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Network {
     Local,
     Testnet,
 }
 
+impl Cli {
+    pub fn legacy_network(&self) -> Result<Network, crate::error::CliError> {
+        match (self.network.network.as_deref(), &self.network.rpc_url) {
+            (None | Some("local"), None) => Ok(Network::Local),
+            (Some("testnet"), None) => Ok(Network::Testnet),
+            _ => Err(crate::error::CliError::Network(
+                "this command runs on --network local (the embedded network) or testnet".into(),
+            )),
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Identities, in stellar-cli's files: made by either tool, they sign in both.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// The whole lifecycle on a fresh in-memory network, with costs and the conservation check.
     Demo,
     /// The persistent local network.
@@ -127,6 +150,33 @@ pub struct NodeArgs {
     /// `Env::from_ledger_snapshot_file` in a Rust test) and exits.
     #[arg(long, value_name = "FILE")]
     pub export_snapshot: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Makes an identity from a new 24-word seed phrase (stellar-cli's format).
+    Generate {
+        /// The identity's name.
+        name: String,
+        /// Replace an identity of that name.
+        #[arg(long)]
+        overwrite: bool,
+        /// Fund the new account through the network's friendbot.
+        #[arg(long)]
+        fund: bool,
+    },
+    /// Prints an identity's account address (G…).
+    Address {
+        /// The identity's name (or a secret key).
+        name: String,
+    },
+    /// Lists the identities.
+    Ls,
+    /// Funds an identity's account through the network's friendbot.
+    Fund {
+        /// The identity's name.
+        name: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

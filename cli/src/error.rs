@@ -17,6 +17,10 @@ pub const EXIT_REFUSED: i32 = 1;
 pub enum CliError {
     #[error("node: {0}")]
     Node(String),
+    #[error("{0}")]
+    Identity(String),
+    #[error("{0}")]
+    Network(String),
     #[error("unknown account `{0}` (known: {1})")]
     UnknownAccount(String, String),
     #[error("invalid {what} `{value}`: {reason}")]

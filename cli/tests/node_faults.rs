@@ -2,64 +2,25 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader},
     path::Path,
-    process::{Child, Command, Stdio},
+    process::Command,
     time::{Duration, Instant},
 };
+
+use common::Running;
 
 use base64::Engine;
 use ed25519_dalek::SigningKey;
 use hashshare_node::{node::sign, xdr::network_id, STANDALONE_PASSPHRASE};
-use serde_json::{json, Value};
+use serde_json::json;
 use soroban_sdk::xdr::{
     AccountId, Asset, LedgerEntryData, LedgerKey, LedgerKeyAccount, Limits, Memo, MuxedAccount,
     Operation, OperationBody, PaymentOp, Preconditions, PublicKey, ReadXdr, SequenceNumber,
     Transaction, TransactionExt, Uint256, WriteXdr,
 };
 
-struct Running {
-    child: Child,
-    url: String,
-}
-
 fn start(dir: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hashshare"))
-        .args(["node", "--port", "0", "--ledger-seconds", "1", "--dir"])
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("hashshare node starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    // Keep reading what it prints, so that it never writes to a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://") && w.ends_with("/rpc"))
-        .unwrap_or_else(|| panic!("no URL in {line:?}"))
-        .to_string();
-    Running { child, url }
-}
-
-impl Running {
-    fn rpc(&self, method: &str, params: Value) -> Value {
-        let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        ureq::post(&self.url)
-            .send_json(body)
-            .expect("the node answers")
-            .into_json::<Value>()
-            .unwrap()["result"]
-            .clone()
-    }
-
-    fn kill(mut self) {
-        // SIGKILL: no chance to finish anything.
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
+    Running::node(&["--dir".as_ref(), dir.as_os_str()])
 }
 
 fn account_id(key: &SigningKey) -> AccountId {

@@ -225,6 +225,6 @@ fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliE
             Ok(())
         }
         Command::Verify => Err(CliError::TestnetOnly("verify")),
-        Command::Demo | Command::Local { .. } | Command::Node(_) => Ok(()),
+        Command::Demo | Command::Local { .. } | Command::Node(_) | Command::Keys { .. } => Ok(()),
     }
 }

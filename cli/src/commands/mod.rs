@@ -1,5 +1,6 @@
 //! The commands: argument checking, then a call into the embedded network or stellar-cli.
 mod demo;
+mod keys;
 mod local;
 mod node;
 mod testnet;
@@ -18,7 +19,10 @@ use crate::{
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let wasm_dir = cli.wasm_dir.clone().unwrap_or_else(wasm::default_dir);
-    match (&cli.command, cli.network) {
+    if let Command::Keys { command } = &cli.command {
+        return keys::run(&cli, command);
+    }
+    match (&cli.command, cli.legacy_network()?) {
         (Command::Demo, _) => demo::run(&wasm_dir),
         (Command::Node(args), _) => node::run(&cli.dir, args),
         (Command::Local { .. }, Network::Testnet) => Err(CliError::LocalOnly("local")),

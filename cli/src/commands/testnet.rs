@@ -309,9 +309,11 @@ pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
             println!("{:<16} {recipient}", "fee recipient");
             Ok(())
         }
-        Command::Demo | Command::Local { .. } | Command::AdvanceTime { .. } | Command::Node(_) => {
-            Ok(())
-        }
+        Command::Demo
+        | Command::Local { .. }
+        | Command::AdvanceTime { .. }
+        | Command::Node(_)
+        | Command::Keys { .. } => Ok(()),
     }
 }
 

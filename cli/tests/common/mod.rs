@@ -116,3 +116,58 @@ pub fn run(cwd: &Path, args: &[&str]) -> Run {
         .expect("run the hashshare binary")
         .into()
 }
+
+/// A `hashshare node` process on a free port, with its RPC URL.
+pub struct Running {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl Running {
+    /// Starts `hashshare node --port 0 --ledger-seconds 1` with `extra` flags.
+    pub fn node(extra: &[&std::ffi::OsStr]) -> Running {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hashshare"))
+            .args(["node", "--port", "0", "--ledger-seconds", "1"])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .expect("hashshare node starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        // Keep reading what it prints, so that it never writes to a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://") && w.ends_with("/rpc"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_string();
+        Running { child, url }
+    }
+
+    pub fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let body =
+            serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        ureq::post(&self.url)
+            .send_json(body)
+            .expect("the node answers")
+            .into_json::<serde_json::Value>()
+            .unwrap()["result"]
+            .clone()
+    }
+
+    pub fn kill(mut self) {
+        // SIGKILL: no chance to finish anything.
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,623 @@
+//! One client for every network, over Stellar RPC (through stellar-rpc-client, the library
+//! stellar-cli uses). Every operation is a real transaction: simulate; sign each authorization
+//! entry of another address with its identity; simulate again with the signatures, so the
+//! resources count their verification; assemble (resources, resource fee, inclusion fee); sign
+//! the envelope; send; wait for the result.
+use std::time::{Duration, Instant};
+
+use ed25519_dalek::Signer;
+use sha2::{Digest, Sha256};
+use stellar_rpc_client::{self as rpc, AuthMode};
+use stellar_xdr::{
+    AccountId, ContractEvent, ContractExecutable, ContractIdPreimage,
+    ContractIdPreimageFromAddress, CreateContractArgsV2, DecoratedSignature, Hash, HashIdPreimage,
+    HashIdPreimageSorobanAuthorization, HostFunction, InvokeHostFunctionOp, Limits, Memo,
+    MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ScAddress, ScBytes, ScMap,
+    ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature, SignatureHint,
+    SorobanAddressCredentials, SorobanAuthorizationEntry, SorobanCredentials, Transaction,
+    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionResult,
+    TransactionResultResult, TransactionV1Envelope, Uint256, WriteXdr,
+};
+
+use crate::{
+    error::{from_panic_message, CliError},
+    identity::Identity,
+    networks::Network,
+};
+
+/// The inclusion fee bid per transaction, in stroops (the network minimum).
+const INCLUSION_FEE: u32 = 100;
+/// How many ledgers a signed authorization stays valid for (about five minutes of ledgers).
+const AUTH_LEDGERS: u32 = 60;
+/// How long to wait for a sent transaction.
+const WAIT: Duration = Duration::from_secs(60);
+
+/// What a transaction did.
+#[derive(Debug)]
+pub struct Sent {
+    pub hash: String,
+    /// Stroops the fee source was charged.
+    pub fee_charged: i64,
+    pub return_value: Option<ScVal>,
+    pub events: Vec<ContractEvent>,
+}
+
+pub struct Client {
+    rpc: rpc::Client,
+    runtime: tokio::runtime::Runtime,
+    pub network: Network,
+    network_id: [u8; 32],
+}
+
+fn unreachable(network: &Network, e: impl std::fmt::Display) -> CliError {
+    CliError::Network(format!(
+        "cannot reach the {} network's RPC at {}: {e}",
+        network.name, network.rpc_url
+    ))
+}
+
+fn account_id(address: &str) -> Result<AccountId, CliError> {
+    let key = stellar_strkey::ed25519::PublicKey::from_string(address)
+        .map_err(|_| CliError::invalid("address", address, "not a G… account address"))?;
+    Ok(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(key.0))))
+}
+
+impl Client {
+    /// Connects, checking that the server is the network asked for (its passphrase).
+    pub fn connect(network: &Network) -> Result<Client, CliError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| CliError::Network(format!("cannot start the RPC client: {e}")))?;
+        let rpc = rpc::Client::new(&network.rpc_url).map_err(|e| unreachable(network, e))?;
+        let served = runtime
+            .block_on(rpc.get_network())
+            .map_err(|e| unreachable(network, e))?;
+        if served.passphrase != network.passphrase {
+            return Err(CliError::Network(format!(
+                "the RPC at {} serves the network \"{}\", not \"{}\"",
+                network.rpc_url, served.passphrase, network.passphrase
+            )));
+        }
+        Ok(Client {
+            rpc,
+            runtime,
+            network: network.clone(),
+            network_id: Sha256::digest(network.passphrase.as_bytes()).into(),
+        })
+    }
+
+    /// Funds `address` through the network's friendbot (local, testnet and futurenet have one).
+    pub fn fund(&self, address: &str) -> Result<(), CliError> {
+        let url = self
+            .runtime
+            .block_on(self.rpc.friendbot_url())
+            .map_err(|_| {
+                CliError::Network(format!(
+                    "the {} network has no friendbot",
+                    self.network.name
+                ))
+            })?;
+        match ureq::get(&url).query("addr", address).call() {
+            Ok(_) => Ok(()),
+            // Friendbot refuses an account it already funded; that is funded too.
+            Err(ureq::Error::Status(_, response)) => {
+                let body = response.into_string().unwrap_or_default();
+                if body.contains("already funded") || body.contains("createAccountAlreadyExist") {
+                    Ok(())
+                } else {
+                    Err(CliError::Network(format!(
+                        "friendbot refused {address}: {body}"
+                    )))
+                }
+            }
+            Err(e) => Err(CliError::Network(format!(
+                "cannot reach friendbot at {url}: {e}"
+            ))),
+        }
+    }
+
+    /// The account's next sequence number.
+    fn next_seq(&self, address: &str) -> Result<i64, CliError> {
+        let account = self
+            .runtime
+            .block_on(self.rpc.get_account(address))
+            .map_err(|_| {
+                CliError::Network(format!(
+                    "the account {address} does not exist on {}: fund it first (`hashshare keys fund`)",
+                    self.network.name
+                ))
+            })?;
+        Ok(account.seq_num.0 + 1)
+    }
+
+    fn transaction(
+        &self,
+        source: &str,
+        seq: i64,
+        body: OperationBody,
+    ) -> Result<Transaction, CliError> {
+        Ok(Transaction {
+            source_account: MuxedAccount::Ed25519(Uint256(account_id(source).map(
+                |a| match a.0 {
+                    PublicKey::PublicKeyTypeEd25519(k) => k.0,
+                },
+            )?)),
+            fee: INCLUSION_FEE,
+            seq_num: SequenceNumber(seq),
+            cond: Preconditions::None,
+            memo: Memo::None,
+            operations: vec![Operation {
+                source_account: None,
+                body,
+            }]
+            .try_into()
+            .expect("one operation"),
+            ext: TransactionExt::V0,
+        })
+    }
+
+    fn simulate(
+        &self,
+        tx: &Transaction,
+        mode: AuthMode,
+    ) -> Result<rpc::SimulateTransactionResponse, CliError> {
+        let envelope = TransactionEnvelope::Tx(TransactionV1Envelope {
+            tx: tx.clone(),
+            signatures: Default::default(),
+        });
+        let sim = self
+            .runtime
+            .block_on(
+                self.rpc
+                    .simulate_transaction_envelope(&envelope, Some(mode)),
+            )
+            .map_err(|e| unreachable(&self.network, e))?;
+        if let Some(error) = &sim.error {
+            return Err(CliError::Call {
+                step: "simulation".into(),
+                error: from_panic_message(error),
+            });
+        }
+        Ok(sim)
+    }
+
+    /// Reads a contract function's result by simulation alone (nothing is sent or paid).
+    pub fn read(&self, source: &str, function: HostFunction) -> Result<ScVal, CliError> {
+        let tx = self.transaction(
+            source,
+            0,
+            OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function: function,
+                auth: Default::default(),
+            }),
+        )?;
+        let sim = self.simulate(&tx, AuthMode::Record)?;
+        let results = sim.results().map_err(|e| unreachable(&self.network, e))?;
+        results
+            .into_iter()
+            .next()
+            .map(|r| r.xdr)
+            .ok_or_else(|| CliError::Network("the simulation returned no result".into()))
+    }
+
+    /// Invokes `function` as `source`, signing the authorizations of `signers` (and of the
+    /// source itself, when an entry names it by address).
+    pub fn invoke(
+        &self,
+        source: &Identity,
+        function: HostFunction,
+        signers: &[&Identity],
+    ) -> Result<Sent, CliError> {
+        let address = source.address();
+        let seq = self.next_seq(&address)?;
+        let op = |auth: Vec<SorobanAuthorizationEntry>| {
+            OperationBody::InvokeHostFunction(InvokeHostFunctionOp {
+                host_function: function.clone(),
+                auth: auth.try_into().expect("auth entries fit"),
+            })
+        };
+        let mut tx = self.transaction(&address, seq, op(vec![]))?;
+        let sim = self.simulate(&tx, AuthMode::Record)?;
+        let recorded: Vec<SorobanAuthorizationEntry> = sim
+            .results()
+            .map_err(|e| unreachable(&self.network, e))?
+            .into_iter()
+            .flat_map(|r| r.auth)
+            .collect();
+        let mut all: Vec<&Identity> = signers.to_vec();
+        all.push(source);
+        let expiration = sim.latest_ledger + AUTH_LEDGERS;
+        let signed = recorded
+            .into_iter()
+            .map(|entry| self.authorize(entry, &all, expiration))
+            .collect::<Result<Vec<_>, _>>()?;
+        let needs_second = signed
+            .iter()
+            .any(|e| matches!(e.credentials, SorobanCredentials::Address(_)));
+        tx.operations = vec![Operation {
+            source_account: None,
+            body: op(signed),
+        }]
+        .try_into()
+        .expect("one operation");
+        let sim = if needs_second {
+            self.simulate(&tx, AuthMode::Enforce)?
+        } else {
+            sim
+        };
+        let data = sim
+            .transaction_data()
+            .map_err(|e| unreachable(&self.network, e))?;
+        tx.fee = INCLUSION_FEE
+            .checked_add(sim.min_resource_fee as u32)
+            .ok_or_else(|| CliError::Network("the resource fee exceeds a transaction's".into()))?;
+        tx.ext = TransactionExt::V1(data);
+        self.send(tx, source)
+    }
+
+    /// Uploads contract code as `source`; its hash.
+    pub fn upload(&self, source: &Identity, wasm: &[u8]) -> Result<(Hash, Sent), CliError> {
+        let code = wasm
+            .to_vec()
+            .try_into()
+            .map_err(|_| CliError::invalid("wasm", "", "larger than any contract"))?;
+        let sent = self.invoke(source, HostFunction::UploadContractWasm(code), &[])?;
+        let hash = Hash(Sha256::digest(wasm).into());
+        Ok((hash, sent))
+    }
+
+    /// Deploys `wasm_hash` as `source` (the deployer, whose address and `salt` make the
+    /// contract's), running its constructor with `args`; the contract's address.
+    pub fn deploy(
+        &self,
+        source: &Identity,
+        wasm_hash: &Hash,
+        salt: [u8; 32],
+        args: Vec<ScVal>,
+        signers: &[&Identity],
+    ) -> Result<(ScAddress, Sent), CliError> {
+        let function = HostFunction::CreateContractV2(CreateContractArgsV2 {
+            contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
+                address: ScAddress::Account(account_id(&source.address())?),
+                salt: Uint256(salt),
+            }),
+            executable: ContractExecutable::Wasm(wasm_hash.clone()),
+            constructor_args: args
+                .try_into()
+                .map_err(|_| CliError::invalid("constructor arguments", "", "too many"))?,
+        });
+        let sent = self.invoke(source, function, signers)?;
+        match &sent.return_value {
+            Some(ScVal::Address(address)) => Ok((address.clone(), sent)),
+            other => Err(CliError::Network(format!("the deploy returned {other:?}"))),
+        }
+    }
+
+    /// Signs an address's authorization entry with that address's identity.
+    fn authorize(
+        &self,
+        entry: SorobanAuthorizationEntry,
+        signers: &[&Identity],
+        expiration: u32,
+    ) -> Result<SorobanAuthorizationEntry, CliError> {
+        let SorobanCredentials::Address(credentials) = &entry.credentials else {
+            return Ok(entry);
+        };
+        let ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(who)))) =
+            &credentials.address
+        else {
+            return Err(CliError::NeedsSignature {
+                step: "this call".into(),
+                signer: format!("{:?}", credentials.address),
+            });
+        };
+        let Some(signer) = signers
+            .iter()
+            .find(|s| s.key.verifying_key().to_bytes() == *who)
+        else {
+            let address = stellar_strkey::ed25519::PublicKey(*who).to_string();
+            return Err(CliError::NeedsSignature {
+                step: "this call".into(),
+                signer: format!("{address} (pass --sign-with NAME)"),
+            });
+        };
+        let preimage = HashIdPreimage::SorobanAuthorization(HashIdPreimageSorobanAuthorization {
+            network_id: Hash(self.network_id),
+            nonce: credentials.nonce,
+            signature_expiration_ledger: expiration,
+            invocation: entry.root_invocation.clone(),
+        });
+        let payload: [u8; 32] =
+            Sha256::digest(preimage.to_xdr(Limits::none()).expect("a preimage encodes")).into();
+        let signature = signer.key.sign(&payload).to_bytes();
+        let bytes = |b: &[u8]| ScVal::Bytes(ScBytes(b.to_vec().try_into().expect("short bytes")));
+        let symbol = |s: &str| ScVal::Symbol(ScSymbol(s.try_into().expect("a symbol")));
+        let signature = ScVal::Vec(Some(ScVec(
+            vec![ScVal::Map(Some(ScMap(
+                vec![
+                    ScMapEntry {
+                        key: symbol("public_key"),
+                        val: bytes(who),
+                    },
+                    ScMapEntry {
+                        key: symbol("signature"),
+                        val: bytes(&signature),
+                    },
+                ]
+                .try_into()
+                .expect("two entries"),
+            )))]
+            .try_into()
+            .expect("one signature"),
+        )));
+        Ok(SorobanAuthorizationEntry {
+            credentials: SorobanCredentials::Address(SorobanAddressCredentials {
+                address: credentials.address.clone(),
+                nonce: credentials.nonce,
+                signature_expiration_ledger: expiration,
+                signature,
+            }),
+            root_invocation: entry.root_invocation,
+        })
+    }
+
+    /// Signs the envelope as `source`, sends it and waits for its result.
+    fn send(&self, tx: Transaction, source: &Identity) -> Result<Sent, CliError> {
+        let mut envelope = TransactionV1Envelope {
+            tx,
+            signatures: Default::default(),
+        };
+        let hash = TransactionEnvelope::Tx(envelope.clone())
+            .hash(self.network_id)
+            .expect("a transaction hashes");
+        let public = source.key.verifying_key().to_bytes();
+        envelope.signatures = vec![DecoratedSignature {
+            hint: SignatureHint(public[28..].try_into().expect("4 bytes")),
+            signature: Signature(
+                source
+                    .key
+                    .sign(&hash)
+                    .to_bytes()
+                    .to_vec()
+                    .try_into()
+                    .expect("64 bytes"),
+            ),
+        }]
+        .try_into()
+        .expect("one signature");
+        let envelope = TransactionEnvelope::Tx(envelope);
+        let hash = Hash(hash);
+        // stellar-rpc-client's sendTransaction turns a refusal into its result's text.
+        self.runtime
+            .block_on(self.rpc.send_transaction(&envelope))
+            .map_err(|e| CliError::Stellar(format!("the transaction was refused: {e}")))?;
+        let start = Instant::now();
+        loop {
+            let got = self
+                .runtime
+                .block_on(self.rpc.get_transaction(&hash))
+                .map_err(|e| unreachable(&self.network, e))?;
+            match got.status.as_str() {
+                "SUCCESS" => return Ok(sent(hash, got.result, got.result_meta)),
+                "FAILED" => {
+                    return Err(CliError::Stellar(format!(
+                        "transaction {} failed: {}",
+                        hex(&hash),
+                        failure(got.result.as_ref())
+                    )))
+                }
+                _ if start.elapsed() > WAIT => {
+                    return Err(CliError::Network(format!(
+                        "transaction {} not applied after {} s",
+                        hex(&hash),
+                        WAIT.as_secs()
+                    )))
+                }
+                _ => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+}
+
+fn hex(hash: &Hash) -> String {
+    hash.0.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sent(hash: Hash, result: Option<TransactionResult>, meta: Option<TransactionMeta>) -> Sent {
+    let (return_value, events) = match meta {
+        Some(TransactionMeta::V4(v4)) => (
+            v4.soroban_meta.and_then(|s| s.return_value),
+            v4.operations
+                .iter()
+                .flat_map(|o| o.events.iter().cloned())
+                .collect(),
+        ),
+        _ => (None, vec![]),
+    };
+    Sent {
+        hash: hex(&hash),
+        fee_charged: result.map_or(0, |r| r.fee_charged),
+        return_value,
+        events,
+    }
+}
+
+/// Why an applied transaction failed, in the words of its result.
+fn failure(result: Option<&TransactionResult>) -> String {
+    match result.map(|r| &r.result) {
+        Some(TransactionResultResult::TxFailed(ops)) => ops
+            .iter()
+            .map(|op| format!("{op:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => format!("{other:?}"),
+        None => "no result".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The client against a node run in process, as it meets any network.
+    use std::sync::Arc;
+
+    use hashshare_node::node::{Config, Node};
+    use stellar_xdr::{Int128Parts, InvokeContractArgs, ScString};
+
+    use super::*;
+    use crate::{identity::Identities, networks::LOCAL_PASSPHRASE};
+
+    fn serve() -> (Arc<Node>, Network) {
+        let node = Node::open(Config {
+            ledger_seconds: 1,
+            ..Config::default()
+        })
+        .unwrap();
+        node.start_closer();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let served = node.clone();
+        std::thread::spawn(move || {
+            tokio::runtime::Runtime::new()
+                .unwrap()
+                .block_on(async move {
+                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                    tx.send(listener.local_addr().unwrap()).unwrap();
+                    hashshare_node::server::serve_on(served, listener)
+                        .await
+                        .unwrap();
+                });
+        });
+        let network = Network {
+            name: "local".into(),
+            rpc_url: format!("http://{}/rpc", rx.recv().unwrap()),
+            passphrase: LOCAL_PASSPHRASE.into(),
+        };
+        (node, network)
+    }
+
+    fn address(identity: &Identity) -> ScVal {
+        ScVal::Address(ScAddress::Account(account_id(&identity.address()).unwrap()))
+    }
+
+    fn string(s: &str) -> ScVal {
+        ScVal::String(ScString(s.as_bytes().to_vec().try_into().unwrap()))
+    }
+
+    fn amount(v: i128) -> ScVal {
+        ScVal::I128(Int128Parts {
+            hi: (v >> 64) as i64,
+            lo: v as u64,
+        })
+    }
+
+    fn call(contract: &ScAddress, name: &str, args: Vec<ScVal>) -> HostFunction {
+        HostFunction::InvokeContract(InvokeContractArgs {
+            contract_address: contract.clone(),
+            function_name: ScSymbol(name.try_into().unwrap()),
+            args: args.try_into().unwrap(),
+        })
+    }
+
+    #[test]
+    fn uploads_deploys_invokes_and_signs_for_another_address() {
+        let (_node, network) = serve();
+        let config = tempfile::tempdir().unwrap();
+        let identities = Identities::at(config.path());
+        let admin = identities.generate("admin", false).unwrap();
+        // The holder's identity written by hand in stellar-cli's `secret_key` format.
+        std::fs::write(
+            config.path().join("identity/holder.toml"),
+            "secret_key = \"SBGWSG6BTNCKCOB3DIFBGCVMUPQFYPA2G4O34RMTB343OYPXU5DJDVMN\"\n",
+        )
+        .unwrap();
+        let holder = identities.resolve("holder").unwrap();
+        let client = Client::connect(&network).unwrap();
+        client.fund(&admin.address()).unwrap();
+        client.fund(&holder.address()).unwrap();
+        client.fund(&holder.address()).unwrap(); // funding twice is fine
+
+        let wasm = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../target/wasm/plain_token.wasm"
+        ))
+        .unwrap();
+        let (hash, uploaded) = client.upload(&admin, &wasm).unwrap();
+        assert!(uploaded.fee_charged > 100, "an upload pays its resources");
+        let (token, _) = client
+            .deploy(
+                &admin,
+                &hash,
+                [1; 32],
+                vec![address(&admin), string("Plain"), string("PLN")],
+                &[],
+            )
+            .unwrap();
+        client
+            .invoke(
+                &admin,
+                call(&token, "mint", vec![address(&holder), amount(1_000)]),
+                &[],
+            )
+            .unwrap();
+
+        // The admin sends a transfer out of the holder's balance: the holder's authorization
+        // entry is signed with its identity, and refused without it.
+        let transfer = call(
+            &token,
+            "transfer",
+            vec![address(&holder), address(&admin), amount(250)],
+        );
+        let refused = client.invoke(&admin, transfer.clone(), &[]).unwrap_err();
+        assert!(
+            matches!(refused, CliError::NeedsSignature { .. }),
+            "{refused}"
+        );
+        let sent = client.invoke(&admin, transfer, &[&holder]).unwrap();
+        assert!(sent.fee_charged > 100);
+        assert_eq!(sent.hash.len(), 64);
+        assert!(!sent.events.is_empty(), "the SEP-41 transfer event");
+        let balance = client
+            .read(
+                &admin.address(),
+                call(&token, "balance", vec![address(&holder)]),
+            )
+            .unwrap();
+        assert_eq!(balance, amount(750));
+
+        // A contract error comes back as the contract's code.
+        let over = call(
+            &token,
+            "transfer",
+            vec![address(&holder), address(&admin), amount(1_000_000)],
+        );
+        let failed = client.invoke(&admin, over, &[&holder]).unwrap_err();
+        assert!(
+            matches!(
+                &failed,
+                CliError::Call {
+                    error: crate::error::CallError::Contract(_),
+                    ..
+                }
+            ),
+            "{failed}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_passphrase_or_an_unreachable_rpc_is_one_clear_error() {
+        let (_node, network) = serve();
+        let wrong = Network {
+            passphrase: "Test SDF Network ; September 2015".into(),
+            ..network.clone()
+        };
+        let error = Client::connect(&wrong).err().unwrap();
+        assert!(error.to_string().contains("serves the network"), "{error}");
+        assert_eq!(error.exit_code(), crate::error::EXIT_INPUT);
+        let nowhere = Network {
+            rpc_url: "http://127.0.0.1:9/rpc".into(),
+            ..network
+        };
+        let error = Client::connect(&nowhere).err().unwrap();
+        assert!(error.to_string().contains("cannot reach"), "{error}");
+    }
+}

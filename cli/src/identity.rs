@@ -1,0 +1,239 @@
+//! Identities shared with stellar-cli: `<config>/identity/<name>.toml` holding either
+//! `secret_key = "S…"` or `seed_phrase = "…"` (with an optional `hd_path`, the SEP-5 index), in
+//! stellar-cli's config directory (`STELLAR_CONFIG_HOME`, else `$XDG_CONFIG_HOME/stellar`, else
+//! `~/.config/stellar`), so an identity made by either tool signs in both. Secrets are never
+//! printed: [`Identity`]'s `Debug` shows the address only.
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+
+use crate::error::CliError;
+
+/// What an identity file holds (stellar-cli's `Secret`, the variants that can sign).
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Secret {
+    SecretKey {
+        secret_key: String,
+    },
+    SeedPhrase {
+        seed_phrase: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hd_path: Option<u32>,
+    },
+}
+
+/// A key that signs, with the name it was found under.
+pub struct Identity {
+    pub name: String,
+    pub key: SigningKey,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Identity({} {})", self.name, self.address())
+    }
+}
+
+impl Identity {
+    /// The account's `G…` address.
+    pub fn address(&self) -> String {
+        public_address(&self.key)
+    }
+}
+
+pub fn public_address(key: &SigningKey) -> String {
+    stellar_strkey::ed25519::PublicKey(key.verifying_key().to_bytes()).to_string()
+}
+
+/// stellar-cli's global config directory, as it finds it.
+pub fn config_dir() -> Result<PathBuf, CliError> {
+    if let Ok(dir) = std::env::var("STELLAR_CONFIG_HOME") {
+        return Ok(PathBuf::from(dir));
+    }
+    let base = match std::env::var("XDG_CONFIG_HOME") {
+        Ok(dir) => PathBuf::from(dir),
+        Err(_) => {
+            let home = std::env::var("HOME").map_err(|_| {
+                CliError::Identity("no home directory: set STELLAR_CONFIG_HOME".into())
+            })?;
+            PathBuf::from(home).join(".config")
+        }
+    };
+    // stellar-cli reads `soroban` when only that (its old name) exists.
+    let (stellar, soroban) = (base.join("stellar"), base.join("soroban"));
+    Ok(if !stellar.exists() && soroban.exists() {
+        soroban
+    } else {
+        stellar
+    })
+}
+
+/// The identities in a config directory.
+pub struct Identities {
+    dir: PathBuf,
+}
+
+impl Identities {
+    pub fn at(config: &Path) -> Identities {
+        Identities {
+            dir: config.join("identity"),
+        }
+    }
+
+    fn path(&self, name: &str) -> Result<PathBuf, CliError> {
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid {
+            return Err(CliError::Identity(format!(
+                "`{name}` is not an identity name (letters, digits, `_` and `-`)"
+            )));
+        }
+        Ok(self.dir.join(format!("{name}.toml")))
+    }
+
+    /// Makes a new identity from a random 24-word seed phrase, as `stellar keys generate`
+    /// does; refuses to replace one unless `overwrite`.
+    pub fn generate(&self, name: &str, overwrite: bool) -> Result<Identity, CliError> {
+        let path = self.path(name)?;
+        if path.exists() && !overwrite {
+            return Err(CliError::Identity(format!(
+                "an identity named `{name}` exists ({}): pass --overwrite to replace it",
+                path.display()
+            )));
+        }
+        let phrase = sep5::SeedPhrase::random(sep5::MnemonicType::Words24)
+            .map_err(|e| CliError::Identity(format!("cannot make a seed phrase: {e}")))?;
+        let secret = Secret::SeedPhrase {
+            seed_phrase: phrase.phrase().to_string(),
+            hd_path: None,
+        };
+        let text = toml::to_string(&secret).expect("a secret serializes");
+        fs::create_dir_all(&self.dir).map_err(|e| CliError::io(&self.dir, e))?;
+        write_private(&path, &text)?;
+        self.read(name)
+    }
+
+    /// The identity `name`.
+    pub fn read(&self, name: &str) -> Result<Identity, CliError> {
+        let path = self.path(name)?;
+        let text = fs::read_to_string(&path).map_err(|_| {
+            CliError::Identity(format!(
+                "no identity named `{name}` in {} (see `hashshare keys ls`)",
+                self.dir.display()
+            ))
+        })?;
+        let secret: Secret = toml::from_str(&text).map_err(|_| {
+            CliError::Identity(format!(
+                "{} holds no secret key or seed phrase this tool can sign with",
+                path.display()
+            ))
+        })?;
+        let key = match secret {
+            Secret::SecretKey { secret_key } => parse_secret(&secret_key)?,
+            Secret::SeedPhrase {
+                seed_phrase,
+                hd_path,
+            } => from_seed_phrase(&seed_phrase, hd_path.unwrap_or(0))?,
+        };
+        Ok(Identity {
+            name: name.to_string(),
+            key,
+        })
+    }
+
+    /// The names of the identities, sorted.
+    pub fn list(&self) -> Result<Vec<String>, CliError> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Ok(vec![]);
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                name.strip_suffix(".toml").map(str::to_string)
+            })
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// `--source`: an identity's name, or a secret key given as is.
+    pub fn resolve(&self, source: &str) -> Result<Identity, CliError> {
+        if source.starts_with('S') && source.len() == 56 {
+            return Ok(Identity {
+                name: "secret key".into(),
+                key: parse_secret(source)?,
+            });
+        }
+        self.read(source)
+    }
+}
+
+fn parse_secret(secret: &str) -> Result<SigningKey, CliError> {
+    let key = stellar_strkey::ed25519::PrivateKey::from_string(secret)
+        .map_err(|_| CliError::Identity("not a valid secret key (S…)".into()))?;
+    Ok(SigningKey::from_bytes(&key.0))
+}
+
+/// The SEP-5 key at `m/44'/148'/index'` of a BIP-39 seed phrase.
+fn from_seed_phrase(phrase: &str, index: u32) -> Result<SigningKey, CliError> {
+    let seed = sep5::SeedPhrase::from_seed_phrase(phrase)
+        .map_err(|_| CliError::Identity("not a valid BIP-39 seed phrase".into()))?;
+    let pair = seed
+        .from_path_index(index as usize, None)
+        .map_err(|e| CliError::Identity(format!("cannot derive key {index}: {e}")))?;
+    Ok(SigningKey::from_bytes(&pair.private().0))
+}
+
+/// Writes a secret readable by its owner only.
+fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).map_err(|e| CliError::io(path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| CliError::io(path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SEP-5's first test vector: its 12 words and the keys at indexes 0 and 1.
+    #[test]
+    fn seed_phrases_derive_sep5_keys() {
+        let phrase = "illness spike retreat truth genius clock brain pass fit cave bargain toe";
+        let key = from_seed_phrase(phrase, 0).unwrap();
+        assert_eq!(
+            public_address(&key),
+            "GDRXE2BQUC3AZNPVFSCEZ76NJ3WWL25FYFK6RGZGIEKWE4SOOHSUJUJ6"
+        );
+        let key = from_seed_phrase(phrase, 1).unwrap();
+        assert_eq!(
+            public_address(&key),
+            "GBAW5XGWORWVFE2XTJYDTLDHXTY2Q2MO73HYCGB3XMFMQ562Q2W2GJQX"
+        );
+    }
+
+    #[test]
+    fn the_debug_form_shows_no_secret() {
+        let identity = Identity {
+            name: "alice".into(),
+            key: SigningKey::from_bytes(&[7; 32]),
+        };
+        let secret = stellar_strkey::ed25519::PrivateKey([7; 32]).to_string();
+        let shown = format!("{identity:?}");
+        assert!(!shown.contains(&secret) && shown.contains(&identity.address()));
+    }
+}
