@@ -22,6 +22,12 @@ mod wasm;
 use clap::Parser;
 
 fn main() {
+    // Rust ignores SIGPIPE, so printing into a closed pipe (`hashshare … | head`) would panic;
+    // restored, the signal ends the process quietly, as for any Unix tool.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = cli::Cli::parse();
     if let Err(error) = commands::run(cli) {
         eprintln!("error: {error}");

@@ -100,6 +100,32 @@ fn identities_are_stellar_clis_files_and_fund_through_friendbot() {
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
         assert!(!stderr.contains(phrase), "no secret printed");
     }
+    // Into a closed pipe (`| head -1`) the output stops quietly: more names than a pipe holds.
+    let many = TempDir::new("keys-many");
+    std::fs::create_dir_all(many.0.join("identity")).unwrap();
+    for i in 0..15_000 {
+        std::fs::write(many.0.join(format!("identity/k{i:05}.toml")), "").unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hashshare"))
+        .args(["keys", "ls"])
+        .env("STELLAR_CONFIG_HOME", &many.0)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert_eq!(first, "k00000\n");
+    let closed = child.wait_with_output().unwrap();
+    assert!(
+        closed.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&closed.stderr)
+    );
     let output = hashshare(dir, "http://127.0.0.1:9/rpc", &["keys", "fund", "bob"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot reach"));
