@@ -371,9 +371,8 @@ impl Chain {
         client: bool,
     ) -> Submission {
         let hash = envelope.hash(self.state.network_id).unwrap_or_default();
-        if self.pending.iter().any(|c| c.hash == hash)
-            || matches!(self.store.transaction(&hash), Ok(Some(_)))
-        {
+        // DUPLICATE while it waits; once applied its sequence number is spent (txBAD_SEQ).
+        if self.pending.iter().any(|c| c.hash == hash) {
             return Submission::Duplicate(hash);
         }
         let source = source_key(&envelope);

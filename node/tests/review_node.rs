@@ -641,7 +641,7 @@ fn a_second_queued_transaction_from_one_source_is_try_again_later() {
 // ---------------------------------------------------------------------------- duplicates
 
 /// Passes: the same envelope sent twice is DUPLICATE while queued and never applied twice
-/// (its sequence number is spent) once in a ledger.
+/// (its sequence number is spent, txBAD_SEQ) once in a ledger.
 #[test]
 fn a_duplicate_submission_is_applied_once() {
     let net = Net::quick();
@@ -662,8 +662,10 @@ fn a_duplicate_submission_is_applied_once() {
     );
     assert_eq!(again["status"], "DUPLICATE", "{again}");
     net.close();
-    let (status, _) = net.send(&envelope);
-    assert_ne!(status, "PENDING");
+    // Applied, its sequence number is spent: sent again it is txBAD_SEQ, as in stellar-core.
+    let (status, got) = net.send(&envelope);
+    assert_eq!(status, "ERROR");
+    assert_eq!(code(&got), TransactionResultResult::TxBadSeq);
     net.close();
     assert_eq!(balance(&net, &bob), before + XLM);
 }
