@@ -9,11 +9,12 @@ use ed25519_dalek::Signer;
 use sha2::{Digest, Sha256};
 use stellar_rpc_client::{self as rpc, AuthMode};
 use stellar_xdr::{
-    AccountId, ContractEvent, ContractExecutable, ContractIdPreimage,
-    ContractIdPreimageFromAddress, CreateContractArgsV2, DecoratedSignature, Hash, HashIdPreimage,
-    HashIdPreimageSorobanAuthorization, HostFunction, InvokeHostFunctionOp, Limits, Memo,
-    MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ScAddress, ScBytes, ScMap,
-    ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature, SignatureHint,
+    AccountId, ContractDataDurability, ContractEvent, ContractExecutable, ContractId,
+    ContractIdPreimage, ContractIdPreimageFromAddress, CreateContractArgsV2, DecoratedSignature,
+    Hash, HashIdPreimage, HashIdPreimageContractId, HashIdPreimageSorobanAuthorization,
+    HostFunction, InvokeHostFunctionOp, LedgerKey, LedgerKeyContractCode, LedgerKeyContractData,
+    Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ScAddress,
+    ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature, SignatureHint,
     SorobanAddressCredentials, SorobanAuthorizationEntry, SorobanCredentials, Transaction,
     TransactionEnvelope, TransactionExt, TransactionMeta, TransactionResult,
     TransactionResultResult, TransactionV1Envelope, Uint256, WriteXdr,
@@ -56,13 +57,60 @@ fn unreachable(network: &Network, e: impl std::fmt::Display) -> CliError {
     ))
 }
 
-fn account_id(address: &str) -> Result<AccountId, CliError> {
+pub fn account_id(address: &str) -> Result<AccountId, CliError> {
     let key = stellar_strkey::ed25519::PublicKey::from_string(address)
         .map_err(|_| CliError::invalid("address", address, "not a G… account address"))?;
     Ok(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(key.0))))
 }
 
+/// A contract's address from its `C…` id.
+pub fn contract_address(id: &str) -> Result<ScAddress, CliError> {
+    let contract = stellar_strkey::Contract::from_string(id)
+        .map_err(|_| CliError::invalid("contract id", id, "not a C… contract id"))?;
+    Ok(ScAddress::Contract(ContractId(Hash(contract.0))))
+}
+
 impl Client {
+    /// The id (`C…`) of the contract `deployer` deploys under `salt` on this network.
+    pub fn contract_id_of(&self, deployer: &Identity, salt: [u8; 32]) -> String {
+        let preimage = HashIdPreimage::ContractId(HashIdPreimageContractId {
+            network_id: Hash(self.network_id),
+            contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
+                address: ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(
+                    deployer.key.verifying_key().to_bytes(),
+                )))),
+                salt: Uint256(salt),
+            }),
+        });
+        let id: [u8; 32] =
+            Sha256::digest(preimage.to_xdr(Limits::none()).expect("a preimage encodes")).into();
+        stellar_strkey::Contract(id).to_string()
+    }
+
+    fn exists(&self, key: LedgerKey) -> Result<bool, CliError> {
+        let found = self
+            .runtime
+            .block_on(self.rpc.get_ledger_entries(&[key]))
+            .map_err(|e| unreachable(&self.network, e))?;
+        Ok(found.entries.is_some_and(|e| !e.is_empty()))
+    }
+
+    /// Whether code of this hash is on the network (and live).
+    pub fn code_exists(&self, hash: &Hash) -> Result<bool, CliError> {
+        self.exists(LedgerKey::ContractCode(LedgerKeyContractCode {
+            hash: hash.clone(),
+        }))
+    }
+
+    /// Whether the contract `id` exists.
+    pub fn contract_exists(&self, id: &str) -> Result<bool, CliError> {
+        self.exists(LedgerKey::ContractData(LedgerKeyContractData {
+            contract: contract_address(id)?,
+            key: ScVal::LedgerKeyContractInstance,
+            durability: ContractDataDurability::Persistent,
+        }))
+    }
+
     /// Connects, checking that the server is the network asked for (its passphrase).
     pub fn connect(network: &Network) -> Result<Client, CliError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -218,7 +266,9 @@ impl Client {
             })
         };
         let mut tx = self.transaction(&address, seq, op(vec![]))?;
-        let sim = self.simulate(&tx, AuthMode::Record)?;
+        // Non-root entries too: the operator's consent is asked by the oracle, deep in the
+        // share token's constructor.
+        let sim = self.simulate(&tx, AuthMode::RecordAllowNonRoot)?;
         let recorded: Vec<SorobanAuthorizationEntry> = sim
             .results()
             .map_err(|e| unreachable(&self.network, e))?
@@ -457,7 +507,7 @@ fn failure(result: Option<&TransactionResult>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! The client against a node run in process, as it meets any network.
     use std::sync::Arc;
 
@@ -467,7 +517,7 @@ mod tests {
     use super::*;
     use crate::{identity::Identities, networks::LOCAL_PASSPHRASE};
 
-    fn serve() -> (Arc<Node>, Network) {
+    pub(crate) fn serve() -> (Arc<Node>, Network) {
         let node = Node::open(Config {
             ledger_seconds: 1,
             ..Config::default()

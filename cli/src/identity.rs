@@ -108,10 +108,12 @@ impl Identities {
                 path.display()
             )));
         }
-        let phrase = sep5::SeedPhrase::random(sep5::MnemonicType::Words24)
-            .map_err(|e| CliError::Identity(format!("cannot make a seed phrase: {e}")))?;
+        let mut entropy = [0u8; 32];
+        getrandom::getrandom(&mut entropy)
+            .map_err(|e| CliError::Identity(format!("no randomness for a seed phrase: {e}")))?;
+        let phrase = bip39::Mnemonic::from_entropy(&entropy).expect("32 bytes make 24 words");
         let secret = Secret::SeedPhrase {
-            seed_phrase: phrase.phrase().to_string(),
+            seed_phrase: phrase.to_string(),
             hd_path: None,
         };
         let text = toml::to_string(&secret).expect("a secret serializes");
@@ -182,14 +184,40 @@ fn parse_secret(secret: &str) -> Result<SigningKey, CliError> {
     Ok(SigningKey::from_bytes(&key.0))
 }
 
-/// The SEP-5 key at `m/44'/148'/index'` of a BIP-39 seed phrase.
+/// The SEP-5 key at `m/44'/148'/index'` of a BIP-39 seed phrase (no passphrase).
 fn from_seed_phrase(phrase: &str, index: u32) -> Result<SigningKey, CliError> {
-    let seed = sep5::SeedPhrase::from_seed_phrase(phrase)
+    let words = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mnemonic = bip39::Mnemonic::parse_normalized(&words)
         .map_err(|_| CliError::Identity("not a valid BIP-39 seed phrase".into()))?;
-    let pair = seed
-        .from_path_index(index as usize, None)
-        .map_err(|e| CliError::Identity(format!("cannot derive key {index}: {e}")))?;
-    Ok(SigningKey::from_bytes(&pair.private().0))
+    if index >= HARDENED {
+        return Err(CliError::Identity(format!(
+            "hd_path {index} is out of range"
+        )));
+    }
+    Ok(SigningKey::from_bytes(&slip10_ed25519(
+        &mnemonic.to_seed(""),
+        &[44, 148, index],
+    )))
+}
+
+const HARDENED: u32 = 1 << 31;
+
+/// SLIP-10's ed25519 private key for a path of hardened indexes (ed25519 has no others).
+fn slip10_ed25519(seed: &[u8], path: &[u32]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let hmac = |key: &[u8], data: &[u8]| -> [u8; 64] {
+        let mut mac = Hmac::<sha2::Sha512>::new_from_slice(key).expect("any key length");
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    };
+    let mut node = hmac(b"ed25519 seed", seed);
+    for index in path {
+        let mut data = vec![0u8];
+        data.extend_from_slice(&node[..32]);
+        data.extend_from_slice(&(index | HARDENED).to_be_bytes());
+        node = hmac(&node[32..], &data);
+    }
+    node[..32].try_into().expect("32 bytes")
 }
 
 /// Writes a secret readable by its owner only.

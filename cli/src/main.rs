@@ -8,11 +8,16 @@ mod cli;
 #[allow(dead_code)]
 mod client;
 mod commands;
+// The deployment over RPC that `deploy` moves onto (issue 11), tested until it is wired.
+#[allow(dead_code)]
+mod deployment;
 mod error;
 mod identity;
 mod ledger;
 mod local;
 mod networks;
+#[allow(dead_code)]
+mod offering;
 mod output;
 mod suite;
 mod testnet;

@@ -1,0 +1,352 @@
+//! The suite on any network over Stellar RPC: a resumable deployment. The three contracts are
+//! uploaded (what is already there with the same code is kept), deployed with their
+//! constructors under salts derived from the pool (the share token by the admin with the
+//! operator's signed consent), the pool registered and the distributor wired; each step is
+//! recorded in the deployment's manifest as soon as it lands, so a re-run resumes, and a
+//! contract already at its derived address is taken rather than deployed twice.
+use std::{collections::BTreeMap, path::Path};
+
+use sha2::{Digest, Sha256};
+use stellar_xdr::{
+    Asset, ContractIdPreimage, Hash, HashIdPreimage, HashIdPreimageContractId, HostFunction,
+    Int128Parts, InvokeContractArgs, Limits, ScAddress, ScMap, ScMapEntry, ScString, ScSymbol,
+    ScVal, ScVec, WriteXdr,
+};
+
+use crate::{
+    client::{account_id, contract_address, Client, Sent},
+    deployment::Locked,
+    error::CliError,
+    identity::Identity,
+    wasm::Artifact,
+};
+
+/// What an offering is deployed with; accounts are `G…` addresses.
+#[derive(Clone, Debug)]
+pub struct DeployParams {
+    pub pool: String,
+    pub operator: String,
+    pub reporters: Vec<String>,
+    pub quorum: u32,
+    pub epoch_seconds: u64,
+    pub genesis: u64,
+    pub dispute_seconds: u64,
+    pub max_age_epochs: u64,
+    pub capacity_epochs: u32,
+    pub name: String,
+    pub symbol: String,
+    pub hashrate_per_share: i128,
+    /// Seconds from genesis to maturity.
+    pub term: u64,
+    pub fee_bps: u32,
+    pub fee_recipient: String,
+    /// The reward asset's contract (`C…`); `None`: the native asset's.
+    pub reward_token: Option<String>,
+}
+
+impl DeployParams {
+    fn recorded(&self, reward_token: &str) -> BTreeMap<String, String> {
+        let mut m = BTreeMap::new();
+        let mut put = |k: &str, v: String| m.insert(k.to_string(), v);
+        put("pool", self.pool.clone());
+        put("operator", self.operator.clone());
+        put("reporters", self.reporters.join(","));
+        put("quorum", self.quorum.to_string());
+        put("epoch_seconds", self.epoch_seconds.to_string());
+        put("genesis", self.genesis.to_string());
+        put("dispute_seconds", self.dispute_seconds.to_string());
+        put("max_age_epochs", self.max_age_epochs.to_string());
+        put("capacity_epochs", self.capacity_epochs.to_string());
+        put("name", self.name.clone());
+        put("symbol", self.symbol.clone());
+        put("hashrate_per_share", self.hashrate_per_share.to_string());
+        put("term", self.term.to_string());
+        put("fee_bps", self.fee_bps.to_string());
+        put("fee_recipient", self.fee_recipient.clone());
+        put("reward_token", reward_token.to_string());
+        m
+    }
+}
+
+fn symbol(s: &str) -> Result<ScVal, CliError> {
+    Ok(ScVal::Symbol(ScSymbol(s.try_into().map_err(|_| {
+        CliError::invalid("symbol", s, "at most 32 letters, digits and `_`")
+    })?)))
+}
+
+fn string(s: &str) -> Result<ScVal, CliError> {
+    Ok(ScVal::String(ScString(
+        s.as_bytes()
+            .to_vec()
+            .try_into()
+            .map_err(|_| CliError::invalid("text", s, "too long"))?,
+    )))
+}
+
+fn account(address: &str) -> Result<ScVal, CliError> {
+    Ok(ScVal::Address(ScAddress::Account(account_id(address)?)))
+}
+
+fn contract(id: &str) -> Result<ScVal, CliError> {
+    Ok(ScVal::Address(contract_address(id)?))
+}
+
+fn i128_val(v: i128) -> ScVal {
+    ScVal::I128(Int128Parts {
+        hi: (v >> 64) as i64,
+        lo: v as u64,
+    })
+}
+
+/// A contract type: a map keyed by field name, in order.
+fn record(fields: Vec<(&str, ScVal)>) -> Result<ScVal, CliError> {
+    let mut entries = fields
+        .into_iter()
+        .map(|(k, v)| {
+            Ok(ScMapEntry {
+                key: symbol(k)?,
+                val: v,
+            })
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    entries.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(ScVal::Map(Some(ScMap(
+        entries.try_into().expect("few fields"),
+    ))))
+}
+
+pub fn call(contract: &str, function: &str, args: Vec<ScVal>) -> Result<HostFunction, CliError> {
+    Ok(HostFunction::InvokeContract(InvokeContractArgs {
+        contract_address: contract_address(contract)?,
+        function_name: ScSymbol(function.try_into().expect("a function name")),
+        args: args.try_into().expect("few arguments"),
+    }))
+}
+
+/// The native asset's contract on the network of `passphrase`.
+pub fn native_asset(passphrase: &str) -> String {
+    let preimage = HashIdPreimage::ContractId(HashIdPreimageContractId {
+        network_id: Hash(Sha256::digest(passphrase.as_bytes()).into()),
+        contract_id_preimage: ContractIdPreimage::Asset(Asset::Native),
+    });
+    let id: [u8; 32] = Sha256::digest(preimage.to_xdr(Limits::none()).expect("encodes")).into();
+    stellar_strkey::Contract(id).to_string()
+}
+
+/// Deploys (or resumes deploying) the suite; each step that sent a transaction, with what it
+/// did.
+pub fn deploy(
+    client: &Client,
+    locked: &mut Locked,
+    wasm_dir: &Path,
+    admin: &Identity,
+    operator: &Identity,
+    params: &DeployParams,
+) -> Result<Vec<(String, Sent)>, CliError> {
+    if operator.address() != params.operator {
+        return Err(CliError::NeedsSignature {
+            step: "deploying the share token".into(),
+            signer: format!("the operator {} (pass --sign-with NAME)", params.operator),
+        });
+    }
+    let reward_token = params
+        .reward_token
+        .clone()
+        .unwrap_or_else(|| native_asset(&client.network.passphrase));
+    locked.same_parameters(params.recorded(&reward_token))?;
+    let mut steps = Vec::new();
+
+    // The code: uploaded unless this very code is there.
+    let mut hashes = BTreeMap::new();
+    for name in ["pool_oracle", "share_token", "payout_distributor"] {
+        let artifact = Artifact::load(wasm_dir, name)?;
+        let hash = Hash(Sha256::digest(&artifact.bytes).into());
+        if !client.code_exists(&hash)? {
+            let (_, sent) = client.upload(admin, &artifact.bytes)?;
+            steps.push((format!("upload {name}"), sent));
+        }
+        locked
+            .manifest
+            .wasm_hashes
+            .insert(name.into(), artifact.sha256());
+        locked.save()?;
+        hashes.insert(name, hash);
+    }
+    let salt = |name: &str| -> [u8; 32] {
+        Sha256::digest(format!("hashshare {} {name}", params.pool).as_bytes()).into()
+    };
+    // A contract: the one at its derived address if it exists, else deployed now.
+    let deployed = |locked: &mut Locked,
+                    steps: &mut Vec<(String, Sent)>,
+                    name: &str,
+                    args: Vec<ScVal>,
+                    signers: &[&Identity]|
+     -> Result<String, CliError> {
+        let at = client.contract_id_of(admin, salt(name));
+        if !client.contract_exists(&at)? {
+            let (_, sent) = client.deploy(admin, &hashes[name], salt(name), args, signers)?;
+            steps.push((format!("deploy {name}"), sent));
+        }
+        locked.manifest.contracts.insert(name.into(), at.clone());
+        locked.save()?;
+        Ok(at)
+    };
+    let oracle = deployed(
+        locked,
+        &mut steps,
+        "pool_oracle",
+        vec![account(&admin.address())?],
+        &[],
+    )?;
+    if !locked.manifest.done.iter().any(|d| d == "pool_registered") {
+        let reporters = params
+            .reporters
+            .iter()
+            .map(|r| account(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let config = record(vec![
+            ("operator", account(&params.operator)?),
+            (
+                "reporters",
+                ScVal::Vec(Some(ScVec(reporters.try_into().expect("few")))),
+            ),
+            ("quorum", ScVal::U32(params.quorum)),
+            ("epoch_seconds", ScVal::U64(params.epoch_seconds)),
+            ("genesis", ScVal::U64(params.genesis)),
+            ("dispute_seconds", ScVal::U64(params.dispute_seconds)),
+            ("max_age_epochs", ScVal::U64(params.max_age_epochs)),
+            ("capacity_epochs", ScVal::U32(params.capacity_epochs)),
+        ])?;
+        let f = call(
+            &oracle,
+            "register_pool",
+            vec![symbol(&params.pool)?, config],
+        )?;
+        steps.push(("register the pool".into(), client.invoke(admin, f, &[])?));
+        locked.manifest.done.push("pool_registered".into());
+        locked.save()?;
+    }
+    // The share token binds the pool with the operator's consent, signed by the operator.
+    let token_args = vec![
+        account(&admin.address())?,
+        account(&params.operator)?,
+        contract(&oracle)?,
+        symbol(&params.pool)?,
+        string(&params.name)?,
+        string(&params.symbol)?,
+        i128_val(params.hashrate_per_share),
+        ScVal::U64(params.genesis + params.term),
+    ];
+    let token = deployed(locked, &mut steps, "share_token", token_args, &[operator])?;
+    let distributor_args = vec![
+        account(&admin.address())?,
+        contract(&token)?,
+        contract(&reward_token)?,
+        contract(&oracle)?,
+        symbol(&params.pool)?,
+        ScVal::U32(params.fee_bps),
+        account(&params.fee_recipient)?,
+    ];
+    let distributor = deployed(
+        locked,
+        &mut steps,
+        "payout_distributor",
+        distributor_args,
+        &[],
+    )?;
+    locked
+        .manifest
+        .contracts
+        .insert("reward_token".into(), reward_token);
+    if !locked.manifest.done.iter().any(|d| d == "distributor_set") {
+        let f = call(&token, "set_distributor", vec![contract(&distributor)?])?;
+        steps.push(("set the distributor".into(), client.invoke(admin, f, &[])?));
+        locked.manifest.done.push("distributor_set".into());
+    }
+    locked.save()?;
+    Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{client::tests::serve, identity::Identities};
+
+    #[test]
+    fn the_suite_deploys_over_rpc_resumes_and_refuses_changed_parameters() {
+        let (_node, network) = serve();
+        let config = tempfile::tempdir().unwrap();
+        let identities = Identities::at(config.path());
+        let admin = identities.generate("admin", false).unwrap();
+        let operator = identities.generate("operator", false).unwrap();
+        let client = Client::connect(&network).unwrap();
+        client.fund(&admin.address()).unwrap();
+        client.fund(&operator.address()).unwrap();
+        let reporters: Vec<String> = (0..3)
+            .map(|i| {
+                identities
+                    .generate(&format!("r{i}"), false)
+                    .unwrap()
+                    .address()
+            })
+            .collect();
+        let params = DeployParams {
+            pool: "rpc_pool".into(),
+            operator: operator.address(),
+            reporters,
+            quorum: 3,
+            epoch_seconds: 86_400,
+            genesis: 1_800_000_000,
+            dispute_seconds: 3_600,
+            max_age_epochs: 2,
+            capacity_epochs: 7,
+            name: "RPC hashrate".into(),
+            symbol: "RPCH".into(),
+            hashrate_per_share: 1_000_000_000_000,
+            term: 365 * 86_400,
+            fee_bps: 500,
+            fee_recipient: admin.address(),
+            reward_token: None,
+        };
+        let wasm = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/wasm"));
+        let manifest = config.path().join("deployments/local.json");
+        let mut locked = Locked::open(&manifest, "local", &network.passphrase).unwrap();
+        let steps = deploy(&client, &mut locked, wasm, &admin, &operator, &params).unwrap();
+        let names: Vec<&str> = steps.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names.len(), 8, "{names:?}");
+        assert!(steps.iter().all(|(_, sent)| sent.fee_charged > 100));
+        let token = locked.manifest.contracts["share_token"].clone();
+        let name = client
+            .read(&admin.address(), call(&token, "name", vec![]).unwrap())
+            .unwrap();
+        assert_eq!(name, string("RPC hashrate").unwrap());
+        assert_eq!(
+            locked.manifest.contracts["reward_token"],
+            native_asset(&network.passphrase)
+        );
+        drop(locked);
+
+        // A re-run sends nothing; changed parameters are refused.
+        let mut locked = Locked::open(&manifest, "local", &network.passphrase).unwrap();
+        let again = deploy(&client, &mut locked, wasm, &admin, &operator, &params).unwrap();
+        assert!(
+            again.is_empty(),
+            "{:?}",
+            again.iter().map(|s| &s.0).collect::<Vec<_>>()
+        );
+        let changed = DeployParams {
+            fee_bps: 300,
+            ..params.clone()
+        };
+        let refused = deploy(&client, &mut locked, wasm, &admin, &operator, &changed).unwrap_err();
+        assert_eq!(refused.exit_code(), crate::error::EXIT_INPUT, "{refused}");
+
+        // Without the operator's identity the share token cannot be deployed.
+        let stranger = identities.generate("stranger", false).unwrap();
+        let refused = deploy(&client, &mut locked, wasm, &admin, &stranger, &params).unwrap_err();
+        assert!(
+            matches!(refused, CliError::NeedsSignature { .. }),
+            "{refused}"
+        );
+    }
+}
