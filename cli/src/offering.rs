@@ -138,7 +138,7 @@ pub fn native_asset(passphrase: &str) -> String {
 pub fn deploy(
     client: &Client,
     locked: &mut Locked,
-    wasm_dir: &Path,
+    wasm_dir: Option<&Path>,
     admin: &Identity,
     operator: &Identity,
     params: &DeployParams,
@@ -308,7 +308,10 @@ mod tests {
             fee_recipient: admin.address(),
             reward_token: None,
         };
-        let wasm = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/wasm"));
+        let wasm = Some(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../target/wasm"
+        )));
         let manifest = config.path().join("deployments/local.json");
         let mut locked = Locked::open(&manifest, "local", &network.passphrase).unwrap();
         let steps = deploy(&client, &mut locked, wasm, &admin, &operator, &params).unwrap();

@@ -1,4 +1,5 @@
-//! The compiled contracts, loaded at run time from the directory `scripts/build.sh` writes.
+//! The compiled contracts: those embedded in the binary at build time (`build.rs`), or, with
+//! `--wasm-dir` (or when the build embedded none), the files `scripts/build.sh` writes.
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -22,9 +23,24 @@ pub struct Artifact {
     pub bytes: Vec<u8>,
 }
 
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
 impl Artifact {
-    pub fn load(dir: &Path, name: &'static str) -> Result<Artifact, CliError> {
-        let path = dir.join(format!("{name}.wasm"));
+    /// The contract `name` from `dir` if one is given, else the embedded one (or the default
+    /// directory's, for a build that embedded none).
+    pub fn load(dir: Option<&Path>, name: &'static str) -> Result<Artifact, CliError> {
+        if dir.is_none() {
+            if let Some((_, bytes)) = EMBEDDED.iter().find(|(n, _)| *n == name) {
+                return Ok(Artifact {
+                    name,
+                    path: PathBuf::from(format!("(embedded) {name}.wasm")),
+                    bytes: bytes.to_vec(),
+                });
+            }
+        }
+        let path = dir
+            .map_or_else(default_dir, Path::to_path_buf)
+            .join(format!("{name}.wasm"));
         let bytes = std::fs::read(&path).map_err(|e| CliError::MissingWasm {
             path: path.clone(),
             reason: e.to_string(),
@@ -45,7 +61,7 @@ pub struct Artifacts {
 }
 
 impl Artifacts {
-    pub fn load(dir: &Path) -> Result<Artifacts, CliError> {
+    pub fn load(dir: Option<&Path>) -> Result<Artifacts, CliError> {
         Ok(Artifacts {
             pool_oracle: Artifact::load(dir, "pool_oracle")?,
             share_token: Artifact::load(dir, "share_token")?,

@@ -4,7 +4,7 @@
 //! the fee, accruing fees) and ends with the books closing.
 mod common;
 
-use common::{run, TempDir};
+use common::TempDir;
 
 /// The numbers of a line, in order.
 fn numbers(line: &str) -> Vec<i128> {
@@ -16,8 +16,18 @@ fn numbers(line: &str) -> Vec<i128> {
 
 #[test]
 fn demo_runs_and_the_books_balance() {
+    // From a directory with no checkout and no --wasm-dir: the contracts embedded at build
+    // time (`common::wasm_dir` checks the build had them to embed).
+    common::wasm_dir();
     let dir = TempDir::new("demo");
-    let out = run(dir.path(), &["demo"]).ok();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hashshare"))
+        .current_dir(dir.path())
+        .env_remove("CARGO_TARGET_DIR")
+        .arg("demo")
+        .output()
+        .map(common::Run::from)
+        .expect("run")
+        .ok();
     assert!(out.contains("==> upload pool_oracle"), "{out}");
     assert!(out.contains("CPU instructions"), "{out}");
     assert!(

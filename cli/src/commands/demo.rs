@@ -42,7 +42,7 @@ const REPORTERS: [&str; 5] = [
     "reporter5",
 ];
 
-pub fn run(wasm_dir: &Path) -> Result<(), CliError> {
+pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
     let artifacts = Artifacts::load(wasm_dir)?;
     let book = AddressBook::new(
         ACCOUNTS

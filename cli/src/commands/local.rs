@@ -16,7 +16,7 @@ use super::{
     step, step_with, submit,
 };
 
-pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
+pub fn run(cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     let store = Store::new(&cli.dir);
     if let Command::Local {
         command: LocalCommand::Init { force },
@@ -36,7 +36,7 @@ pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
     store.save(&session)
 }
 
-fn execute(cli: &Cli, wasm_dir: &Path, session: &mut Session) -> Result<(), CliError> {
+fn execute(cli: &Cli, wasm_dir: Option<&Path>, session: &mut Session) -> Result<(), CliError> {
     match &cli.command {
         Command::Deploy(args) => {
             let params = offering_params(args)?;

@@ -14,21 +14,20 @@ use crate::{
     output,
     suite::{DepositOutcome, Finalization, MintTopUp, OfferingParams, PoolParams, Round, Session},
     units::{parse_duration, parse_hashrate, parse_units},
-    wasm,
 };
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let wasm_dir = cli.wasm_dir.clone().unwrap_or_else(wasm::default_dir);
+    let wasm_dir = cli.wasm_dir.as_deref();
     if let Command::Keys { command } = &cli.command {
         return keys::run(&cli, command);
     }
     match (&cli.command, cli.legacy_network()?) {
-        (Command::Demo, _) => demo::run(&wasm_dir),
+        (Command::Demo, _) => demo::run(wasm_dir),
         (Command::Node(args), _) => node::run(&cli.dir, args),
         (Command::Local { .. }, Network::Testnet) => Err(CliError::LocalOnly("local")),
         (Command::AdvanceTime { .. }, Network::Testnet) => Err(CliError::LocalOnly("advance-time")),
-        (_, Network::Testnet) => testnet::run(&cli, &wasm_dir),
-        (_, Network::Local) => local::run(&cli, &wasm_dir),
+        (_, Network::Testnet) => testnet::run(&cli, wasm_dir),
+        (_, Network::Local) => local::run(&cli, wasm_dir),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::{
 
 use super::{offering_params, parse_pool, parse_u64, pool_params};
 
-pub fn run(cli: &Cli, wasm_dir: &Path) -> Result<(), CliError> {
+pub fn run(cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     let stellar = &Stellar::new("testnet");
     match &cli.command {
         Command::Deploy(args) => deploy(stellar, &cli.manifest, wasm_dir, args),
@@ -606,7 +606,7 @@ fn now() -> u64 {
 fn deploy(
     stellar: &Stellar,
     manifest_path: &Path,
-    wasm_dir: &Path,
+    wasm_dir: Option<&Path>,
     args: &DeployArgs,
 ) -> Result<(), CliError> {
     let params = offering_params(args)?;
@@ -801,7 +801,11 @@ fn set_id(m: &mut Manifest, name: &str, id: &str) {
 }
 
 /// Fetches each deployed contract's code and compares its sha256 with the local build.
-fn verify(stellar: &Stellar, manifest_path: &Path, wasm_dir: &Path) -> Result<(), CliError> {
+fn verify(
+    stellar: &Stellar,
+    manifest_path: &Path,
+    wasm_dir: Option<&Path>,
+) -> Result<(), CliError> {
     let m = Manifest::load(manifest_path)?;
     let artifacts = Artifacts::load(wasm_dir)?;
     let dir = std::env::temp_dir().join(format!("hashshare-verify-{}", std::process::id()));
