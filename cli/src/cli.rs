@@ -25,30 +25,22 @@ pub struct Cli {
     /// Where the compiled contracts are (default: target/wasm, written by scripts/build.sh).
     #[arg(long, global = true)]
     pub wasm_dir: Option<PathBuf>,
-    /// The testnet deployment manifest.
-    #[arg(long, global = true, default_value = "deployments/testnet.json")]
-    pub manifest: PathBuf,
+    /// The deployment manifest on a Stellar network (default: deployments/<network>.json).
+    #[arg(long, global = true)]
+    pub manifest: Option<PathBuf>,
+    /// Another identity whose authorization the call needs (e.g. the operator's consent when
+    /// the admin deploys the share token); may be repeated.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub sign_with: Vec<String>,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Where the commands other than `node` and `keys` run, until they move to Stellar RPC: the
-/// embedded local network in --dir, or testnet through stellar-cli.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Network {
-    Local,
-    Testnet,
-}
-
 impl Cli {
-    pub fn legacy_network(&self) -> Result<Network, crate::error::CliError> {
-        match (self.network.network.as_deref(), &self.network.rpc_url) {
-            (None | Some("local"), None) => Ok(Network::Local),
-            (Some("testnet"), None) => Ok(Network::Testnet),
-            _ => Err(crate::error::CliError::Network(
-                "this command runs on --network local (the embedded network) or testnet".into(),
-            )),
-        }
+    /// Whether the commands run on a Stellar network over RPC (a network is named, or an
+    /// RPC URL given); else on the embedded network in --dir, until it moves onto the node.
+    pub fn on_rpc(&self) -> bool {
+        self.network.network.is_some() || self.network.rpc_url.is_some()
     }
 }
 
@@ -324,7 +316,7 @@ pub struct TransferArgs {
     #[arg(long)]
     pub to: String,
     /// Shares (mint, transfer: e.g. 2.5) or reward base units (fund).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
 }
 
@@ -361,7 +353,7 @@ pub struct DepositArgs {
     pub epoch: String,
     /// Reward base units offered: the deposit takes at most what is due (see `status`) and
     /// sends the rest back.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
 }
 

@@ -135,6 +135,72 @@ impl Client {
         })
     }
 
+    /// A JSON-RPC call the library has no method for (a field it does not parse, the dev
+    /// clock): its `result`.
+    fn raw(&self, method: &str, params: serde_json::Value) -> Result<serde_json::Value, CliError> {
+        let body =
+            serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+        let answer: serde_json::Value = ureq::post(&self.network.rpc_url)
+            .send_json(body)
+            .map_err(|e| unreachable(&self.network, e))?
+            .into_json()
+            .map_err(|e| unreachable(&self.network, e))?;
+        if let Some(error) = answer.get("error") {
+            return Err(CliError::Network(format!(
+                "{method}: {}",
+                error["message"].as_str().unwrap_or("refused")
+            )));
+        }
+        Ok(answer["result"].clone())
+    }
+
+    /// The latest ledger's sequence number.
+    pub fn latest_ledger(&self) -> Result<u32, CliError> {
+        let latest = self
+            .runtime
+            .block_on(self.rpc.get_latest_ledger())
+            .map_err(|e| unreachable(&self.network, e))?;
+        Ok(latest.sequence)
+    }
+
+    /// The latest ledger's close time (unix seconds): the network's clock.
+    pub fn latest_close_time(&self) -> Result<u64, CliError> {
+        let latest = self.raw("getLatestLedger", serde_json::json!({}))?;
+        latest["closeTime"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| CliError::Network("getLatestLedger gave no closeTime".into()))
+    }
+
+    /// Moves a `hashshare node --dev-time` network's clock forward; the ledger closed then.
+    pub fn advance_time(&self, seconds: u64) -> Result<u64, CliError> {
+        let closed = self
+            .raw(
+                "hashshare_advanceTime",
+                serde_json::json!({ "seconds": seconds }),
+            )
+            .map_err(|e| {
+                CliError::Network(format!(
+                    "{e} (only `hashshare node --dev-time` moves its clock)"
+                ))
+            })?;
+        Ok(closed["sequence"].as_u64().unwrap_or(0))
+    }
+
+    /// The sha256 of the code a contract runs (hex).
+    pub fn wasm_hash_of(&self, id: &str) -> Result<String, CliError> {
+        let contract = stellar_strkey::Contract::from_string(id)
+            .map_err(|_| CliError::invalid("contract id", id, "not a C… contract id"))?;
+        let instance = self
+            .runtime
+            .block_on(self.rpc.get_contract_instance(&contract.0))
+            .map_err(|e| CliError::Network(format!("cannot read contract {id}: {e}")))?;
+        match instance.executable {
+            ContractExecutable::Wasm(hash) => Ok(hex(&hash)),
+            ContractExecutable::StellarAsset => Ok("stellar asset contract".into()),
+        }
+    }
+
     /// Funds `address` through the network's friendbot (local, testnet and futurenet have one).
     pub fn fund(&self, address: &str) -> Result<(), CliError> {
         let url = self

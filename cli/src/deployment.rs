@@ -129,6 +129,20 @@ impl Locked {
     }
 }
 
+/// The manifest at `path`, read without waiting for a running command's lock (writes are
+/// atomic: it is never seen half written).
+pub fn read(path: &Path) -> Result<Manifest, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => CliError::NotDeployed,
+        _ => CliError::io(path, e),
+    })?;
+    serde_json::from_str(&text).map_err(|e| CliError::Corrupted {
+        what: "deployment manifest",
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
 /// The manifest of `network` in `dir`: `deployments/<network>.json`.
 pub fn path_for(dir: &Path, network: &str) -> PathBuf {
     dir.join(format!("{network}.json"))

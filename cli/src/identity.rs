@@ -176,6 +176,14 @@ impl Identities {
         }
         self.read(source)
     }
+
+    /// An account: a `G…` address as is, else an identity's.
+    pub fn address_of(&self, who: &str) -> Result<String, CliError> {
+        if stellar_strkey::ed25519::PublicKey::from_string(who).is_ok() {
+            return Ok(who.to_string());
+        }
+        Ok(self.resolve(who)?.address())
+    }
 }
 
 fn parse_secret(secret: &str) -> Result<SigningKey, CliError> {

@@ -3,24 +3,17 @@
 //! through stellar-cli.
 mod capacity;
 mod cli;
-// The Stellar RPC path the commands move onto (issue 11); `keys` uses it already, the rest
-// is exercised by its tests until the commands are ported.
-#[allow(dead_code)]
 mod client;
 mod commands;
-// The deployment over RPC that `deploy` moves onto (issue 11), tested until it is wired.
-#[allow(dead_code)]
 mod deployment;
 mod error;
 mod identity;
 mod ledger;
 mod local;
 mod networks;
-#[allow(dead_code)]
 mod offering;
 mod output;
 mod suite;
-mod testnet;
 mod units;
 mod wasm;
 

@@ -21,10 +21,9 @@ use crate::{
     wasm::Artifact,
 };
 
-/// What an offering is deployed with; accounts are `G…` addresses.
+/// A pool's attestation schedule, as the oracle's `PoolConfig` holds it; accounts are `G…`.
 #[derive(Clone, Debug)]
-pub struct DeployParams {
-    pub pool: String,
+pub struct Schedule {
     pub operator: String,
     pub reporters: Vec<String>,
     pub quorum: u32,
@@ -33,6 +32,37 @@ pub struct DeployParams {
     pub dispute_seconds: u64,
     pub max_age_epochs: u64,
     pub capacity_epochs: u32,
+}
+
+impl Schedule {
+    /// The oracle's `PoolConfig` (a contract type: a map keyed by field name, in order).
+    pub fn config(&self) -> Result<ScVal, CliError> {
+        let reporters = self
+            .reporters
+            .iter()
+            .map(|r| account(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        record(vec![
+            ("operator", account(&self.operator)?),
+            (
+                "reporters",
+                ScVal::Vec(Some(ScVec(reporters.try_into().expect("few")))),
+            ),
+            ("quorum", ScVal::U32(self.quorum)),
+            ("epoch_seconds", ScVal::U64(self.epoch_seconds)),
+            ("genesis", ScVal::U64(self.genesis)),
+            ("dispute_seconds", ScVal::U64(self.dispute_seconds)),
+            ("max_age_epochs", ScVal::U64(self.max_age_epochs)),
+            ("capacity_epochs", ScVal::U32(self.capacity_epochs)),
+        ])
+    }
+}
+
+/// What an offering is deployed with; accounts are `G…` addresses.
+#[derive(Clone, Debug)]
+pub struct DeployParams {
+    pub pool: String,
+    pub schedule: Schedule,
     pub name: String,
     pub symbol: String,
     pub hashrate_per_share: i128,
@@ -48,15 +78,16 @@ impl DeployParams {
     fn recorded(&self, reward_token: &str) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
         let mut put = |k: &str, v: String| m.insert(k.to_string(), v);
+        let s = &self.schedule;
         put("pool", self.pool.clone());
-        put("operator", self.operator.clone());
-        put("reporters", self.reporters.join(","));
-        put("quorum", self.quorum.to_string());
-        put("epoch_seconds", self.epoch_seconds.to_string());
-        put("genesis", self.genesis.to_string());
-        put("dispute_seconds", self.dispute_seconds.to_string());
-        put("max_age_epochs", self.max_age_epochs.to_string());
-        put("capacity_epochs", self.capacity_epochs.to_string());
+        put("operator", s.operator.clone());
+        put("reporters", s.reporters.join(","));
+        put("quorum", s.quorum.to_string());
+        put("epoch_seconds", s.epoch_seconds.to_string());
+        put("genesis", s.genesis.to_string());
+        put("dispute_seconds", s.dispute_seconds.to_string());
+        put("max_age_epochs", s.max_age_epochs.to_string());
+        put("capacity_epochs", s.capacity_epochs.to_string());
         put("name", self.name.clone());
         put("symbol", self.symbol.clone());
         put("hashrate_per_share", self.hashrate_per_share.to_string());
@@ -143,10 +174,13 @@ pub fn deploy(
     operator: &Identity,
     params: &DeployParams,
 ) -> Result<Vec<(String, Sent)>, CliError> {
-    if operator.address() != params.operator {
+    if operator.address() != params.schedule.operator {
         return Err(CliError::NeedsSignature {
             step: "deploying the share token".into(),
-            signer: format!("the operator {} (pass --sign-with NAME)", params.operator),
+            signer: format!(
+                "the operator {} (pass --sign-with NAME)",
+                params.schedule.operator
+            ),
         });
     }
     let reward_token = params
@@ -199,24 +233,7 @@ pub fn deploy(
         &[],
     )?;
     if !locked.manifest.done.iter().any(|d| d == "pool_registered") {
-        let reporters = params
-            .reporters
-            .iter()
-            .map(|r| account(r))
-            .collect::<Result<Vec<_>, _>>()?;
-        let config = record(vec![
-            ("operator", account(&params.operator)?),
-            (
-                "reporters",
-                ScVal::Vec(Some(ScVec(reporters.try_into().expect("few")))),
-            ),
-            ("quorum", ScVal::U32(params.quorum)),
-            ("epoch_seconds", ScVal::U64(params.epoch_seconds)),
-            ("genesis", ScVal::U64(params.genesis)),
-            ("dispute_seconds", ScVal::U64(params.dispute_seconds)),
-            ("max_age_epochs", ScVal::U64(params.max_age_epochs)),
-            ("capacity_epochs", ScVal::U32(params.capacity_epochs)),
-        ])?;
+        let config = params.schedule.config()?;
         let f = call(
             &oracle,
             "register_pool",
@@ -229,13 +246,13 @@ pub fn deploy(
     // The share token binds the pool with the operator's consent, signed by the operator.
     let token_args = vec![
         account(&admin.address())?,
-        account(&params.operator)?,
+        account(&params.schedule.operator)?,
         contract(&oracle)?,
         symbol(&params.pool)?,
         string(&params.name)?,
         string(&params.symbol)?,
         i128_val(params.hashrate_per_share),
-        ScVal::U64(params.genesis + params.term),
+        ScVal::U64(params.schedule.genesis.saturating_add(params.term)),
     ];
     let token = deployed(locked, &mut steps, "share_token", token_args, &[operator])?;
     let distributor_args = vec![
@@ -292,14 +309,16 @@ mod tests {
             .collect();
         let params = DeployParams {
             pool: "rpc_pool".into(),
-            operator: operator.address(),
-            reporters,
-            quorum: 3,
-            epoch_seconds: 86_400,
-            genesis: 1_800_000_000,
-            dispute_seconds: 3_600,
-            max_age_epochs: 2,
-            capacity_epochs: 7,
+            schedule: Schedule {
+                operator: operator.address(),
+                reporters,
+                quorum: 3,
+                epoch_seconds: 86_400,
+                genesis: 1_800_000_000,
+                dispute_seconds: 3_600,
+                max_age_epochs: 2,
+                capacity_epochs: 7,
+            },
             name: "RPC hashrate".into(),
             symbol: "RPCH".into(),
             hashrate_per_share: 1_000_000_000_000,

@@ -3,12 +3,12 @@ mod demo;
 mod keys;
 mod local;
 mod node;
-mod testnet;
+mod rpc;
 
 use hashshare_interfaces::EpochPayout;
 
 use crate::{
-    cli::{Cli, Command, DeployArgs, Network, PoolArgs},
+    cli::{Cli, Command, DeployArgs, PoolArgs},
     error::CliError,
     ledger::Cost,
     output,
@@ -21,13 +21,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Keys { command } = &cli.command {
         return keys::run(&cli, command);
     }
-    match (&cli.command, cli.legacy_network()?) {
-        (Command::Demo, _) => demo::run(wasm_dir),
-        (Command::Node(args), _) => node::run(&cli.dir, args),
-        (Command::Local { .. }, Network::Testnet) => Err(CliError::LocalOnly("local")),
-        (Command::AdvanceTime { .. }, Network::Testnet) => Err(CliError::LocalOnly("advance-time")),
-        (_, Network::Testnet) => testnet::run(&cli, wasm_dir),
-        (_, Network::Local) => local::run(&cli, wasm_dir),
+    match &cli.command {
+        Command::Demo => demo::run(wasm_dir),
+        Command::Node(args) => node::run(&cli.dir, args),
+        Command::Local { .. } if cli.on_rpc() => Err(CliError::LocalOnly("local")),
+        _ if cli.on_rpc() => rpc::run(&cli, wasm_dir),
+        _ => local::run(&cli, wasm_dir),
     }
 }
 
