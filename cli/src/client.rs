@@ -13,11 +13,11 @@ use stellar_xdr::{
     ContractIdPreimage, ContractIdPreimageFromAddress, CreateContractArgsV2, DecoratedSignature,
     Hash, HashIdPreimage, HashIdPreimageContractId, HashIdPreimageSorobanAuthorization,
     HostFunction, InvokeHostFunctionOp, LedgerKey, LedgerKeyContractCode, LedgerKeyContractData,
-    Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ScAddress,
-    ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature, SignatureHint,
-    SorobanAddressCredentials, SorobanAuthorizationEntry, SorobanCredentials, Transaction,
-    TransactionEnvelope, TransactionExt, TransactionMeta, TransactionResult,
-    TransactionResultResult, TransactionV1Envelope, Uint256, WriteXdr,
+    Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ReadXdr,
+    ScAddress, ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature,
+    SignatureHint, SorobanAddressCredentials, SorobanAuthorizationEntry, SorobanAuthorizedFunction,
+    SorobanCredentials, Transaction, TransactionEnvelope, TransactionExt, TransactionMeta,
+    TransactionResult, TransactionResultResult, TransactionV1Envelope, Uint256, WriteXdr,
 };
 
 use crate::{
@@ -32,6 +32,14 @@ const INCLUSION_FEE: u32 = 100;
 const AUTH_LEDGERS: u32 = 60;
 /// How long to wait for a sent transaction.
 const WAIT: Duration = Duration::from_secs(60);
+
+/// One authorization asked deeper in a call that `signer` gives: the one `contract.function`
+/// asks for.
+pub struct Consent<'a> {
+    pub signer: &'a Identity,
+    pub contract: ScAddress,
+    pub function: &'static str,
+}
 
 /// What a transaction did.
 #[derive(Debug)]
@@ -315,13 +323,28 @@ impl Client {
             .ok_or_else(|| CliError::Network("the simulation returned no result".into()))
     }
 
-    /// Invokes `function` as `source`, signing the authorizations of `signers` (and of the
-    /// source itself, when an entry names it by address).
+    /// Invokes `function` as `source`; `signers` sign the authorizations of this very call
+    /// that name them.
     pub fn invoke(
         &self,
         source: &Identity,
         function: HostFunction,
         signers: &[&Identity],
+    ) -> Result<Sent, CliError> {
+        self.invoke_with(source, function, signers, None)
+    }
+
+    /// As [`Client::invoke`]; `consent` also lets one identity sign one authorization asked
+    /// deeper in the call (the operator's, which the oracle asks inside the share token's
+    /// constructor). Nothing else is signed: an entry of another invocation (one a contract
+    /// or a dishonest RPC slipped in), an entry of the source by address (a bearer signature)
+    /// and any entry of an upload are refused.
+    pub fn invoke_with(
+        &self,
+        source: &Identity,
+        function: HostFunction,
+        signers: &[&Identity],
+        consent: Option<&Consent>,
     ) -> Result<Sent, CliError> {
         let address = source.address();
         let seq = self.next_seq(&address)?;
@@ -332,21 +355,31 @@ impl Client {
             })
         };
         let mut tx = self.transaction(&address, seq, op(vec![]))?;
-        // Non-root entries too: the operator's consent is asked by the oracle, deep in the
-        // share token's constructor.
-        let sim = self.simulate(&tx, AuthMode::RecordAllowNonRoot)?;
+        let mode = if consent.is_some() {
+            AuthMode::RecordAllowNonRoot
+        } else {
+            AuthMode::Record
+        };
+        let sim = self.simulate(&tx, mode)?;
         let recorded: Vec<SorobanAuthorizationEntry> = sim
             .results()
             .map_err(|e| unreachable(&self.network, e))?
             .into_iter()
             .flat_map(|r| r.auth)
             .collect();
-        let mut all: Vec<&Identity> = signers.to_vec();
-        all.push(source);
-        let expiration = sim.latest_ledger + AUTH_LEDGERS;
+        let expiration = sim
+            .latest_ledger
+            .checked_add(AUTH_LEDGERS)
+            .ok_or_else(|| CliError::Network("the RPC's latest ledger is out of range".into()))?;
         let signed = recorded
             .into_iter()
-            .map(|entry| self.authorize(entry, &all, expiration))
+            .map(|entry| {
+                let signer = self.signer_for(&entry, &function, source, signers, consent)?;
+                match signer {
+                    Some(signer) => self.authorize(entry, signer, expiration),
+                    None => Ok(entry),
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let needs_second = signed
             .iter()
@@ -365,11 +398,83 @@ impl Client {
         let data = sim
             .transaction_data()
             .map_err(|e| unreachable(&self.network, e))?;
-        tx.fee = INCLUSION_FEE
-            .checked_add(sim.min_resource_fee as u32)
-            .ok_or_else(|| CliError::Network("the resource fee exceeds a transaction's".into()))?;
+        // The fee bid: the inclusion fee and the resource fee the transaction declares.
+        let fee = u64::try_from(data.resource_fee)
+            .ok()
+            .and_then(|r| r.checked_add(INCLUSION_FEE as u64))
+            .and_then(|f| u32::try_from(f).ok())
+            .ok_or_else(|| {
+                CliError::Network(format!(
+                    "a resource fee of {} stroops is more than a transaction can bid",
+                    data.resource_fee
+                ))
+            })?;
+        tx.fee = fee;
         tx.ext = TransactionExt::V1(data);
         self.send(tx, source)
+    }
+
+    /// Who signs `entry`: nobody for the source account's own credentials; an identity for
+    /// an address's entry of this call (or of the one consent allowed); else refused.
+    fn signer_for<'a>(
+        &self,
+        entry: &SorobanAuthorizationEntry,
+        function: &HostFunction,
+        source: &Identity,
+        signers: &[&'a Identity],
+        consent: Option<&'a Consent>,
+    ) -> Result<Option<&'a Identity>, CliError> {
+        let SorobanCredentials::Address(credentials) = &entry.credentials else {
+            return Ok(None);
+        };
+        let refused = |why: String| CliError::Refused(format!("not signing: {why}"));
+        let who = match &credentials.address {
+            ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(k)))) => *k,
+            other => return Err(refused(format!("an authorization of {other:?}"))),
+        };
+        let who_address = stellar_strkey::ed25519::PublicKey(who).to_string();
+        if matches!(function, HostFunction::UploadContractWasm(_)) {
+            return Err(refused("an upload needs no authorization".into()));
+        }
+        if who == source.key.verifying_key().to_bytes() {
+            return Err(refused(format!(
+                "an authorization of the source {who_address} by address (the transaction's                  signature authorizes its source)"
+            )));
+        }
+        let of_this_call = match (&entry.root_invocation.function, function) {
+            (SorobanAuthorizedFunction::ContractFn(a), HostFunction::InvokeContract(b)) => a == b,
+            (
+                SorobanAuthorizedFunction::CreateContractV2HostFn(a),
+                HostFunction::CreateContractV2(b),
+            ) => a == b,
+            _ => false,
+        };
+        if of_this_call {
+            return signers
+                .iter()
+                .find(|s| s.key.verifying_key().to_bytes() == who)
+                .copied()
+                .map(Some)
+                .ok_or_else(|| CliError::NeedsSignature {
+                    step: "this call".into(),
+                    signer: format!("{who_address} (pass --sign-with NAME)"),
+                });
+        }
+        if let Some(c) = consent {
+            let asked = match &entry.root_invocation.function {
+                SorobanAuthorizedFunction::ContractFn(f) => {
+                    f.contract_address == c.contract
+                        && f.function_name.0.as_slice() == c.function.as_bytes()
+                }
+                _ => false,
+            };
+            if asked && c.signer.key.verifying_key().to_bytes() == who {
+                return Ok(Some(c.signer));
+            }
+        }
+        Err(refused(format!(
+            "an authorization by {who_address} of another invocation than this call's"
+        )))
     }
 
     /// Uploads contract code as `source`; its hash.
@@ -391,7 +496,7 @@ impl Client {
         wasm_hash: &Hash,
         salt: [u8; 32],
         args: Vec<ScVal>,
-        signers: &[&Identity],
+        consent: Option<&Consent>,
     ) -> Result<(ScAddress, Sent), CliError> {
         let function = HostFunction::CreateContractV2(CreateContractArgsV2 {
             contract_id_preimage: ContractIdPreimage::Address(ContractIdPreimageFromAddress {
@@ -403,7 +508,7 @@ impl Client {
                 .try_into()
                 .map_err(|_| CliError::invalid("constructor arguments", "", "too many"))?,
         });
-        let sent = self.invoke(source, function, signers)?;
+        let sent = self.invoke_with(source, function, &[], consent)?;
         match &sent.return_value {
             Some(ScVal::Address(address)) => Ok((address.clone(), sent)),
             other => Err(CliError::Network(format!("the deploy returned {other:?}"))),
@@ -414,30 +519,13 @@ impl Client {
     fn authorize(
         &self,
         entry: SorobanAuthorizationEntry,
-        signers: &[&Identity],
+        signer: &Identity,
         expiration: u32,
     ) -> Result<SorobanAuthorizationEntry, CliError> {
         let SorobanCredentials::Address(credentials) = &entry.credentials else {
             return Ok(entry);
         };
-        let ScAddress::Account(AccountId(PublicKey::PublicKeyTypeEd25519(Uint256(who)))) =
-            &credentials.address
-        else {
-            return Err(CliError::NeedsSignature {
-                step: "this call".into(),
-                signer: format!("{:?}", credentials.address),
-            });
-        };
-        let Some(signer) = signers
-            .iter()
-            .find(|s| s.key.verifying_key().to_bytes() == *who)
-        else {
-            let address = stellar_strkey::ed25519::PublicKey(*who).to_string();
-            return Err(CliError::NeedsSignature {
-                step: "this call".into(),
-                signer: format!("{address} (pass --sign-with NAME)"),
-            });
-        };
+        let who = signer.key.verifying_key().to_bytes();
         let preimage = HashIdPreimage::SorobanAuthorization(HashIdPreimageSorobanAuthorization {
             network_id: Hash(self.network_id),
             nonce: credentials.nonce,
@@ -454,7 +542,7 @@ impl Client {
                 vec![
                     ScMapEntry {
                         key: symbol("public_key"),
-                        val: bytes(who),
+                        val: bytes(&who),
                     },
                     ScMapEntry {
                         key: symbol("signature"),
@@ -504,10 +592,37 @@ impl Client {
         .expect("one signature");
         let envelope = TransactionEnvelope::Tx(envelope);
         let hash = Hash(hash);
-        // stellar-rpc-client's sendTransaction turns a refusal into its result's text.
-        self.runtime
-            .block_on(self.rpc.send_transaction(&envelope))
-            .map_err(|e| CliError::Stellar(format!("the transaction was refused: {e}")))?;
+        // The queue takes one transaction per source account: asked to wait, send again.
+        let encoded = envelope
+            .to_xdr_base64(Limits::none())
+            .expect("an envelope encodes");
+        let start = Instant::now();
+        loop {
+            let sent = self.raw(
+                "sendTransaction",
+                serde_json::json!({ "transaction": encoded }),
+            )?;
+            match sent["status"].as_str() {
+                Some("PENDING") | Some("DUPLICATE") => break,
+                Some("TRY_AGAIN_LATER") if start.elapsed() < WAIT => {
+                    std::thread::sleep(Duration::from_millis(500))
+                }
+                Some("ERROR") => {
+                    let result = sent["errorResultXdr"]
+                        .as_str()
+                        .and_then(|x| TransactionResult::from_xdr_base64(x, Limits::none()).ok());
+                    return Err(CliError::Stellar(format!(
+                        "the transaction was refused: {}",
+                        failure(result.as_ref())
+                    )));
+                }
+                other => {
+                    return Err(CliError::Network(format!(
+                        "sendTransaction answered {other:?}"
+                    )))
+                }
+            }
+        }
         let start = Instant::now();
         loop {
             let got = self
@@ -665,7 +780,7 @@ pub(crate) mod tests {
                 &hash,
                 [1; 32],
                 vec![address(&admin), string("Plain"), string("PLN")],
-                &[],
+                None,
             )
             .unwrap();
         client

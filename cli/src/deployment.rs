@@ -29,6 +29,10 @@ pub struct Manifest {
     /// The wiring steps done (`pool_registered`, `distributor_set`, …).
     #[serde(default)]
     pub done: Vec<String>,
+    /// This deployment's own part of the contracts' salts (hex), drawn on its first run: a new
+    /// manifest makes new contracts, a resumed one finds its own.
+    #[serde(default)]
+    pub salt: Option<String>,
 }
 
 /// The manifest of one deployment, locked for as long as this lives.

@@ -21,6 +21,9 @@ pub enum CliError {
     Identity(String),
     #[error("{0}")]
     Network(String),
+    /// Something the CLI will not sign or send.
+    #[error("{0}")]
+    Refused(String),
     #[error("unknown account `{0}` (known: {1})")]
     UnknownAccount(String, String),
     #[error("invalid {what} `{value}`: {reason}")]
@@ -81,7 +84,7 @@ impl CliError {
             | CliError::Explained { .. }
             | CliError::Conservation(_)
             | CliError::Mismatch(_) => EXIT_REFUSED,
-            CliError::Stellar(_) => EXIT_REFUSED,
+            CliError::Stellar(_) | CliError::Refused(_) => EXIT_REFUSED,
             _ => EXIT_INPUT,
         }
     }

@@ -86,14 +86,12 @@ impl Identities {
     }
 
     fn path(&self, name: &str) -> Result<PathBuf, CliError> {
-        let valid = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        if !valid {
-            return Err(CliError::Identity(format!(
-                "`{name}` is not an identity name (letters, digits, `_` and `-`)"
-            )));
+        if !valid_name(name) {
+            // Never echoed: what is not a name may be a mistyped secret.
+            return Err(CliError::Identity(
+                "that is not an identity name (letters, digits, `_` and `-`), a secret key                  (S…) nor a seed phrase"
+                    .into(),
+            ));
         }
         Ok(self.dir.join(format!("{name}.toml")))
     }
@@ -102,12 +100,6 @@ impl Identities {
     /// does; refuses to replace one unless `overwrite`.
     pub fn generate(&self, name: &str, overwrite: bool) -> Result<Identity, CliError> {
         let path = self.path(name)?;
-        if path.exists() && !overwrite {
-            return Err(CliError::Identity(format!(
-                "an identity named `{name}` exists ({}): pass --overwrite to replace it",
-                path.display()
-            )));
-        }
         let mut entropy = [0u8; 32];
         getrandom::getrandom(&mut entropy)
             .map_err(|e| CliError::Identity(format!("no randomness for a seed phrase: {e}")))?;
@@ -117,8 +109,13 @@ impl Identities {
             hd_path: None,
         };
         let text = toml::to_string(&secret).expect("a secret serializes");
-        fs::create_dir_all(&self.dir).map_err(|e| CliError::io(&self.dir, e))?;
-        write_private(&path, &text)?;
+        create_private_dir(&self.dir)?;
+        write_private(&path, &text, overwrite).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => CliError::Identity(format!(
+                "an identity named `{name}` exists: pass --overwrite to replace it"
+            )),
+            _ => CliError::io(&path, e),
+        })?;
         self.read(name)
     }
 
@@ -126,8 +123,14 @@ impl Identities {
     pub fn read(&self, name: &str) -> Result<Identity, CliError> {
         let path = self.path(name)?;
         let text = fs::read_to_string(&path).map_err(|_| {
+            // A long "name" may be a secret in the wrong case: not echoed.
+            let shown = if name.len() <= 32 {
+                format!("`{name}`")
+            } else {
+                format!("of {} characters", name.len())
+            };
             CliError::Identity(format!(
-                "no identity named `{name}` in {} (see `hashshare keys ls`)",
+                "no identity named {shown} in {} (see `hashshare keys ls`)",
                 self.dir.display()
             ))
         })?;
@@ -166,15 +169,26 @@ impl Identities {
         Ok(names)
     }
 
-    /// `--source`: an identity's name, or a secret key given as is.
+    /// `--source`: an identity's name, or a secret key or seed phrase given as is (as
+    /// stellar-cli takes them).
     pub fn resolve(&self, source: &str) -> Result<Identity, CliError> {
-        if source.starts_with('S') && source.len() == 56 {
+        let given = source.trim();
+        if given.split_whitespace().count() >= 12 {
             return Ok(Identity {
-                name: "secret key".into(),
-                key: parse_secret(source)?,
+                name: "seed phrase".into(),
+                key: from_seed_phrase(given, 0)?,
             });
         }
-        self.read(source)
+        if given.len() == 56
+            && given.to_ascii_uppercase().starts_with('S')
+            && !valid_stored(self, given)
+        {
+            return Ok(Identity {
+                name: "secret key".into(),
+                key: parse_secret(&given.to_ascii_uppercase())?,
+            });
+        }
+        self.read(given)
     }
 
     /// An account: a `G…` address as is, else an identity's.
@@ -184,6 +198,31 @@ impl Identities {
         }
         Ok(self.resolve(who)?.address())
     }
+}
+
+/// An identity name: what stays inside the identity directory.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Whether an identity file of that name exists (a 56-letter name is read, not parsed).
+fn valid_stored(ids: &Identities, name: &str) -> bool {
+    valid_name(name) && ids.dir.join(format!("{name}.toml")).exists()
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), CliError> {
+    fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(|e| CliError::io(dir, e))?;
+    }
+    Ok(())
 }
 
 fn parse_secret(secret: &str) -> Result<SigningKey, CliError> {
@@ -228,18 +267,33 @@ fn slip10_ed25519(seed: &[u8], path: &[u32]) -> [u8; 32] {
     node[..32].try_into().expect("32 bytes")
 }
 
-/// Writes a secret readable by its owner only.
-fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
+/// Writes a secret readable by its owner only: a new file (an existing one is an error unless
+/// `replace`), or, to replace, a new 0600 file renamed over the old one.
+fn write_private(path: &Path, text: &str, replace: bool) -> std::io::Result<()> {
     use std::io::Write;
     #[cfg(unix)]
     use std::os::unix::fs::OpenOptionsExt;
+    let target = if replace {
+        path.with_extension(format!("toml.{}.new", std::process::id()))
+    } else {
+        path.to_path_buf()
+    };
     let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
-    let mut file = options.open(path).map_err(|e| CliError::io(path, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| CliError::io(path, e))
+    let written = options.open(&target).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
+    });
+    if replace {
+        if let Err(e) = written.and_then(|_| fs::rename(&target, path)) {
+            let _ = fs::remove_file(&target);
+            return Err(e);
+        }
+        return Ok(());
+    }
+    written
 }
 
 #[cfg(test)]

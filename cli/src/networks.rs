@@ -48,9 +48,29 @@ struct NetworkFile {
 impl NetworkArgs {
     /// The network the flags name; with none, `local`.
     pub fn resolve(&self, config: &Path) -> Result<Network, CliError> {
+        if let Some(name) = &self.network {
+            if !crate::identity::valid_name(name) {
+                return Err(CliError::Network(
+                    "a network name is letters, digits, `_` and `-`".into(),
+                ));
+            }
+        }
         match (&self.network, &self.rpc_url, &self.network_passphrase) {
-            (_, Some(url), Some(passphrase)) => Ok(Network {
-                name: self.network.clone().unwrap_or_else(|| "custom".into()),
+            (Some(name), Some(url), Some(passphrase)) => match named(name, config) {
+                // A known network through another RPC (a provider's): its passphrase only.
+                Ok(known) if &known.passphrase != passphrase => Err(CliError::Network(format!(
+                    "--network {name} is \"{}\", not the passphrase given (--network-passphrase \
+                     or STELLAR_NETWORK_PASSPHRASE): \"{passphrase}\"",
+                    known.passphrase
+                ))),
+                _ => Ok(Network {
+                    name: name.clone(),
+                    rpc_url: url.clone(),
+                    passphrase: passphrase.clone(),
+                }),
+            },
+            (None, Some(url), Some(passphrase)) => Ok(Network {
+                name: "custom".into(),
                 rpc_url: url.clone(),
                 passphrase: passphrase.clone(),
             }),
@@ -75,8 +95,12 @@ fn named(name: &str, config: &Path) -> Result<Network, CliError> {
     // A network added with `stellar network add` comes first, as in stellar-cli.
     let path = config.join("network").join(format!("{name}.toml"));
     if let Ok(text) = std::fs::read_to_string(&path) {
-        let file: NetworkFile = toml::from_str(&text).map_err(|e| {
-            CliError::Network(format!("{} is not a network file: {e}", path.display()))
+        // The parser's message quotes the file (which may hold API keys): not shown.
+        let file: NetworkFile = toml::from_str(&text).map_err(|_| {
+            CliError::Network(format!(
+                "{} is not a network file (rpc_url, network_passphrase)",
+                path.display()
+            ))
         })?;
         return Ok(Network {
             name: name.to_string(),

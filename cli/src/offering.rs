@@ -14,7 +14,7 @@ use stellar_xdr::{
 };
 
 use crate::{
-    client::{account_id, contract_address, Client, Sent},
+    client::{account_id, contract_address, Client, Consent, Sent},
     deployment::Locked,
     error::CliError,
     identity::Identity,
@@ -75,9 +75,10 @@ pub struct DeployParams {
 }
 
 impl DeployParams {
-    fn recorded(&self, reward_token: &str) -> BTreeMap<String, String> {
+    fn recorded(&self, admin: &str, reward_token: &str) -> BTreeMap<String, String> {
         let mut m = BTreeMap::new();
         let mut put = |k: &str, v: String| m.insert(k.to_string(), v);
+        put("admin", admin.to_string());
         let s = &self.schedule;
         put("pool", self.pool.clone());
         put("operator", s.operator.clone());
@@ -187,7 +188,19 @@ pub fn deploy(
         .reward_token
         .clone()
         .unwrap_or_else(|| native_asset(&client.network.passphrase));
-    locked.same_parameters(params.recorded(&reward_token))?;
+    locked.same_parameters(params.recorded(&admin.address(), &reward_token))?;
+    let nonce = match locked.manifest.salt.clone() {
+        Some(nonce) => nonce,
+        None => {
+            let mut bytes = [0u8; 16];
+            getrandom::getrandom(&mut bytes)
+                .map_err(|e| CliError::Network(format!("no randomness for the salts: {e}")))?;
+            let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            locked.manifest.salt = Some(nonce.clone());
+            locked.save()?;
+            nonce
+        }
+    };
     let mut steps = Vec::new();
 
     // The code: uploaded unless this very code is there.
@@ -207,19 +220,29 @@ pub fn deploy(
         hashes.insert(name, hash);
     }
     let salt = |name: &str| -> [u8; 32] {
-        Sha256::digest(format!("hashshare {} {name}", params.pool).as_bytes()).into()
+        Sha256::digest(format!("hashshare {nonce} {} {name}", params.pool).as_bytes()).into()
     };
     // A contract: the one at its derived address if it exists, else deployed now.
     let deployed = |locked: &mut Locked,
                     steps: &mut Vec<(String, Sent)>,
                     name: &str,
                     args: Vec<ScVal>,
-                    signers: &[&Identity]|
+                    consent: Option<&Consent>|
      -> Result<String, CliError> {
         let at = client.contract_id_of(admin, salt(name));
         if !client.contract_exists(&at)? {
-            let (_, sent) = client.deploy(admin, &hashes[name], salt(name), args, signers)?;
+            let (_, sent) = client.deploy(admin, &hashes[name], salt(name), args, consent)?;
             steps.push((format!("deploy {name}"), sent));
+        } else {
+            // Ours from an interrupted run: taken only if it runs this build's code.
+            let running = client.wasm_hash_of(&at)?;
+            let built: String = hashes[name].0.iter().map(|b| format!("{b:02x}")).collect();
+            if running != built {
+                return Err(CliError::Refused(format!(
+                    "{name} {at} runs code {running}, not this build's {built}: deploy this \
+                     build with a new --manifest"
+                )));
+            }
         }
         locked.manifest.contracts.insert(name.into(), at.clone());
         locked.save()?;
@@ -230,8 +253,19 @@ pub fn deploy(
         &mut steps,
         "pool_oracle",
         vec![account(&admin.address())?],
-        &[],
+        None,
     )?;
+    // A wiring step that landed in an interrupted run is found on chain, not sent again.
+    let registered = client
+        .read(
+            &admin.address(),
+            call(&oracle, "pool", vec![symbol(&params.pool)?])?,
+        )
+        .is_ok();
+    if registered && !locked.manifest.done.iter().any(|d| d == "pool_registered") {
+        locked.manifest.done.push("pool_registered".into());
+        locked.save()?;
+    }
     if !locked.manifest.done.iter().any(|d| d == "pool_registered") {
         let config = params.schedule.config()?;
         let f = call(
@@ -254,7 +288,19 @@ pub fn deploy(
         i128_val(params.hashrate_per_share),
         ScVal::U64(params.schedule.genesis.saturating_add(params.term)),
     ];
-    let token = deployed(locked, &mut steps, "share_token", token_args, &[operator])?;
+    // The operator's consent, asked by the oracle's `bind_token` inside the constructor.
+    let consent = Consent {
+        signer: operator,
+        contract: contract_address(&oracle)?,
+        function: "bind_token",
+    };
+    let token = deployed(
+        locked,
+        &mut steps,
+        "share_token",
+        token_args,
+        Some(&consent),
+    )?;
     let distributor_args = vec![
         account(&admin.address())?,
         contract(&token)?,
@@ -269,12 +315,26 @@ pub fn deploy(
         &mut steps,
         "payout_distributor",
         distributor_args,
-        &[],
+        None,
     )?;
     locked
         .manifest
         .contracts
         .insert("reward_token".into(), reward_token);
+    let set = client.read(&admin.address(), call(&token, "distributor", vec![])?)?;
+    match set {
+        ScVal::Void => {}
+        ScVal::Address(a) if a == contract_address(&distributor)? => {
+            if !locked.manifest.done.iter().any(|d| d == "distributor_set") {
+                locked.manifest.done.push("distributor_set".into());
+            }
+        }
+        other => {
+            return Err(CliError::Refused(format!(
+                "{token} already has another distributor: {other:?}"
+            )))
+        }
+    }
     if !locked.manifest.done.iter().any(|d| d == "distributor_set") {
         let f = call(&token, "set_distributor", vec![contract(&distributor)?])?;
         steps.push(("set the distributor".into(), client.invoke(admin, f, &[])?));

@@ -457,7 +457,13 @@ fn deploy(
     sign_with: &[String],
     wasm_dir: Option<&Path>,
 ) -> Result<(), CliError> {
-    let params = offering_params(args)?;
+    let mut params = offering_params(args)?;
+    // A re-run resumes with the genesis the deployment was made with (the default is "now").
+    if params.schedule.genesis.is_none() {
+        if let Ok(m) = deployment::read(&ctx.manifest_path) {
+            params.schedule.genesis = m.parameters.get("genesis").and_then(|g| g.parse().ok());
+        }
+    }
     let ids = &ctx.ids;
     let admin = ids.resolve(&args.source)?;
     let operator_address = ids.address_of(&params.schedule.operator)?;
@@ -504,12 +510,6 @@ fn deploy(
         &operator,
         &deploy_params,
     )?;
-    locked
-        .manifest
-        .parameters
-        .entry("admin".into())
-        .or_insert_with(|| admin.address());
-    locked.save()?;
     for (step, sent) in &steps {
         print_sent(step, sent);
     }
