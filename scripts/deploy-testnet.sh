@@ -29,7 +29,9 @@
 #   MAX_ENTRY_TTL [3110400]       the network's max_entry_ttl: the allowance lives until the
 #                                 latest ledger + MAX_ENTRY_TTL - 1 (about 180 days; renew it
 #                                 with `hashshare --network testnet approve-topups`)
-#   NETWORK [testnet]  WASM_DIR [target/wasm]
+#   NETWORK [testnet]  WASM_DIR [target/wasm]   (NETWORK=local: `hashshare node` on port 8000)
+# Checked with stellar-cli 28.1.0 against `hashshare node` (scripts/check-stellar-cli.sh builds
+# on the same commands).
 # Example: ADMIN=alice OPERATOR=alice REPORTERS=alice FEE_RECIPIENT=alice QUORUM=1 \
 #          CAPACITY_EPOCHS=1 scripts/deploy-testnet.sh
 set -euo pipefail
@@ -119,7 +121,7 @@ fi
 allowance_until=$((latest + MAX_ENTRY_TTL - 1))
 stellar contract invoke --id "$reward_token" --source "$OPERATOR" --network "$NETWORK" \
   -- approve --from "$operator" --spender "$distributor" \
-  --amount 170141183460469231731687303715884105727 --expiration_ledger "$allowance_until" >/dev/null
+  --amount 170141183460469231731687303715884105727 --live_until_ledger "$allowance_until" >/dev/null
 
 echo "POOL_ORACLE=$oracle"
 echo "SHARE_TOKEN=$token"
