@@ -160,6 +160,8 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
         out.contains("==> mint 10 shares to investor") && out.contains("event "),
         "{out}"
     );
+    // 100 TH/s attested at 1 TH/s a share: 90 shares of room left after this mint.
+    assert!(out.contains("room left: 90"), "{out}");
     p.ok(&[
         "transfer", "--source", "investor", "--to", "admin", "--amount", "2.5",
     ]);
@@ -210,6 +212,11 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
     let status = p.ok(&["status"]);
     assert!(
         status.contains("total supply") && status.contains("books"),
+        "{status}"
+    );
+    // Days later with no new attestation, the capacity is 0 and status says why.
+    assert!(
+        status.contains("mint cap") && status.contains("stale"),
         "{status}"
     );
     p.ok(&["verify"]);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use stellar_xdr::{ContractEvent, ContractEventBody, ScVal};
 
 use crate::{
+    capacity::CapacityView,
     cli::{Cli, Command, DeployArgs, PoolCommand, ReportCommand},
     client::{Client, Sent},
     deployment::{self, Locked, Manifest},
@@ -296,17 +297,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 "mint",
                 vec![account(&to)?, amount(shares)],
             )?;
-            let capacity = ctx.read(
-                &ctx.id(&m, "pool_oracle")?,
-                "capacity",
-                vec![symbol(&ctx.pool(&m)?)?],
-            )?;
-            let supply = ctx.read(&token, "total_supply", vec![])?;
-            println!(
-                "    sustained capacity {} H/s; supply {} base units",
-                as_i128(&capacity).unwrap_or(0),
-                as_i128(&supply).unwrap_or(0)
-            );
+            println!("    {}", capacity_view(ctx, &m)?.room_line());
             Ok(())
         }
         Command::Transfer(args) => {
@@ -571,6 +562,58 @@ fn verify(ctx: &Ctx, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     }
 }
 
+/// A field of a contract type read back (a map keyed by field name).
+fn field<'a>(value: &'a ScVal, name: &str) -> Option<&'a ScVal> {
+    let ScVal::Map(Some(map)) = value else {
+        return None;
+    };
+    map.iter()
+        .find(|e| matches!(&e.key, ScVal::Symbol(s) if s.0.as_slice() == name.as_bytes()))
+        .map(|e| &e.val)
+}
+
+/// The mint cap and what explains it, read call by call.
+fn capacity_view(ctx: &Ctx, m: &Manifest) -> Result<CapacityView, CliError> {
+    let (oracle, token) = (ctx.id(m, "pool_oracle")?, ctx.id(m, "share_token")?);
+    let pool = symbol(&ctx.pool(m)?)?;
+    let param = |k: &str| -> u64 {
+        m.parameters
+            .get(k)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let latest = ctx.read(&oracle, "latest", vec![pool.clone()])?;
+    let latest = field(&latest, "epoch").and_then(as_u64);
+    let capacity_epochs = param("capacity_epochs") as u32;
+    // Consecutive effective epochs ending at the latest, up to the window.
+    let mut run = 0;
+    if let Some(latest) = latest {
+        while run < capacity_epochs && u64::from(run) <= latest {
+            let e = latest - u64::from(run);
+            if ctx.read(&oracle, "report", vec![pool.clone(), ScVal::U64(e)])? == ScVal::Void {
+                break;
+            }
+            run += 1;
+        }
+    }
+    Ok(CapacityView {
+        capacity: as_i128(&ctx.read(&oracle, "capacity", vec![pool.clone()])?).unwrap_or(0),
+        latest,
+        current_epoch: as_u64(&ctx.read(&oracle, "current_epoch", vec![pool])?).unwrap_or(0),
+        max_age_epochs: param("max_age_epochs"),
+        capacity_epochs,
+        run,
+        supply: as_i128(&ctx.read(&token, "total_supply", vec![])?).unwrap_or(0),
+        hashrate_per_share: m
+            .parameters
+            .get("hashrate_per_share")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+        maturity: param("genesis").saturating_add(param("term")),
+        timestamp: ctx.client.latest_close_time()?,
+    })
+}
+
 fn status(ctx: &Ctx) -> Result<(), CliError> {
     let m = ctx.manifest()?;
     let (oracle, token, distributor) = (
@@ -599,5 +642,8 @@ fn status(ctx: &Ctx) -> Result<(), CliError> {
     for (label, id, function, args) in reads {
         println!("{label:<20} {}", json(&ctx.read(id, function, args)?));
     }
+    let view = capacity_view(ctx, &m)?;
+    println!("{:<20} {}", "mint cap", view.capacity_line());
+    println!("{:<20} {}", "room", view.room_line());
     Ok(())
 }
