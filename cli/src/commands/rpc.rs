@@ -347,7 +347,16 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 ],
             )?;
             let due = ctx.read(&distributor, "due", vec![ScVal::U64(epoch)])?;
-            println!("    now owed {} more", as_i128(&due).unwrap_or(0));
+            let payout = ctx.read(&distributor, "epoch", vec![ScVal::U64(epoch)])?;
+            let of = |k: &str| field(&payout, k).and_then(as_i128).unwrap_or(0);
+            println!(
+                "    epoch {epoch}: owed {}, paid {} (fee {}, top-ups {}); now owed {} more",
+                of("owed"),
+                of("paid"),
+                of("fee"),
+                of("topup"),
+                as_i128(&due).unwrap_or(0)
+            );
             Ok(())
         }
         Command::Claim(args) => {
