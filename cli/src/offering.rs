@@ -100,13 +100,13 @@ impl DeployParams {
     }
 }
 
-fn symbol(s: &str) -> Result<ScVal, CliError> {
+pub fn symbol(s: &str) -> Result<ScVal, CliError> {
     Ok(ScVal::Symbol(ScSymbol(s.try_into().map_err(|_| {
         CliError::invalid("symbol", s, "at most 32 letters, digits and `_`")
     })?)))
 }
 
-fn string(s: &str) -> Result<ScVal, CliError> {
+pub fn string(s: &str) -> Result<ScVal, CliError> {
     Ok(ScVal::String(ScString(
         s.as_bytes()
             .to_vec()
@@ -115,15 +115,15 @@ fn string(s: &str) -> Result<ScVal, CliError> {
     )))
 }
 
-fn account(address: &str) -> Result<ScVal, CliError> {
+pub fn account(address: &str) -> Result<ScVal, CliError> {
     Ok(ScVal::Address(ScAddress::Account(account_id(address)?)))
 }
 
-fn contract(id: &str) -> Result<ScVal, CliError> {
+pub fn contract(id: &str) -> Result<ScVal, CliError> {
     Ok(ScVal::Address(contract_address(id)?))
 }
 
-fn i128_val(v: i128) -> ScVal {
+pub fn i128_val(v: i128) -> ScVal {
     ScVal::I128(Int128Parts {
         hi: (v >> 64) as i64,
         lo: v as u64,

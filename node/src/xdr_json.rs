@@ -72,46 +72,6 @@ static TX: [Field; 6] = [
     ),
 ];
 
-/// Every element of `transactions` holds the fields of one `getTransaction` answer.
-static TXS: [Field; 6] = [
-    field(
-        "transactions.*",
-        "envelopeXdr",
-        "envelopeJson",
-        TypeVariant::TransactionEnvelope,
-    ),
-    field(
-        "transactions.*",
-        "resultXdr",
-        "resultJson",
-        TypeVariant::TransactionResult,
-    ),
-    field(
-        "transactions.*",
-        "resultMetaXdr",
-        "resultMetaJson",
-        TypeVariant::TransactionMeta,
-    ),
-    field(
-        "transactions.*",
-        "diagnosticEventsXdr",
-        "diagnosticEventsJson",
-        TypeVariant::DiagnosticEvent,
-    ),
-    field(
-        "transactions.*.events",
-        "transactionEventsXdr",
-        "transactionEventsJson",
-        TypeVariant::TransactionEvent,
-    ),
-    field(
-        "transactions.*.events",
-        "contractEventsXdr",
-        "contractEventsJson",
-        TypeVariant::ContractEvent,
-    ),
-];
-
 static SEND: [Field; 2] = [
     field(
         "",
@@ -206,23 +166,35 @@ static LEDGERS: [Field; 2] = [
     },
 ];
 
-fn fields(method: &str) -> &'static [Field] {
-    match method {
-        "getTransaction" => &TX,
-        "getTransactions" => &TXS,
+/// The fields of `method`'s answer, under the path of the objects holding them.
+fn fields(method: &str) -> (&'static str, &'static [Field]) {
+    let table: &'static [Field] = match method {
+        // Every element of `transactions` is one `getTransaction` answer.
+        "getTransaction" | "getTransactions" => &TX,
         "sendTransaction" => &SEND,
         "simulateTransaction" => &SIMULATE,
         "getLedgerEntries" => &ENTRIES,
         "getEvents" => &EVENTS,
         "getLedgers" => &LEDGERS,
         _ => &[],
-    }
+    };
+    let under = if method == "getTransactions" {
+        "transactions.*"
+    } else {
+        ""
+    };
+    (under, table)
 }
 
 /// Rewrites `method`'s answer in JSON format.
 pub fn convert(method: &str, answer: &mut Value) {
-    for f in fields(method) {
-        let path: Vec<&str> = f.at.split('.').filter(|s| !s.is_empty()).collect();
+    let (under, table) = fields(method);
+    for f in table {
+        let path: Vec<&str> = under
+            .split('.')
+            .chain(f.at.split('.'))
+            .filter(|s| !s.is_empty())
+            .collect();
         for object in objects(answer, &path) {
             let Some(map) = object.as_object_mut() else {
                 continue;

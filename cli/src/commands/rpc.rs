@@ -12,7 +12,7 @@ use crate::{
     deployment::{self, Locked, Manifest},
     error::CliError,
     identity::{config_dir, Identities, Identity},
-    offering::{self, call, DeployParams, Schedule},
+    offering::{self, account, call, contract, i128_val, symbol, DeployParams, Schedule},
     units::{parse_duration, parse_hashrate, parse_shares, parse_units},
     wasm::Artifacts,
 };
@@ -107,29 +107,6 @@ fn event_line(event: &ContractEvent) -> String {
         .unwrap_or_default();
     let topics: Vec<String> = body.topics.iter().map(json).collect();
     format!("{contract} [{}] = {}", topics.join(", "), json(&body.data))
-}
-
-fn account(address: &str) -> Result<ScVal, CliError> {
-    Ok(ScVal::Address(stellar_xdr::ScAddress::Account(
-        crate::client::account_id(address)?,
-    )))
-}
-
-fn contract(id: &str) -> Result<ScVal, CliError> {
-    Ok(ScVal::Address(crate::client::contract_address(id)?))
-}
-
-fn amount(v: i128) -> ScVal {
-    ScVal::I128(stellar_xdr::Int128Parts {
-        hi: (v >> 64) as i64,
-        lo: v as u64,
-    })
-}
-
-fn symbol(s: &str) -> Result<ScVal, CliError> {
-    Ok(ScVal::Symbol(stellar_xdr::ScSymbol(s.try_into().map_err(
-        |_| CliError::invalid("symbol", s, "at most 32 letters, digits and `_`"),
-    )?)))
 }
 
 fn as_u64(value: &ScVal) -> Option<u64> {
@@ -237,8 +214,8 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                     account(&reporter.address())?,
                     symbol(&pool)?,
                     ScVal::U64(epoch),
-                    amount(hashrate),
-                    amount(reward),
+                    i128_val(hashrate),
+                    i128_val(reward),
                 ],
             )?;
             let finalized = sent.events.iter().any(|e| {
@@ -280,7 +257,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 &source,
                 &ctx.id(&m, "reward_token")?,
                 "mint",
-                vec![account(&to)?, amount(units)],
+                vec![account(&to)?, i128_val(units)],
             )?;
             Ok(())
         }
@@ -295,7 +272,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 &source,
                 &token,
                 "mint",
-                vec![account(&to)?, amount(shares)],
+                vec![account(&to)?, i128_val(shares)],
             )?;
             println!("    {}", capacity_view(ctx, &m)?.room_line());
             Ok(())
@@ -310,7 +287,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 &source,
                 &ctx.id(&m, "share_token")?,
                 "transfer",
-                vec![account(&source.address())?, account(&to)?, amount(shares)],
+                vec![account(&source.address())?, account(&to)?, i128_val(shares)],
             )?;
             Ok(())
         }
@@ -343,7 +320,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 vec![
                     account(&source.address())?,
                     ScVal::U64(epoch),
-                    amount(units),
+                    i128_val(units),
                 ],
             )?;
             let due = ctx.read(&distributor, "due", vec![ScVal::U64(epoch)])?;
@@ -410,7 +387,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 vec![
                     account(&source.address())?,
                     contract(&ctx.id(&m, "payout_distributor")?)?,
-                    amount(i128::MAX),
+                    i128_val(i128::MAX),
                     ScVal::U32(until),
                 ],
             )?;
