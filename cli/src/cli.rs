@@ -10,7 +10,8 @@ use crate::networks::NetworkArgs;
 #[command(
     name = "hashshare",
     version,
-    about = "Tokenized Bitcoin-mining hashrate on Stellar Soroban: a demo, a persistent local network and testnet deployment"
+    about = "Tokenized Bitcoin-mining hashrate on Stellar Soroban: one Stellar RPC client for every \
+network (hashshare node, testnet, mainnet), the local node itself, and a demo"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -19,10 +20,8 @@ pub struct Cli {
     /// finds it: STELLAR_CONFIG_HOME, else $XDG_CONFIG_HOME/stellar, else ~/.config/stellar).
     #[arg(long, global = true, env = "STELLAR_CONFIG_HOME")]
     pub config_dir: Option<PathBuf>,
-    /// The local network's directory.
-    #[arg(long, global = true, default_value = ".hashshare")]
-    pub dir: PathBuf,
-    /// Where the compiled contracts are (default: target/wasm, written by scripts/build.sh).
+    /// Where the compiled contracts are (default: those built into this binary; else
+    /// target/wasm, written by scripts/build.sh).
     #[arg(long, global = true)]
     pub wasm_dir: Option<PathBuf>,
     /// The deployment manifest on a Stellar network (default: deployments/<network>.json).
@@ -32,16 +31,12 @@ pub struct Cli {
     /// the admin deploys the share token); may be repeated.
     #[arg(long, global = true, value_name = "NAME")]
     pub sign_with: Vec<String>,
+    /// Amounts (shares and reward asset) are whole base units (e.g. stroops) instead of
+    /// decimal units of the asset's own decimals (`2.5`).
+    #[arg(long, global = true)]
+    pub base_units: bool,
     #[command(subcommand)]
     pub command: Command,
-}
-
-impl Cli {
-    /// Whether the commands run on a Stellar network over RPC (a network is named, or an
-    /// RPC URL given); else on the embedded network in --dir, until it moves onto the node.
-    pub fn on_rpc(&self) -> bool {
-        self.network.network.is_some() || self.network.rpc_url.is_some()
-    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -51,13 +46,9 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
-    /// The whole lifecycle on a fresh in-memory network, with costs and the conservation check.
+    /// The whole offering on an in-process node through this client, with real signatures,
+    /// each step's fee and the books' conservation check.
     Demo,
-    /// The persistent local network.
-    Local {
-        #[command(subcommand)]
-        command: LocalCommand,
-    },
     /// Deploys the suite: the three contracts, the reward asset, the pool and the wiring.
     Deploy(DeployArgs),
     /// Pools of the oracle.
@@ -86,6 +77,8 @@ pub enum Command {
     Deposit(DepositArgs),
     /// Pays a holder's accrued rewards to the holder.
     Claim(ClaimArgs),
+    /// One epoch: its attestation round or report, and what it owes and what is paid.
+    Epoch(EpochArgs),
     /// Pays the fees accrued in the distributor to the fee recipient (signed by it).
     WithdrawFees(SourceArgs),
     /// Names a new fee recipient (signed by the distributor's admin); fees not yet withdrawn
@@ -94,10 +87,14 @@ pub enum Command {
     /// Renews the operator's reward-asset allowance to the distributor, which pays mint
     /// top-ups (signed by the operator; `deploy` gives it once).
     ApproveTopups(SourceArgs),
-    /// The pool, the offering, the books and every account's holdings.
+    /// The contracts, the pool, supply, sold and sustained hashrate, arrears, every known
+    /// holder and the books' conservation line.
     Status,
-    /// Moves the local ledger clock forward (e.g. `25h`, `1d`, `3600`).
-    AdvanceTime { duration: String },
+    /// Moves the clock of a `hashshare node --dev-time` forward (e.g. `25h`, `1d`, `3600`).
+    AdvanceTime {
+        /// Seconds, or a number with s, m, h or d.
+        duration: String,
+    },
     /// Compares each deployed contract's code with the local build.
     Verify,
     /// Runs a local Stellar network served over Stellar RPC (stellar-cli, the JS SDK and
@@ -107,6 +104,9 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct NodeArgs {
+    /// Where the node keeps its ledgers (node.sqlite).
+    #[arg(long, default_value = ".hashshare")]
+    pub dir: PathBuf,
     /// The port of JSON-RPC (at `/`, `/rpc` and `/soroban/rpc`) and of friendbot.
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
@@ -125,8 +125,8 @@ pub struct NodeArgs {
     #[arg(long)]
     pub ephemeral: bool,
     /// Dev only: serves the JSON-RPC method `hashshare_advanceTime {"seconds": N}`, which moves
-    /// the network's clock forward (clients must then take time bounds from the node's latest
-    /// close time, not their own clock).
+    /// the network's clock forward, and closes a ledger as soon as a transaction waits (clients
+    /// must then take time bounds from the node's latest close time, not their own clock).
     #[arg(long)]
     pub dev_time: bool,
     /// Lets a ledger take every waiting transaction. By default a ledger takes what testnet's
@@ -172,19 +172,13 @@ pub enum KeysCommand {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum LocalCommand {
-    /// Creates a local network with named test accounts.
-    Init {
-        /// Replace an existing network in --dir.
-        #[arg(long)]
-        force: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
 pub enum PoolCommand {
     /// Registers a pool on the oracle (signed by the oracle's admin).
     Register(PoolRegisterArgs),
+    /// Changes a registered pool's operator, reporters, quorum or staleness (signed by the
+    /// oracle's admin); what is not given stays. Its schedule (genesis, epoch, dispute window,
+    /// capacity window) is fixed. A new operator becomes the share token's minter.
+    Update(PoolUpdateArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -200,6 +194,9 @@ pub enum ReportCommand {
     /// submission, if at least the quorum of listed reporters have submitted: the lower median
     /// over every submission in, effective a dispute window later.
     Finalize(FinalizeArgs),
+    /// Strikes a finalized report before it is effective (signed by the oracle's admin); the
+    /// epoch can then be attested again.
+    Dispute(FinalizeArgs),
 }
 
 /// The pool's attestation parameters.
@@ -248,7 +245,7 @@ pub struct PoolArgs {
 #[derive(Args, Debug)]
 pub struct DeployArgs {
     /// The signing account: the suite's admin.
-    #[arg(long)]
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
     #[command(flatten)]
     pub pool: PoolArgs,
@@ -277,68 +274,100 @@ pub struct DeployArgs {
 
 #[derive(Args, Debug)]
 pub struct PoolRegisterArgs {
-    #[arg(long)]
+    /// The oracle's admin.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
     #[command(flatten)]
     pub pool: PoolArgs,
 }
 
 #[derive(Args, Debug)]
+pub struct PoolUpdateArgs {
+    /// The oracle's admin.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The new operator (the miner, and the share token's minter).
+    #[arg(long)]
+    pub operator: Option<String>,
+    /// The new reporters, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub reporters: Option<Vec<String>>,
+    /// The new quorum: an honest majority of the reporters.
+    #[arg(long)]
+    pub quorum: Option<String>,
+    /// How many epochs behind the current one the latest report may be and still back mints.
+    #[arg(long)]
+    pub max_age_epochs: Option<String>,
+}
+
+#[derive(Args, Debug)]
 pub struct SubmitArgs {
     /// The reporter.
-    #[arg(long)]
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
     /// The epoch (default: the last ended one).
     #[arg(long)]
     pub epoch: Option<String>,
-    /// Average hashrate over the epoch, e.g. 100TH.
+    /// Average hashrate over the epoch, with its unit: e.g. 100TH or 1.5PH.
     #[arg(long)]
     pub hashrate: String,
-    /// Net reward earned, in base units of the reward asset.
-    #[arg(long)]
+    /// Net reward earned over the epoch, in the reward asset (e.g. 0.05; see --base-units).
+    #[arg(long, allow_hyphen_values = true)]
     pub reward: String,
 }
 
 #[derive(Args, Debug)]
 pub struct FinalizeArgs {
-    /// Who sends the call (anyone may finalize).
-    #[arg(long, default_value = "operator")]
+    /// Who signs the call (anyone may finalize; the oracle's admin disputes).
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
-    /// The epoch whose round to close.
+    /// The epoch.
     #[arg(long)]
     pub epoch: String,
 }
 
 #[derive(Args, Debug)]
-pub struct TransferArgs {
+pub struct EpochArgs {
+    /// The epoch (default: the current one).
     #[arg(long)]
+    pub epoch: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TransferArgs {
+    /// Who signs: the holder (transfer), the operator (mint), the asset's admin (fund).
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
+    /// The receiving identity, or an account address (G…).
     #[arg(long)]
     pub to: String,
-    /// Shares (mint, transfer: e.g. 2.5) or reward base units (fund).
+    /// Shares (mint, transfer) or the reward asset (fund), in decimal units such as 2.5
+    /// (see --base-units).
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
 }
 
 #[derive(Args, Debug)]
 pub struct RecordArgs {
-    /// Who sends the call (anyone may record).
-    #[arg(long, default_value = "operator")]
+    /// Who signs the call (anyone may record).
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
+    /// The last epoch to record (every earlier unrecorded one is recorded first).
     #[arg(long)]
     pub epoch: String,
 }
 
 #[derive(Args, Debug)]
 pub struct SourceArgs {
-    #[arg(long)]
+    /// Who signs the call.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
 }
 
 #[derive(Args, Debug)]
 pub struct SetFeeRecipientArgs {
     /// The distributor's admin.
-    #[arg(long)]
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
     /// The new fee recipient.
     #[arg(long)]
@@ -347,21 +376,25 @@ pub struct SetFeeRecipientArgs {
 
 #[derive(Args, Debug)]
 pub struct DepositArgs {
-    #[arg(long)]
+    /// Who pays (anyone may; usually the operator).
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
+    /// The epoch whose debt to pay (every earlier unrecorded epoch is recorded first).
     #[arg(long)]
     pub epoch: String,
-    /// Reward base units offered: the deposit takes at most what is due (see `status`) and
-    /// sends the rest back.
+    /// The reward asset offered (e.g. 12.5; see --base-units): the deposit takes at most what
+    /// is due (see `epoch`) and sends the rest back.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
 }
 
 #[derive(Args, Debug)]
 pub struct ClaimArgs {
-    #[arg(long)]
+    /// Who signs and pays the fee.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
-    /// The holder (default: --source).
+    /// The holder whose rewards are paid to it (default: --source). The holder signs: another
+    /// --source (one paying the fee for it) needs `--sign-with <holder>`.
     #[arg(long)]
     pub holder: Option<String>,
 }

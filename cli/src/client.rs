@@ -195,6 +195,47 @@ impl Client {
         Ok(closed["sequence"].as_u64().unwrap_or(0))
     }
 
+    /// Every event `contract` emitted from `start_ledger` on, as (topics, data), oldest first
+    /// (`getEvents`, page by page; an RPC keeps a window of recent ledgers only).
+    pub fn contract_events(
+        &self,
+        contract: &str,
+        start_ledger: u32,
+    ) -> Result<Vec<(Vec<ScVal>, ScVal)>, CliError> {
+        let decode = |x: &serde_json::Value| {
+            ScVal::from_xdr_base64(x.as_str().unwrap_or_default(), Limits::none())
+                .map_err(|e| CliError::Network(format!("getEvents gave a bad value: {e}")))
+        };
+        let filters = serde_json::json!([{ "type": "contract", "contractIds": [contract] }]);
+        let mut params = serde_json::json!({
+            "startLedger": start_ledger,
+            "filters": filters,
+            "pagination": { "limit": 200 },
+        });
+        let mut events = Vec::new();
+        loop {
+            let page = self.raw("getEvents", params)?;
+            let got = page["events"].as_array().cloned().unwrap_or_default();
+            for event in &got {
+                let topics = event["topic"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(decode)
+                    .collect::<Result<Vec<_>, _>>()?;
+                events.push((topics, decode(&event["value"])?));
+            }
+            let cursor = page["cursor"].as_str().unwrap_or_default();
+            if got.is_empty() || cursor.is_empty() {
+                return Ok(events);
+            }
+            params = serde_json::json!({
+                "filters": filters,
+                "pagination": { "cursor": cursor, "limit": 200 },
+            });
+        }
+    }
+
     /// The sha256 of the code a contract runs (hex).
     pub fn wasm_hash_of(&self, id: &str) -> Result<String, CliError> {
         let contract = stellar_strkey::Contract::from_string(id)
@@ -705,22 +746,10 @@ pub(crate) mod tests {
         })
         .unwrap();
         node.start_closer();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let served = node.clone();
-        std::thread::spawn(move || {
-            tokio::runtime::Runtime::new()
-                .unwrap()
-                .block_on(async move {
-                    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                    tx.send(listener.local_addr().unwrap()).unwrap();
-                    hashshare_node::server::serve_on(served, listener)
-                        .await
-                        .unwrap();
-                });
-        });
+        let addr = hashshare_node::server::spawn(node.clone()).unwrap();
         let network = Network {
             name: "local".into(),
-            rpc_url: format!("http://{}/rpc", rx.recv().unwrap()),
+            rpc_url: format!("http://{addr}/rpc"),
             passphrase: LOCAL_PASSPHRASE.into(),
         };
         (node, network)

@@ -6,12 +6,13 @@
 use std::{
     collections::BTreeMap,
     fs::File,
+    io::Write,
     path::{Path, PathBuf},
 };
 
 use serde::{Deserialize, Serialize};
 
-use crate::{error::CliError, local::write_atomically};
+use crate::error::CliError;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Manifest {
@@ -33,6 +34,10 @@ pub struct Manifest {
     /// manifest makes new contracts, a resumed one finds its own.
     #[serde(default)]
     pub salt: Option<String>,
+    /// The network's latest ledger when the deployment began: where `status` starts reading
+    /// the share token's events for its holders.
+    #[serde(default)]
+    pub ledger: Option<u32>,
 }
 
 /// The manifest of one deployment, locked for as long as this lives.
@@ -145,6 +150,25 @@ pub fn read(path: &Path) -> Result<Manifest, CliError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(CliError::io(&temporary, e));
+    }
+    std::fs::rename(&temporary, path).map_err(|e| CliError::io(path, e))
 }
 
 /// The manifest of `network` in `dir`: `deployments/<network>.json`.

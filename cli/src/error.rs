@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use payout_distributor::DistributorError;
 use pool_oracle::OracleError;
 use share_token::ShareTokenError;
-use soroban_sdk::{xdr::ScErrorType, Error as SorobanError, InvokeError};
+use soroban_sdk::Error as SorobanError;
 
 /// Exit code for bad input.
 pub const EXIT_INPUT: i32 = 2;
@@ -24,22 +24,14 @@ pub enum CliError {
     /// Something the CLI will not sign or send.
     #[error("{0}")]
     Refused(String),
-    #[error("unknown account `{0}` (known: {1})")]
-    UnknownAccount(String, String),
     #[error("invalid {what} `{value}`: {reason}")]
     InvalidValue {
         what: &'static str,
         value: String,
         reason: String,
     },
-    #[error("no local network in {}: run `hashshare local init` first", .0.display())]
-    NoNetwork(PathBuf),
-    #[error("a local network already exists in {}: pass --force to replace it", .0.display())]
-    NetworkExists(PathBuf),
     #[error("the contracts are not deployed on this network yet: run `hashshare deploy` first")]
     NotDeployed,
-    #[error("the contracts are already deployed on this network ({0})")]
-    AlreadyDeployed(String),
     #[error("corrupted {what} {}: {reason}", .path.display())]
     Corrupted {
         what: &'static str,
@@ -53,23 +45,14 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("`{0}` exists only on the local network")]
-    LocalOnly(&'static str),
-    #[error("`{0}` compares a network deployment with the local build: pass --network testnet")]
-    TestnetOnly(&'static str),
     #[error("refused: {step} needs the signature of {signer}")]
     NeedsSignature { step: String, signer: String },
     #[error("{step} failed: {error}")]
     Call { step: String, error: CallError },
-    /// A refused call, with what the ledger says about why and when it would succeed.
-    #[error("{step} failed: {error}; {detail}")]
-    Explained {
-        step: String,
-        error: CallError,
-        detail: String,
-    },
     #[error("conservation check failed: {0}")]
     Conservation(String),
+    #[error("the demo went wrong: {0}")]
+    Demo(String),
     #[error("{0}")]
     Stellar(String),
     #[error("the deployed code differs from the local build for: {0}")]
@@ -81,8 +64,8 @@ impl CliError {
         match self {
             CliError::NeedsSignature { .. }
             | CliError::Call { .. }
-            | CliError::Explained { .. }
             | CliError::Conservation(_)
+            | CliError::Demo(_)
             | CliError::Mismatch(_) => EXIT_REFUSED,
             CliError::Stellar(_) | CliError::Refused(_) => EXIT_REFUSED,
             _ => EXIT_INPUT,
@@ -184,40 +167,6 @@ pub fn contract_error_name(code: u32) -> Option<String> {
         _ => return None,
     };
     Some(format!("reward asset {sac}"))
-}
-
-impl From<SorobanError> for CallError {
-    fn from(error: SorobanError) -> Self {
-        if error.is_type(ScErrorType::Contract) {
-            CallError::Contract(error.get_code())
-        } else {
-            CallError::Host(format!("{error:?}"))
-        }
-    }
-}
-
-impl From<InvokeError> for CallError {
-    fn from(error: InvokeError) -> Self {
-        match error {
-            InvokeError::Contract(code) => CallError::Contract(code),
-            InvokeError::Abort => CallError::Host("the contract aborted".into()),
-        }
-    }
-}
-
-/// What a `try_` client call returns.
-pub type TryResult<T, C> = Result<Result<T, C>, Result<SorobanError, InvokeError>>;
-
-/// Flattens a `try_` client call into the value or why it failed.
-pub fn settle<T, C: std::fmt::Debug>(result: TryResult<T, C>) -> Result<T, CallError> {
-    match result {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(conversion)) => Err(CallError::Host(format!(
-            "unexpected return value: {conversion:?}"
-        ))),
-        Err(Ok(error)) => Err(error.into()),
-        Err(Err(invoke)) => Err(invoke.into()),
-    }
 }
 
 /// The contract error inside a host panic message (`Error(Contract, #209)`), if any.

@@ -197,6 +197,7 @@ pub fn deploy(
                 .map_err(|e| CliError::Network(format!("no randomness for the salts: {e}")))?;
             let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
             locked.manifest.salt = Some(nonce.clone());
+            locked.manifest.ledger = Some(client.latest_ledger()?);
             locked.save()?;
             nonce
         }

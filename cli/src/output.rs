@@ -1,48 +1,38 @@
-//! What the commands print: each step with its cost and the balances it changed, and the
-//! status of a network.
-use hashshare_interfaces::EpochPayout;
+//! What the commands print: each transaction with its hash, the fee charged, its return value
+//! and its events; dates; rounds of attestation.
+use stellar_xdr::{ContractEvent, ContractEventBody, ScVal};
 
 use crate::{
-    ledger::{AddressBook, Cost},
-    suite::{DepositOutcome, Finalization, Holding, Holdings, MintTopUp, OpenRound, Round, Status},
-    units::{duration, grouped, hashrate, shares},
+    client::Sent,
+    units::{duration, hashrate},
 };
 
-/// A step and what it cost on the WASM.
-pub fn step(title: &str, cost: &Cost) {
-    println!("==> {title}");
-    println!(
-        "    cost: {} CPU instructions, fee ~{} stroops (excl. rent), {} entries read, {} written",
-        grouped(cost.instructions.into()),
-        grouped(cost.fee_stroops.into()),
-        cost.read_entries,
-        cost.write_entries
-    );
+/// An `ScVal` as stellar-xdr's JSON (what `stellar contract invoke` prints).
+pub fn json(value: &ScVal) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
 }
 
-/// The holdings that changed between `before` and `after`, one line per account.
-pub fn changes(before: &Holdings, after: &Holdings) {
-    let zero = Holding::default();
-    for (name, now) in after {
-        let was = before.get(name).unwrap_or(&zero);
-        let mut parts = Vec::new();
-        if was.shares != now.shares {
-            parts.push(format!(
-                "shares {} -> {}",
-                shares(was.shares),
-                shares(now.shares)
-            ));
-        }
-        if was.claimable != now.claimable {
-            parts.push(format!("claimable {} -> {}", was.claimable, now.claimable));
-        }
-        if was.reward != now.reward {
-            parts.push(format!("reward {} -> {}", was.reward, now.reward));
-        }
-        if !parts.is_empty() {
-            println!("    {name}: {}", parts.join(", "));
-        }
+/// A transaction sent for `step`: its hash, the fee charged, what it returned, its events.
+pub fn sent(step: &str, sent: &Sent) {
+    println!("==> {step}");
+    println!("    tx {} · fee {} stroops", sent.hash, sent.fee_charged);
+    if let Some(value) = sent.return_value.as_ref().filter(|v| **v != ScVal::Void) {
+        println!("    returned {}", json(value));
     }
+    for event in &sent.events {
+        println!("    event {}", event_line(event));
+    }
+}
+
+fn event_line(event: &ContractEvent) -> String {
+    let ContractEventBody::V0(body) = &event.body;
+    let contract = event
+        .contract_id
+        .as_ref()
+        .map(|c| stellar_strkey::Contract(c.0 .0).to_string())
+        .unwrap_or_default();
+    let topics: Vec<String> = body.topics.iter().map(json).collect();
+    format!("{contract} [{}] = {}", topics.join(", "), json(&body.data))
 }
 
 /// A ledger timestamp as UTC date and time.
@@ -67,20 +57,18 @@ pub fn utc(timestamp: u64) -> String {
     )
 }
 
-/// Where an epoch's round stands after a submission: finalized at once, or open and when
-/// `finalize` may close it.
-pub fn round(round: &Round) {
-    match round {
-        Round::Finalized(f) => println!(
-            "    {}",
-            finalized(f, "every listed reporter has submitted")
-        ),
-        Round::Open(r) => println!("    {}", open_round(r)),
-    }
+/// A finalized report: how, what, and when it becomes (or became) effective.
+pub struct Finalized {
+    pub epoch: u64,
+    pub hashrate: i128,
+    /// In the reward asset's decimal units.
+    pub reward: String,
+    pub submissions: u32,
+    pub effective_at: u64,
+    pub window: u64,
 }
 
-/// A report just finalized, `how`, and when it becomes effective.
-pub fn finalized(f: &Finalization, how: &str) -> String {
+pub fn finalized(f: &Finalized, how: &str) -> String {
     format!(
         "epoch {} finalized ({how}): {}, reward {}, the lower median of {} submissions; effective {}, after the {} dispute window",
         f.epoch,
@@ -92,7 +80,18 @@ pub fn finalized(f: &Finalization, how: &str) -> String {
     )
 }
 
-/// An open round: who is in, who is missing, and when `finalize` may close it.
+/// An open round of submissions for an epoch.
+pub struct OpenRound {
+    pub epoch: u64,
+    pub submitted: Vec<String>,
+    pub missing: Vec<String>,
+    pub quorum: u32,
+    /// When `finalize` may close it: the round's first submission plus the window.
+    pub finalize_from: u64,
+    pub window: u64,
+}
+
+/// Who is in, who is missing, and from when `finalize` may close the round.
 pub fn open_round(r: &OpenRound) -> String {
     let listed = r.submitted.len() + r.missing.len();
     let at_once = match r.missing.len() {
@@ -120,48 +119,6 @@ pub fn open_round(r: &OpenRound) -> String {
     )
 }
 
-/// What a mint paid for the running streams, taken from `source` on its allowance to
-/// `distributor`.
-pub fn mint_topup(topup: &MintTopUp, source: &str, distributor: &str) -> String {
-    if topup.taken == 0 {
-        return "top-up 0 (no stream was running)".into();
-    }
-    format!(
-        "top-up {} taken from {source} on its allowance to {distributor}: {} into the running streams + fee {} (accrues in the distributor)",
-        topup.taken,
-        topup.streamed(),
-        topup.fee
-    )
-}
-
-/// The title of a `record` step: what the epoch owes and why.
-pub fn record_title(
-    epoch: u64,
-    source: &str,
-    payout: &EpochPayout,
-    hashrate_per_share: i128,
-    epoch_seconds: u64,
-) -> String {
-    let head = format!("record epoch {epoch} (sent by {source})");
-    if payout.supply_seconds <= 0 {
-        return format!("{head}: owes 0 (nothing sold)");
-    }
-    if !payout.reported {
-        return format!(
-            "{head}: closed without an effective report past its staleness deadline: owes 0 until a late report is recorded"
-        );
-    }
-    format!(
-        "{head}: owes {} for {} sold (time-weighted over the epoch)",
-        payout.owed,
-        hashrate(sold(
-            payout.supply_seconds,
-            hashrate_per_share,
-            epoch_seconds
-        ))
-    )
-}
-
 /// The time-weighted hashrate of `supply_seconds` over an epoch, H/s (the distributor's rule).
 pub fn sold(supply_seconds: i128, hashrate_per_share: i128, epoch_seconds: u64) -> i128 {
     let per = hashshare_interfaces::SHARE_UNIT.saturating_mul(i128::from(epoch_seconds.max(1)));
@@ -170,134 +127,10 @@ pub fn sold(supply_seconds: i128, hashrate_per_share: i128, epoch_seconds: u64) 
         .map_or(i128::MAX, |h| h / per)
 }
 
-/// What a deposit did: the epoch's debt, what was due, taken, paid, topped up, kept as fee
-/// and sent back.
-pub fn deposit(outcome: &DepositOutcome) {
-    let e = outcome.epoch;
-    let owed = outcome.after.owed;
-    let paid_before = outcome.before.as_ref().map_or(0, |p| p.paid);
-    println!(
-        "    epoch {e} owes {owed} ({paid_before} paid before); due now {} (top-up included)",
-        outcome.due_before
-    );
-    let streamed = outcome.taken() - outcome.fee();
-    let until = outcome
-        .stream_end
-        .map(|end| format!(" until {}", utc(end)))
-        .unwrap_or_default();
-    println!(
-        "    taken {} = debt paid {} + top-up {}; fee {} (accrues in the distributor); streams {streamed}{until}",
-        outcome.taken(),
-        outcome.debt(),
-        outcome.topup(),
-        outcome.fee()
-    );
-    println!("    sent back {}", outcome.sent_back());
-    println!(
-        "    epoch {e} still owes {}; due now {}",
-        outcome.after.owed - outcome.after.paid,
-        outcome.due_after
-    );
-}
-
-/// The whole status of a network.
-pub fn status(status: &Status, holdings: &Holdings, book: &AddressBook) {
-    let c = &status.config;
-    println!(
-        "ledger time   {} ({})",
-        utc(status.timestamp),
-        status.timestamp
-    );
-    println!(
-        "pool          {}: epoch {} ({} s epochs), quorum {} of {} reporters, dispute window {} s, max age {} epochs",
-        status.pool,
-        status.current_epoch,
-        c.epoch_seconds,
-        c.quorum,
-        c.reporters.len(),
-        c.dispute_seconds,
-        c.max_age_epochs
-    );
-    println!(
-        "capacity      {}; capacity_epochs {}",
-        status.capacity_view.capacity_line(),
-        c.capacity_epochs
-    );
-    match &status.latest {
-        Some(r) => println!(
-            "latest report epoch {}: {}, reward {} ({} submissions)",
-            r.epoch,
-            hashrate(r.hashrate),
-            r.reward,
-            r.submissions
-        ),
-        None => println!("latest report none effective yet"),
-    }
-    let sold = status
-        .total_supply
-        .checked_mul(status.hashrate_per_share)
-        .map(|h| h / hashshare_interfaces::SHARE_UNIT)
-        .unwrap_or(i128::MAX);
-    println!(
-        "share token   supply {} shares ({} sold), matures {}; {}",
-        shares(status.total_supply),
-        hashrate(sold),
-        utc(status.maturity),
-        status.capacity_view.room_line()
-    );
-    println!(
-        "distributor   fee {} bps to {}, next epoch to record {}, arrears {}",
-        status.fee_bps,
-        book.name_of(&status.fee_recipient),
-        status.next_epoch,
-        status.arrears
-    );
-    let t = &status.totals;
-    println!(
-        "books         deposited {} (top-ups {}), fees {}, fees withdrawn {} ({} to withdraw)",
-        t.deposited,
-        t.topups,
-        t.fees,
-        t.fees_withdrawn,
-        t.fees - t.fees_withdrawn
-    );
-    for (epoch, payout, due) in &status.epochs {
-        if payout.supply_seconds <= 0 {
-            continue;
-        }
-        println!(
-            "  epoch {epoch:<5} owed {}, paid {}, top-up {}, fee {}, due {due}{}",
-            payout.owed,
-            payout.paid,
-            payout.topup,
-            payout.fee,
-            if payout.reported {
-                ""
-            } else {
-                " (no report yet)"
-            }
-        );
-    }
-    println!(
-        "{:<20} {:>16} {:>12} {:>12}",
-        "account", "shares", "claimable", "reward"
-    );
-    for (name, h) in holdings {
-        println!(
-            "{:<20} {:>16} {:>12} {:>12}",
-            name,
-            shares(h.shares),
-            h.claimable,
-            h.reward
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn utc_dates() {
         assert_eq!(super::utc(1_767_225_600), "2026-01-01 00:00:00 UTC");
-        assert_eq!(super::utc(1_767_315_600), "2026-01-02 01:00:00 UTC");
     }
 }

@@ -1,36 +1,59 @@
-//! Parsing and printing of the quantities the commands take: shares (7 decimals), reward base
-//! units, hashrate (H/s with an optional unit) and durations.
-use hashshare_interfaces::SHARE_UNIT;
-
+//! Parsing and printing of the quantities the commands take: amounts in an asset's decimal
+//! units (or base units), hashrate with its unit, and durations.
 use crate::error::CliError;
 
 /// Decimals of the share token.
-const SHARE_DECIMALS: usize = 7;
+pub const SHARE_DECIMALS: u32 = 7;
 
-/// Whole shares, with up to 7 decimals (`10`, `2.5`), in base units.
-pub fn parse_shares(text: &str) -> Result<i128, CliError> {
-    let bad = |reason: &str| CliError::invalid("share amount", text, reason);
+/// An amount of an asset with `decimals` decimals: decimal units (`10`, `2.5`), or with
+/// `base_units` a whole number of base units (`25000000`, `_` allowed as a separator).
+pub fn parse_amount(
+    what: &'static str,
+    text: &str,
+    decimals: u32,
+    base_units: bool,
+) -> Result<i128, CliError> {
+    if base_units {
+        return parse_units(what, text);
+    }
+    let bad = |reason: String| CliError::invalid(what, text, reason);
+    let example = || {
+        "expected an amount such as 10 or 2.5 (--base-units: a whole number of base units)"
+            .to_string()
+    };
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.is_empty() && fraction.is_empty() {
-        return Err(bad("expected a number of shares such as 10 or 2.5"));
+    if (whole.is_empty() && fraction.is_empty())
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(bad(example()));
     }
-    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad("expected a number of shares such as 10 or 2.5"));
-    }
-    if fraction.len() > SHARE_DECIMALS {
-        return Err(bad("shares have at most 7 decimals"));
+    if fraction.len() > decimals as usize {
+        return Err(bad(format!(
+            "at most {decimals} decimals (or --base-units)"
+        )));
     }
     let whole: i128 = if whole.is_empty() {
         0
     } else {
-        whole.parse().map_err(|_| bad("too large"))?
+        whole.parse().map_err(|_| bad("too large".into()))?
     };
-    let padded = format!("{fraction:0<width$}", width = SHARE_DECIMALS);
-    let fraction: i128 = padded.parse().map_err(|_| bad("bad decimals"))?;
-    whole
-        .checked_mul(SHARE_UNIT)
+    let padded = format!("{fraction:0<width$}", width = decimals as usize);
+    let fraction: i128 = if padded.is_empty() {
+        0
+    } else {
+        padded.parse().map_err(|_| bad("bad decimals".into()))?
+    };
+    10i128
+        .checked_pow(decimals)
+        .and_then(|unit| whole.checked_mul(unit))
         .and_then(|w| w.checked_add(fraction))
-        .ok_or_else(|| bad("too large"))
+        .ok_or_else(|| bad("too large".into()))
+}
+
+/// Whole shares, with up to 7 decimals (`10`, `2.5`), in base units.
+pub fn parse_shares(text: &str, base_units: bool) -> Result<i128, CliError> {
+    parse_amount("share amount", text, SHARE_DECIMALS, base_units)
 }
 
 /// A non-negative integer amount of base units.
@@ -47,37 +70,48 @@ pub fn parse_units(what: &'static str, text: &str) -> Result<i128, CliError> {
         .map_err(|_| CliError::invalid(what, text, "too large"))
 }
 
-/// Hashrate in H/s: a number with an optional unit H, KH, MH, GH, TH, PH, EH (`/s` optional),
-/// e.g. `100TH` or `100000000000000`.
+/// Base units of an asset with `decimals` decimals as decimal units (`12.5`, `0.0000001`).
+pub fn decimal(base_units: i128, decimals: u32) -> String {
+    let sign = if base_units < 0 { "-" } else { "" };
+    let abs = base_units.unsigned_abs();
+    let unit = 10u128.pow(decimals);
+    let (whole, fraction) = (abs / unit, abs % unit);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{fraction:0width$}", width = decimals as usize);
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
+}
+
+/// Hashrate in H/s: a number (up to 3 decimals) with its unit H, KH, MH, GH, TH, PH or EH
+/// (`/s` optional), e.g. `100TH` or `1.5PH`. A bare number is refused: 100 could be H/s or TH/s.
 pub fn parse_hashrate(text: &str) -> Result<i128, CliError> {
-    let bad = || {
-        CliError::invalid(
-            "hashrate",
-            text,
-            "expected H/s with an optional unit, e.g. 100TH",
-        )
-    };
+    let bad = |reason: &str| CliError::invalid("hashrate", text, reason);
     let upper = text.trim().to_ascii_uppercase();
     let upper = upper.strip_suffix("/S").unwrap_or(&upper);
-    let digits_end = upper
-        .find(|c: char| !c.is_ascii_digit())
+    let number_end = upper
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
         .unwrap_or(upper.len());
-    let (number, unit) = upper.split_at(digits_end);
-    if number.is_empty() {
-        return Err(bad());
-    }
+    let (number, unit) = upper.split_at(number_end);
     let exponent = match unit {
-        "" | "H" => 0,
+        "H" => 0,
         "KH" => 3,
         "MH" => 6,
         "GH" => 9,
         "TH" => 12,
         "PH" => 15,
         "EH" => 18,
-        _ => return Err(bad()),
+        "" if !number.is_empty() => {
+            return Err(bad("give its unit, e.g. 100TH (H, KH, MH, GH, TH, PH, EH)"))
+        }
+        _ => return Err(bad("expected a number and a unit, e.g. 100TH")),
     };
-    let number: i128 = number.parse().map_err(|_| bad())?;
-    number.checked_mul(10i128.pow(exponent)).ok_or_else(bad)
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() || fraction.len() > 3 || fraction.len() as u32 > exponent {
+        return Err(bad("expected a number and a unit, e.g. 100TH or 1.5PH"));
+    }
+    parse_amount("hashrate", &format!("{whole}.{fraction}"), exponent, false)
+        .map_err(|_| bad("expected a number and a unit, e.g. 100TH or 1.5PH"))
 }
 
 /// A duration: seconds, or a number with a unit s, m, h, d (`90`, `30m`, `25h`, `1d`).
@@ -117,15 +151,7 @@ pub fn duration(seconds: u64) -> String {
 
 /// Base units of the share token as whole shares (`12.5`, `0.0000001`, `3`).
 pub fn shares(base_units: i128) -> String {
-    let sign = if base_units < 0 { "-" } else { "" };
-    let abs = base_units.unsigned_abs();
-    let unit = SHARE_UNIT as u128;
-    let (whole, fraction) = (abs / unit, abs % unit);
-    if fraction == 0 {
-        return format!("{sign}{whole}");
-    }
-    let fraction = format!("{fraction:07}");
-    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
+    decimal(base_units, SHARE_DECIMALS)
 }
 
 /// A hashrate in the largest unit it reaches (`100 TH/s`, `57.5 TH/s`), to 3 decimals; `~`
@@ -158,36 +184,26 @@ pub fn hashrate(hs: i128) -> String {
     format!("{hs} H/s")
 }
 
-/// An integer with thousands separators (`1,434,861`).
-pub fn grouped(value: i128) -> String {
-    let digits = value.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if value < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn shares_round_trip() {
-        assert_eq!(parse_shares("10").ok(), Some(100_000_000));
-        assert_eq!(parse_shares("2.5").ok(), Some(25_000_000));
-        assert_eq!(parse_shares("0.0000001").ok(), Some(1));
-        assert!(parse_shares("1.00000001").is_err());
-        assert!(parse_shares("ten").is_err());
-        assert!(parse_shares("-1").is_err());
-        assert!(parse_shares(".").is_err());
+        assert_eq!(parse_shares("10", false).ok(), Some(100_000_000));
+        assert_eq!(parse_shares("2.5", false).ok(), Some(25_000_000));
+        assert_eq!(parse_shares("0.0000001", false).ok(), Some(1));
+        assert_eq!(parse_shares("25_000_000", true).ok(), Some(25_000_000));
+        assert!(parse_shares("2.5", true).is_err());
+        assert!(parse_shares("1.00000001", false).is_err());
+        assert!(parse_shares("ten", false).is_err());
+        assert!(parse_shares("-1", false).is_err());
+        assert!(parse_shares(".", false).is_err());
+        assert_eq!(parse_amount("amount", "1.5", 2, false).ok(), Some(150));
+        assert_eq!(parse_amount("amount", "3", 0, false).ok(), Some(3));
+        assert!(parse_amount("amount", "1.5", 0, false).is_err());
+        assert_eq!(decimal(150, 2), "1.5");
+        assert_eq!(decimal(-1, 7), "-0.0000001");
         assert_eq!(shares(25_000_000), "2.5");
         assert_eq!(shares(100_000_000), "10");
     }
@@ -196,7 +212,13 @@ mod tests {
     fn hashrate_and_durations() {
         assert_eq!(parse_hashrate("100TH").ok(), Some(100_000_000_000_000));
         assert_eq!(parse_hashrate("5ph/s").ok(), Some(5_000_000_000_000_000));
+        assert_eq!(parse_hashrate("1.5PH").ok(), Some(1_500_000_000_000_000));
+        assert_eq!(parse_hashrate("7H").ok(), Some(7));
         assert!(parse_hashrate("100XH").is_err());
+        assert!(parse_hashrate("100").is_err());
+        assert!(parse_hashrate("1.5H").is_err());
+        assert!(parse_hashrate("1.2345TH").is_err());
+        assert!(parse_hashrate("TH").is_err());
         assert_eq!(parse_duration("25h").ok(), Some(90_000));
         assert_eq!(parse_duration("1d").ok(), Some(86_400));
         assert!(parse_duration("soon").is_err());
@@ -205,7 +227,6 @@ mod tests {
         assert_eq!(hashrate(57_500_000_000_000), "57.5 TH/s");
         assert_eq!(hashrate(1_000_000_000_001), "~1 TH/s");
         assert_eq!(hashrate(999), "999 H/s");
-        assert_eq!(grouped(1_434_861), "1,434,861");
         assert_eq!(duration(3_600), "1 h");
         assert_eq!(duration(172_800), "2 d");
         assert_eq!(duration(5_400), "90 m");

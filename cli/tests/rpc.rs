@@ -130,6 +130,27 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
     changed.extend(["--fee-bps", "300"]);
     let line = p.fails(2, &changed);
     assert!(line.contains("fee_bps 300 (deployed with 500)"), "{line}");
+    // Amounts of the reward asset in its own decimals (7 for lumens), hashrate with its unit.
+    let submit = |hashrate: &str, reward: &str| {
+        p.fails(
+            2,
+            &[
+                "report",
+                "submit",
+                "--source",
+                "r1",
+                "--epoch",
+                "0",
+                "--hashrate",
+                hashrate,
+                "--reward",
+                reward,
+            ],
+        )
+    };
+    assert!(submit("100", "1").contains("give its unit, e.g. 100TH"));
+    assert!(submit("100TH", "0.00000001").contains("at most 7 decimals"));
+    assert!(submit("100TH", "-5").contains("invalid reward"));
 
     // Epoch 0 ends; the three reporters attest it; the third finalizes it.
     p.ok(&["advance-time", "25h"]);
@@ -147,7 +168,11 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
             "0",
         ]);
         assert!(out.contains("fee "), "{out}");
-        assert_eq!(out.contains("the epoch is finalized"), i == 2, "{out}");
+        assert_eq!(
+            out.contains("epoch 0 finalized (every listed reporter has submitted)"),
+            i == 2,
+            "{out}"
+        );
     }
     p.ok(&["advance-time", "2h"]);
 
@@ -180,26 +205,40 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
     );
     assert!(line.contains("signature"), "{line}");
 
-    // Epoch 1 earns 1,000,000 stroops; recorded and paid by the operator in lumens, streamed
-    // until the end of epoch 2, then claimed by the investor from its own wallet.
+    // Epoch 1 earns 0.1 XLM (1,000,000 stroops). Its first report is struck by the oracle's
+    // admin within its dispute window (nobody else may), then attested again.
     p.ok(&["advance-time", "1d"]);
-    for r in ["r1", "r2", "r3"] {
-        p.ok(&[
-            "report",
-            "submit",
-            "--source",
-            r,
-            "--epoch",
-            "1",
-            "--hashrate",
-            "100TH",
-            "--reward",
-            "1000000",
-        ]);
-    }
+    let attest = |reward: &str| {
+        for r in ["r1", "r2", "r3"] {
+            p.ok(&[
+                "report",
+                "submit",
+                "--source",
+                r,
+                "--epoch",
+                "1",
+                "--hashrate",
+                "100TH",
+                "--reward",
+                reward,
+            ]);
+        }
+    };
+    attest("0.2");
+    let line = p.fails(
+        1,
+        &["report", "dispute", "--source", "operator", "--epoch", "1"],
+    );
+    assert!(line.contains("signature"), "{line}");
+    let out = p.ok(&["report", "dispute", "--source", "admin", "--epoch", "1"]);
+    assert!(out.contains("may be attested again"), "{out}");
+    let out = p.ok(&["epoch", "--epoch", "1"]);
+    assert!(out.contains("epoch 1 not finalized: 0 of 3"), "{out}");
+    assert!(out.contains("payout   not recorded yet"), "{out}");
+    attest("0.1");
     p.ok(&["advance-time", "2h"]);
     let out = p.ok(&[
-        "deposit", "--source", "operator", "--epoch", "1", "--amount", "1000000",
+        "deposit", "--source", "operator", "--epoch", "1", "--amount", "0.1",
     ]);
     assert!(
         out.contains("==> record epoch 0") && out.contains("==> record epoch 1"),
@@ -210,24 +249,86 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
         .lines()
         .find(|l| l.contains("epoch 1: owed "))
         .unwrap_or_else(|| panic!("{out}"));
-    let numbers: Vec<i128> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    // [1, owed, paid, fee, top-ups, due]
-    assert!(numbers[1] > 0 && numbers[1] == numbers[2], "{line}");
-    assert!(line.ends_with("now owed 0 more"), "{line}");
-    p.ok(&["advance-time", "2d"]);
-    let out = p.ok(&["claim", "--source", "investor"]);
-    assert!(out.contains("returned {\"i128\""), "{out}");
-    let status = p.ok(&["status"]);
+    let amount = |after: &str| {
+        let rest = &line[line.find(after).unwrap() + after.len()..];
+        rest.split(' ').next().unwrap().to_string()
+    };
+    assert!(amount("owed ") != "0", "{line}");
+    assert_eq!(amount("owed "), amount("paid "), "{line}");
+    assert!(line.ends_with("due now 0 XLM"), "{line}");
+    let out = p.ok(&["epoch", "--epoch", "1"]);
     assert!(
-        status.contains("total supply") && status.contains("books"),
+        out.contains("epoch 1 finalized (effective)") && out.contains("due now 0 XLM"),
+        "{out}"
+    );
+
+    // Privileged calls by the wrong signer are refused before anything is sent.
+    for wrong in [
+        &["withdraw-fees", "--source", "investor"][..],
+        &[
+            "set-fee-recipient",
+            "--source",
+            "operator",
+            "--to",
+            "operator",
+        ],
+        &[
+            "pool",
+            "update",
+            "--source",
+            "operator",
+            "--operator",
+            "investor",
+        ],
+        &[
+            "pool",
+            "register",
+            "--source",
+            "investor",
+            "--pool",
+            "p2",
+            "--reporters",
+            "r1",
+            "--quorum",
+            "1",
+        ],
+    ] {
+        let line = p.fails(1, wrong);
+        assert!(line.contains("signature"), "{wrong:?}: {line}");
+    }
+    let out = p.ok(&[
+        "pool",
+        "update",
+        "--source",
+        "admin",
+        "--max-age-epochs",
+        "3",
+    ]);
+    assert!(out.contains("max age 3 epochs"), "{out}");
+    p.ok(&["advance-time", "3d"]);
+    let out = p.ok(&["claim", "--source", "investor"]);
+    assert!(out.contains("XLM to the holder"), "{out}");
+    let status = p.ok(&["status"]);
+    // Each holder, from the share token's events, and the books closing.
+    let holder = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}: {status}"))
+            .split_whitespace()
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(holder("investor"), "7.5");
+    assert_eq!(holder("admin"), "2.5");
+    assert!(
+        status.contains("books close          deposited "),
         "{status}"
     );
     // Days later with no new attestation, the capacity is 0 and status says why.
     assert!(
-        status.contains("mint cap") && status.contains("stale"),
+        status.contains("sustained hashrate") && status.contains("stale"),
         "{status}"
     );
     p.ok(&["verify"]);
@@ -252,30 +353,37 @@ fn bad_input_is_one_line_and_exit_2_with_nothing_sent() {
     std::fs::create_dir_all(&manifest).unwrap();
     std::fs::write(manifest.join("local.json"), "{ torn").unwrap();
     p.fails(2, &["status"]);
-    p.fails(
+    for (amount, why) in [
+        ("1.2.3", "expected an amount such as 10 or 2.5"),
+        ("0.00000001", "at most 7 decimals"),
+        ("-1", "expected an amount"),
+        ("", "expected an amount"),
+    ] {
+        let line = p.fails(
+            2,
+            &[
+                "transfer", "--source", "alice", "--to", "alice", "--amount", amount,
+            ],
+        );
+        assert!(
+            line.contains("invalid share amount") && line.contains(why),
+            "{line}"
+        );
+    }
+    let line = p.fails(
         2,
         &[
-            "transfer", "--source", "alice", "--to", "alice", "--amount", "1.2.3",
-        ],
-    );
-    p.fails(
-        2,
-        &[
+            "--base-units",
             "transfer",
             "--source",
             "alice",
             "--to",
             "alice",
             "--amount",
-            "0.00000001",
+            "2.5",
         ],
     );
-    p.fails(
-        2,
-        &[
-            "transfer", "--source", "alice", "--to", "alice", "--amount", "-1",
-        ],
-    );
+    assert!(line.contains("whole number of base units"), "{line}");
     let mut bare = DEPLOY.to_vec();
     bare[2] = "alice";
     bare.extend(["--hashrate-per-share", "100"]);

@@ -1,6 +1,7 @@
 //! A running node: the chain behind a lock, a clock, and the ledger closer that closes a ledger
 //! every `ledger_seconds` (empty ones included, so health holds) and as soon as transactions
-//! wait, at most one per second so that close times follow the wall clock.
+//! wait, at most one per second so that close times follow the wall clock (on the dev clock,
+//! `--dev-time`, at once).
 use std::{
     path::PathBuf,
     sync::{
@@ -38,7 +39,9 @@ pub struct Config {
     pub min_temporary_ttl: Option<u32>,
     /// Lumens friendbot gives a new account, in stroops.
     pub friendbot_stroops: i64,
-    /// Serves the dev-only `hashshare_advanceTime` method, which moves the clock forward.
+    /// Serves the dev-only `hashshare_advanceTime` method, which moves the clock forward, and
+    /// closes a ledger as soon as a transaction waits (close times may then run ahead of the
+    /// wall clock by a second a ledger).
     pub dev_time: bool,
     /// A new network starts from this `soroban-ledger-snapshot` file instead of genesis.
     pub import: Option<PathBuf>,
@@ -128,9 +131,11 @@ impl Node {
         crate::snapshot::export(&chain.state, &chain.network.ttls)
     }
 
-    /// Dev only: moves the clock forward; the next ledger closes at the new time.
+    /// Dev only: moves the clock `seconds` past the latest close time (which may run ahead of
+    /// the clock when ledgers close faster than one a second); the next ledger closes then.
     pub fn advance_clock(&self, seconds: u64) {
-        self.offset.fetch_add(seconds, Ordering::SeqCst);
+        let ahead = self.chain().state.close_time().saturating_sub(self.now());
+        self.offset.fetch_add(seconds + ahead, Ordering::SeqCst);
         self.changed.notify_all();
     }
 
@@ -192,7 +197,9 @@ impl Node {
             let last = chain.state.close_time();
             let now = self.now();
             let due = if chain.pending() > 0 {
-                now > last
+                // On the dev clock a ledger closes at once (its close time a second after the
+                // last's if need be): time is the caller's to move anyway.
+                now > last || self.config.dev_time
             } else {
                 now >= last + self.config.ledger_seconds
             };

@@ -57,6 +57,19 @@ pub async fn serve_on(node: Arc<Node>, listener: tokio::net::TcpListener) -> std
     axum::serve(listener, router(node, base_url)).await
 }
 
+/// Serves the node on a free loopback port from a thread of its own, for as long as the
+/// process runs (a demo, a test); the address it listens on.
+pub fn spawn(node: Arc<Node>) -> std::io::Result<SocketAddr> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let addr = listener.local_addr()?;
+    std::thread::spawn(move || {
+        // Ends only with the process; an error of the server ends its thread.
+        let _ = runtime.block_on(serve_on(node, listener));
+    });
+    Ok(addr)
+}
+
 fn error_body(id: Value, e: &RpcError) -> Value {
     json!({ "jsonrpc": "2.0", "id": id, "error": { "code": e.code, "message": e.message } })
 }

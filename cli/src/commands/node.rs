@@ -1,5 +1,5 @@
 //! `hashshare node`: the local Stellar network, served until the process is stopped.
-use std::{io::Write, net::SocketAddr, path::Path};
+use std::{io::Write, net::SocketAddr};
 
 use hashshare_node::{
     node::{Config, Node},
@@ -8,7 +8,8 @@ use hashshare_node::{
 
 use crate::{cli::NodeArgs, error::CliError};
 
-pub fn run(dir: &Path, args: &NodeArgs) -> Result<(), CliError> {
+pub fn run(args: &NodeArgs) -> Result<(), CliError> {
+    let dir = args.dir.as_path();
     let invalid = |value: String, reason: String| CliError::InvalidValue {
         what: "address",
         value,

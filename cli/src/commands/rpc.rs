@@ -1,31 +1,43 @@
-//! The commands on a Stellar network over RPC (`--network`, or `--rpc-url` with
-//! `--network-passphrase`): `hashshare node`, testnet, mainnet or another. Each operation is
-//! one transaction, printed with its hash, the fee charged, what it returned and its events.
-use std::path::{Path, PathBuf};
+//! The commands on a Stellar network over RPC: `hashshare node` (`local`, the default),
+//! testnet, mainnet or another. Each operation is one transaction, printed with its hash, the
+//! fee charged, what it returned and its events; reads are simulations (nothing is paid).
+use std::{
+    cell::OnceCell,
+    collections::{BTreeMap, BTreeSet},
+    path::{Path, PathBuf},
+};
 
-use stellar_xdr::{ContractEvent, ContractEventBody, ScVal};
+use stellar_xdr::{ScAddress, ScVal};
 
 use crate::{
     capacity::CapacityView,
-    cli::{Cli, Command, DeployArgs, PoolCommand, ReportCommand},
+    cli::{Cli, Command, DeployArgs, PoolCommand, PoolUpdateArgs, ReportCommand},
     client::{Client, Sent},
     deployment::{self, Locked, Manifest},
     error::CliError,
     identity::{config_dir, Identities, Identity},
     offering::{self, account, call, contract, i128_val, symbol, DeployParams, Schedule},
-    units::{parse_duration, parse_hashrate, parse_shares, parse_units},
+    output::{self, json, utc, Finalized, OpenRound},
+    units::{
+        decimal, hashrate, parse_amount, parse_duration, parse_hashrate, parse_shares, shares,
+    },
     wasm::Artifacts,
 };
 
-use super::{offering_params, parse_u64};
+use super::{check_pool, offering_params, parse_u32, parse_u64, PoolParams};
 
 /// How long a reward-asset allowance to the distributor lasts: the longest an entry may live.
 const ALLOWANCE_LEDGERS: u32 = 3_110_400 - 1;
 
-struct Ctx {
-    client: Client,
+pub struct Ctx {
+    pub client: Client,
     ids: Identities,
     manifest_path: PathBuf,
+    base_units: bool,
+    /// `--sign-with`: who else signs the authorizations a call needs of them.
+    signers: Vec<Identity>,
+    /// The reward asset's decimals and symbol, read once.
+    reward: OnceCell<(u32, String)>,
 }
 
 impl Ctx {
@@ -37,11 +49,8 @@ impl Ctx {
         m.contracts.get(name).cloned().ok_or(CliError::NotDeployed)
     }
 
-    fn pool(&self, m: &Manifest) -> Result<String, CliError> {
-        m.parameters
-            .get("pool")
-            .cloned()
-            .ok_or(CliError::NotDeployed)
+    fn pool(&self, m: &Manifest) -> Result<ScVal, CliError> {
+        symbol(m.parameters.get("pool").ok_or(CliError::NotDeployed)?)
     }
 
     /// Sends a call of `contract.function(args)` from `source`, printed under `step`.
@@ -53,11 +62,27 @@ impl Ctx {
         function: &str,
         args: Vec<ScVal>,
     ) -> Result<Sent, CliError> {
+        let signers: Vec<&Identity> = self.signers.iter().collect();
         let sent = self
             .client
-            .invoke(source, call(contract, function, args)?, &[])
-            .map_err(|e| named(step, e))?;
-        print_sent(step, &sent);
+            .invoke(source, call(contract, function, args)?, &signers)
+            .map_err(|e| match e {
+                // The signer by its identity's name too, when it has one.
+                CliError::NeedsSignature { signer, .. } => {
+                    let address = signer.split(' ').next().unwrap_or_default();
+                    let name = self.name_of(address);
+                    CliError::NeedsSignature {
+                        step: step.to_string(),
+                        signer: if name == address {
+                            signer
+                        } else {
+                            format!("{name} ({address}; pass --sign-with {name})")
+                        },
+                    }
+                }
+                other => named(step, other),
+            })?;
+        output::sent(step, &sent);
         Ok(sent)
     }
 
@@ -70,6 +95,65 @@ impl Ctx {
             .read(&reader, call(contract, function, args)?)
             .map_err(|e| named(function, e))
     }
+
+    fn read_i128(
+        &self,
+        contract: &str,
+        function: &str,
+        args: Vec<ScVal>,
+    ) -> Result<i128, CliError> {
+        Ok(as_i128(&self.read(contract, function, args)?).unwrap_or(0))
+    }
+
+    /// The reward asset's decimals and symbol (`XLM` for the native asset).
+    fn reward_asset(&self, m: &Manifest) -> Result<&(u32, String), CliError> {
+        if let Some(known) = self.reward.get() {
+            return Ok(known);
+        }
+        let token = self.id(m, "reward_token")?;
+        let decimals = match self.read(&token, "decimals", vec![])? {
+            ScVal::U32(d) => d,
+            other => {
+                return Err(CliError::Network(format!(
+                    "decimals() gave {}",
+                    json(&other)
+                )))
+            }
+        };
+        let name = match self.read(&token, "symbol", vec![])? {
+            ScVal::String(s) if s.0.as_slice() == b"native" => "XLM".to_string(),
+            ScVal::String(s) => String::from_utf8_lossy(s.0.as_slice()).into_owned(),
+            _ => String::new(),
+        };
+        Ok(self.reward.get_or_init(|| (decimals, name)))
+    }
+
+    /// An amount of the reward asset given on the command line, in base units.
+    fn reward_amount(
+        &self,
+        m: &Manifest,
+        what: &'static str,
+        text: &str,
+    ) -> Result<i128, CliError> {
+        let (decimals, _) = self.reward_asset(m)?;
+        parse_amount(what, text, *decimals, self.base_units)
+    }
+
+    /// Base units of the reward asset as its decimal units and symbol (`12.5 XLM`).
+    fn reward_text(&self, m: &Manifest, base_units: i128) -> Result<String, CliError> {
+        let (decimals, name) = self.reward_asset(m)?;
+        Ok(format!("{} {name}", decimal(base_units, *decimals)))
+    }
+
+    /// The identity name of an address, else the address.
+    fn name_of(&self, address: &str) -> String {
+        self.ids
+            .list()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|n| self.ids.read(n).is_ok_and(|i| i.address() == address))
+            .unwrap_or_else(|| address.to_string())
+    }
 }
 
 /// Names the step a contract error happened in.
@@ -81,32 +165,6 @@ fn named(step: &str, error: CliError) -> CliError {
         },
         other => other,
     }
-}
-
-fn json(value: &ScVal) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
-}
-
-fn print_sent(step: &str, sent: &Sent) {
-    println!("==> {step}");
-    println!("    tx {} · fee {} stroops", sent.hash, sent.fee_charged);
-    if let Some(value) = sent.return_value.as_ref().filter(|v| **v != ScVal::Void) {
-        println!("    returned {}", json(value));
-    }
-    for event in &sent.events {
-        println!("    event {}", event_line(event));
-    }
-}
-
-fn event_line(event: &ContractEvent) -> String {
-    let ContractEventBody::V0(body) = &event.body;
-    let contract = event
-        .contract_id
-        .as_ref()
-        .map(|c| stellar_strkey::Contract(c.0 .0).to_string())
-        .unwrap_or_default();
-    let topics: Vec<String> = body.topics.iter().map(json).collect();
-    format!("{contract} [{}] = {}", topics.join(", "), json(&body.data))
 }
 
 fn as_u64(value: &ScVal) -> Option<u64> {
@@ -124,7 +182,38 @@ fn as_i128(value: &ScVal) -> Option<i128> {
     }
 }
 
-pub fn run(cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError> {
+fn as_address(value: &ScVal) -> Option<String> {
+    match value {
+        ScVal::Address(ScAddress::Account(a)) => {
+            let stellar_xdr::PublicKey::PublicKeyTypeEd25519(k) = &a.0;
+            Some(stellar_strkey::ed25519::PublicKey(k.0).to_string())
+        }
+        ScVal::Address(ScAddress::Contract(c)) => {
+            Some(stellar_strkey::Contract(c.0 .0).to_string())
+        }
+        _ => None,
+    }
+}
+
+fn as_vec(value: &ScVal) -> &[ScVal] {
+    match value {
+        ScVal::Vec(Some(v)) => v.as_slice(),
+        _ => &[],
+    }
+}
+
+/// A field of a contract type read back (a map keyed by field name).
+fn field<'a>(value: &'a ScVal, name: &str) -> Option<&'a ScVal> {
+    let ScVal::Map(Some(map)) = value else {
+        return None;
+    };
+    map.iter()
+        .find(|e| matches!(&e.key, ScVal::Symbol(s) if s.0.as_slice() == name.as_bytes()))
+        .map(|e| &e.val)
+}
+
+/// The context of a command: the network the flags name, the identities, the manifest.
+pub fn connect(cli: &Cli) -> Result<Ctx, CliError> {
     let config = match &cli.config_dir {
         Some(dir) => dir.clone(),
         None => config_dir()?,
@@ -139,12 +228,23 @@ pub fn run(cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     if let Some(source) = source_of(&cli.command) {
         ids.resolve(source)?;
     }
-    let ctx = Ctx {
+    let signers = cli
+        .sign_with
+        .iter()
+        .map(|name| ids.resolve(name))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Ctx {
         client: Client::connect(&network)?,
         ids,
         manifest_path,
-    };
-    command(&ctx, cli, wasm_dir)
+        base_units: cli.base_units,
+        signers,
+        reward: OnceCell::new(),
+    })
+}
+
+pub fn run(cli: &Cli) -> Result<(), CliError> {
+    command(&connect(cli)?, cli)
 }
 
 /// The `--source` of a command, if it has one.
@@ -154,11 +254,14 @@ fn source_of(command: &Command) -> Option<&str> {
         Command::Pool {
             command: PoolCommand::Register(a),
         } => Some(&a.source),
+        Command::Pool {
+            command: PoolCommand::Update(a),
+        } => Some(&a.source),
         Command::Report {
             command: ReportCommand::Submit(a),
         } => Some(&a.source),
         Command::Report {
-            command: ReportCommand::Finalize(a),
+            command: ReportCommand::Finalize(a) | ReportCommand::Dispute(a),
         } => Some(&a.source),
         Command::Fund(a) | Command::Mint(a) | Command::Transfer(a) => Some(&a.source),
         Command::Record(a) => Some(&a.source),
@@ -170,11 +273,11 @@ fn source_of(command: &Command) -> Option<&str> {
     }
 }
 
-fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError> {
+pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
     let ids = &ctx.ids;
     match &cli.command {
-        Command::Deploy(args) => deploy(ctx, args, &cli.sign_with, wasm_dir),
-        Command::Verify => verify(ctx, wasm_dir),
+        Command::Deploy(args) => deploy(ctx, args, &cli.sign_with, cli.wasm_dir.as_deref()),
+        Command::Verify => verify(ctx, cli.wasm_dir.as_deref()),
         Command::Pool {
             command: PoolCommand::Register(args),
         } => {
@@ -190,6 +293,9 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
             )?;
             Ok(())
         }
+        Command::Pool {
+            command: PoolCommand::Update(args),
+        } => pool_update(ctx, args),
         Command::Report {
             command: ReportCommand::Submit(args),
         } => {
@@ -197,38 +303,35 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
             let (oracle, pool) = (ctx.id(&m, "pool_oracle")?, ctx.pool(&m)?);
             let reporter = ids.resolve(&args.source)?;
             let hashrate = parse_hashrate(&args.hashrate)?;
-            let reward = parse_units("reward", &args.reward)?;
+            let reward = ctx.reward_amount(&m, "reward", &args.reward)?;
             let epoch = match &args.epoch {
                 Some(e) => parse_u64("epoch", e)?,
                 None => {
-                    let current = ctx.read(&oracle, "current_epoch", vec![symbol(&pool)?])?;
+                    let current = ctx.read(&oracle, "current_epoch", vec![pool.clone()])?;
                     as_u64(&current).unwrap_or(0).saturating_sub(1)
                 }
             };
-            let sent = ctx.send(
-                &format!("submit epoch {epoch} by {}", args.source),
+            ctx.send(
+                &format!(
+                    "submit epoch {epoch}: {}, reward {} (signed by {})",
+                    crate::units::hashrate(hashrate),
+                    ctx.reward_text(&m, reward)?,
+                    args.source
+                ),
                 &reporter,
                 &oracle,
                 "submit",
                 vec![
                     account(&reporter.address())?,
-                    symbol(&pool)?,
+                    pool,
                     ScVal::U64(epoch),
                     i128_val(hashrate),
                     i128_val(reward),
                 ],
             )?;
-            let finalized = sent.events.iter().any(|e| {
-                let ContractEventBody::V0(body) = &e.body;
-                body.topics.first() == Some(&symbol("finalized").expect("a symbol"))
-            });
             println!(
                 "    {}",
-                if finalized {
-                    "every listed reporter has submitted: the epoch is finalized, effective a dispute window later"
-                } else {
-                    "not finalized yet: it finalizes when every listed reporter has submitted, or `report finalize` after the dispute window with a quorum in"
-                }
+                round_line(ctx, &m, epoch, "every listed reporter has submitted")?
             );
             Ok(())
         }
@@ -237,23 +340,46 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
         } => {
             let m = ctx.manifest()?;
             let epoch = parse_u64("epoch", &args.epoch)?;
-            let source = ids.resolve(&args.source)?;
             ctx.send(
-                &format!("finalize epoch {epoch}"),
-                &source,
+                &format!("finalize epoch {epoch} (sent by {})", args.source),
+                &ids.resolve(&args.source)?,
                 &ctx.id(&m, "pool_oracle")?,
                 "finalize",
-                vec![symbol(&ctx.pool(&m)?)?, ScVal::U64(epoch)],
+                vec![ctx.pool(&m)?, ScVal::U64(epoch)],
             )?;
+            println!(
+                "    {}",
+                round_line(
+                    ctx,
+                    &m,
+                    epoch,
+                    "its round's window has passed with a quorum in"
+                )?
+            );
+            Ok(())
+        }
+        Command::Report {
+            command: ReportCommand::Dispute(args),
+        } => {
+            let m = ctx.manifest()?;
+            let epoch = parse_u64("epoch", &args.epoch)?;
+            ctx.send(
+                &format!("dispute epoch {epoch}"),
+                &ids.resolve(&args.source)?,
+                &ctx.id(&m, "pool_oracle")?,
+                "dispute",
+                vec![ctx.pool(&m)?, ScVal::U64(epoch)],
+            )?;
+            println!("    the report is struck: epoch {epoch} may be attested again");
             Ok(())
         }
         Command::Fund(args) => {
             let m = ctx.manifest()?;
             let source = ids.resolve(&args.source)?;
             let to = ids.address_of(&args.to)?;
-            let units = parse_units("amount", &args.amount)?;
+            let units = ctx.reward_amount(&m, "amount", &args.amount)?;
             ctx.send(
-                &format!("fund {} with {units} reward units", args.to),
+                &format!("fund {} with {}", args.to, ctx.reward_text(&m, units)?),
                 &source,
                 &ctx.id(&m, "reward_token")?,
                 "mint",
@@ -262,32 +388,52 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
             Ok(())
         }
         Command::Mint(args) => {
-            let m = ctx.manifest()?;
-            let source = ids.resolve(&args.source)?;
+            let amount = parse_shares(&args.amount, ctx.base_units)?;
             let to = ids.address_of(&args.to)?;
-            let shares = parse_shares(&args.amount)?;
+            let source = ids.resolve(&args.source)?;
+            let m = ctx.manifest()?;
             let token = ctx.id(&m, "share_token")?;
+            let distributor = ctx.id(&m, "payout_distributor")?;
+            let deposited = books(ctx, &distributor)?.deposited;
             ctx.send(
-                &format!("mint {} shares to {}", args.amount, args.to),
+                &format!(
+                    "mint {} shares to {} (signed by {})",
+                    shares(amount),
+                    args.to,
+                    args.source
+                ),
                 &source,
                 &token,
                 "mint",
-                vec![account(&to)?, i128_val(shares)],
+                vec![account(&to)?, i128_val(amount)],
             )?;
+            let topup = books(ctx, &distributor)?.deposited - deposited;
+            println!(
+                "    {}",
+                if topup == 0 {
+                    "top-up 0 (no stream was running)".to_string()
+                } else {
+                    format!(
+                        "top-up {} taken from {} on its allowance to the distributor, into the running streams (the fee included)",
+                        ctx.reward_text(&m, topup)?,
+                        args.source
+                    )
+                }
+            );
             println!("    {}", capacity_view(ctx, &m)?.room_line());
             Ok(())
         }
         Command::Transfer(args) => {
-            let m = ctx.manifest()?;
-            let source = ids.resolve(&args.source)?;
+            let amount = parse_shares(&args.amount, ctx.base_units)?;
             let to = ids.address_of(&args.to)?;
-            let shares = parse_shares(&args.amount)?;
+            let source = ids.resolve(&args.source)?;
+            let m = ctx.manifest()?;
             ctx.send(
-                &format!("transfer {} shares to {}", args.amount, args.to),
+                &format!("transfer {} shares to {}", shares(amount), args.to),
                 &source,
                 &ctx.id(&m, "share_token")?,
                 "transfer",
-                vec![account(&source.address())?, account(&to)?, i128_val(shares)],
+                vec![account(&source.address())?, account(&to)?, i128_val(amount)],
             )?;
             Ok(())
         }
@@ -300,42 +446,7 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
             }
             Ok(())
         }
-        Command::Deposit(args) => {
-            let m = ctx.manifest()?;
-            let source = ids.resolve(&args.source)?;
-            let epoch = parse_u64("epoch", &args.epoch)?;
-            let units = parse_units("amount", &args.amount)?;
-            let distributor = ctx.id(&m, "payout_distributor")?;
-            record_through(ctx, &m, &source, epoch)?;
-            let due = ctx.read(&distributor, "due", vec![ScVal::U64(epoch)])?;
-            println!(
-                "    epoch {epoch} is owed {} more",
-                as_i128(&due).unwrap_or(0)
-            );
-            ctx.send(
-                &format!("deposit {units} for epoch {epoch}"),
-                &source,
-                &distributor,
-                "deposit",
-                vec![
-                    account(&source.address())?,
-                    ScVal::U64(epoch),
-                    i128_val(units),
-                ],
-            )?;
-            let due = ctx.read(&distributor, "due", vec![ScVal::U64(epoch)])?;
-            let payout = ctx.read(&distributor, "epoch", vec![ScVal::U64(epoch)])?;
-            let of = |k: &str| field(&payout, k).and_then(as_i128).unwrap_or(0);
-            println!(
-                "    epoch {epoch}: owed {}, paid {} (fee {}, top-ups {}); now owed {} more",
-                of("owed"),
-                of("paid"),
-                of("fee"),
-                of("topup"),
-                as_i128(&due).unwrap_or(0)
-            );
-            Ok(())
-        }
+        Command::Deposit(args) => deposit(ctx, args),
         Command::Claim(args) => {
             let m = ctx.manifest()?;
             let source = ids.resolve(&args.source)?;
@@ -343,24 +454,35 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
                 Some(h) => ids.address_of(h)?,
                 None => source.address(),
             };
-            ctx.send(
-                "claim",
+            let sent = ctx.send(
+                &format!(
+                    "claim for {}",
+                    args.holder.as_deref().unwrap_or(&args.source)
+                ),
                 &source,
                 &ctx.id(&m, "payout_distributor")?,
                 "claim",
                 vec![account(&holder)?],
             )?;
+            let paid = sent.return_value.as_ref().and_then(as_i128).unwrap_or(0);
+            println!("    paid {} to the holder", ctx.reward_text(&m, paid)?);
             Ok(())
         }
+        Command::Epoch(args) => epoch(ctx, args.epoch.as_deref()),
         Command::WithdrawFees(args) => {
             let m = ctx.manifest()?;
-            ctx.send(
+            let sent = ctx.send(
                 "withdraw fees",
                 &ids.resolve(&args.source)?,
                 &ctx.id(&m, "payout_distributor")?,
                 "withdraw_fees",
                 vec![],
             )?;
+            let paid = sent.return_value.as_ref().and_then(as_i128).unwrap_or(0);
+            println!(
+                "    paid {} to the fee recipient",
+                ctx.reward_text(&m, paid)?
+            );
             Ok(())
         }
         Command::SetFeeRecipient(args) => {
@@ -401,11 +523,123 @@ fn command(ctx: &Ctx, cli: &Cli, wasm_dir: Option<&Path>) -> Result<(), CliError
             println!("the network's clock moved {seconds} s: ledger {closed}");
             Ok(())
         }
-        Command::Demo | Command::Local { .. } | Command::Node(_) | Command::Keys { .. } => Ok(()),
+        Command::Demo | Command::Node(_) | Command::Keys { .. } => Ok(()),
     }
 }
 
-/// Records, in order, every unrecorded epoch up to `epoch`; how many.
+/// The pool's registered config and the reporters in it, as addresses.
+fn pool_config(ctx: &Ctx, m: &Manifest) -> Result<(ScVal, Vec<String>), CliError> {
+    let config = ctx.read(&ctx.id(m, "pool_oracle")?, "pool", vec![ctx.pool(m)?])?;
+    let reporters = field(&config, "reporters")
+        .map(as_vec)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(as_address)
+        .collect();
+    Ok((config, reporters))
+}
+
+/// Where an epoch's round stands: finalized (`how`) and when effective, or open, who is in
+/// and missing, and from when `finalize` may close it.
+fn round_line(ctx: &Ctx, m: &Manifest, epoch: u64, how: &str) -> Result<String, CliError> {
+    let round = ctx.read(
+        &ctx.id(m, "pool_oracle")?,
+        "round",
+        vec![ctx.pool(m)?, ScVal::U64(epoch)],
+    )?;
+    let parts = as_vec(&round);
+    let (config, reporters) = pool_config(ctx, m)?;
+    let window = field(&config, "dispute_seconds")
+        .and_then(as_u64)
+        .unwrap_or(0);
+    match parts.get(2) {
+        Some(report @ ScVal::Map(_)) => {
+            let of = |k| field(report, k);
+            Ok(output::finalized(
+                &Finalized {
+                    epoch,
+                    hashrate: of("hashrate").and_then(as_i128).unwrap_or(0),
+                    reward: ctx.reward_text(m, of("reward").and_then(as_i128).unwrap_or(0))?,
+                    submissions: of("submissions").and_then(as_u64).unwrap_or(0) as u32,
+                    effective_at: of("finalized_at").and_then(as_u64).unwrap_or(0) + window,
+                    window,
+                },
+                how,
+            ))
+        }
+        _ => {
+            let opened = parts.first().and_then(as_u64).unwrap_or(0);
+            let submitted: Vec<String> = parts
+                .get(1)
+                .map(as_vec)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(as_address)
+                .collect();
+            let missing = reporters
+                .iter()
+                .filter(|r| !submitted.contains(r))
+                .map(|r| ctx.name_of(r))
+                .collect();
+            Ok(output::open_round(&OpenRound {
+                epoch,
+                submitted: submitted.iter().map(|s| ctx.name_of(s)).collect(),
+                missing,
+                quorum: field(&config, "quorum").and_then(as_u64).unwrap_or(0) as u32,
+                finalize_from: opened + window,
+                window,
+            }))
+        }
+    }
+}
+
+fn pool_update(ctx: &Ctx, args: &PoolUpdateArgs) -> Result<(), CliError> {
+    let m = ctx.manifest()?;
+    let (config, reporters) = pool_config(ctx, &m)?;
+    let u64_of = |k| field(&config, k).and_then(as_u64).unwrap_or(0);
+    let params = PoolParams {
+        operator: match &args.operator {
+            Some(o) => o.clone(),
+            None => field(&config, "operator")
+                .and_then(as_address)
+                .unwrap_or_default(),
+        },
+        reporters: args.reporters.clone().unwrap_or(reporters),
+        quorum: match &args.quorum {
+            Some(q) => parse_u32("quorum", q)?,
+            None => u64_of("quorum") as u32,
+        },
+        epoch_seconds: u64_of("epoch_seconds"),
+        genesis: Some(u64_of("genesis")),
+        dispute_seconds: u64_of("dispute_seconds"),
+        max_age_epochs: match &args.max_age_epochs {
+            Some(a) => parse_u64("max-age-epochs", a)?,
+            None => u64_of("max_age_epochs"),
+        },
+        capacity_epochs: u64_of("capacity_epochs") as u32,
+    };
+    check_pool(&params)?;
+    let schedule = schedule(ctx, &params)?;
+    let pool = ctx.pool(&m)?;
+    ctx.send(
+        "update the pool",
+        &ctx.ids.resolve(&args.source)?,
+        &ctx.id(&m, "pool_oracle")?,
+        "update_pool",
+        vec![pool, schedule.config()?],
+    )?;
+    println!(
+        "    operator {}, {} reporters, quorum {}, max age {} epochs",
+        ctx.name_of(&schedule.operator),
+        schedule.reporters.len(),
+        schedule.quorum,
+        schedule.max_age_epochs
+    );
+    Ok(())
+}
+
+/// Records, in order, every unrecorded epoch up to `epoch`, each printed with what it owes;
+/// how many.
 fn record_through(
     ctx: &Ctx,
     m: &Manifest,
@@ -414,18 +648,165 @@ fn record_through(
 ) -> Result<usize, CliError> {
     let distributor = ctx.id(m, "payout_distributor")?;
     let next = as_u64(&ctx.read(&distributor, "next_epoch", vec![])?).unwrap_or(0);
+    let param = |k: &str| {
+        m.parameters
+            .get(k)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
     let mut count = 0;
     for e in next..=epoch {
-        ctx.send(
+        let sent = ctx.send(
             &format!("record epoch {e}"),
             source,
             &distributor,
             "record",
             vec![ScVal::U64(e)],
         )?;
+        if let Some(payout) = &sent.return_value {
+            let supply_seconds = field(payout, "supply_seconds")
+                .and_then(as_i128)
+                .unwrap_or(0);
+            let owed = field(payout, "owed").and_then(as_i128).unwrap_or(0);
+            let reported = field(payout, "reported") == Some(&ScVal::Bool(true));
+            let line = if supply_seconds <= 0 {
+                "owes 0 (nothing sold)".to_string()
+            } else if !reported {
+                "closed without an effective report past its staleness deadline: owes 0 until a late report is recorded".to_string()
+            } else {
+                format!(
+                    "owes {} for {} sold (time-weighted over the epoch)",
+                    ctx.reward_text(m, owed)?,
+                    hashrate(output::sold(
+                        supply_seconds,
+                        param("hashrate_per_share") as i128,
+                        param("epoch_seconds")
+                    ))
+                )
+            };
+            println!("    epoch {e} {line}");
+        }
         count += 1;
     }
     Ok(count)
+}
+
+fn deposit(ctx: &Ctx, args: &crate::cli::DepositArgs) -> Result<(), CliError> {
+    let m = ctx.manifest()?;
+    let source = ctx.ids.resolve(&args.source)?;
+    let epoch = parse_u64("epoch", &args.epoch)?;
+    let units = ctx.reward_amount(&m, "amount", &args.amount)?;
+    let distributor = ctx.id(&m, "payout_distributor")?;
+    let reward_token = ctx.id(&m, "reward_token")?;
+    record_through(ctx, &m, &source, epoch)?;
+    let due = ctx.read_i128(&distributor, "due", vec![ScVal::U64(epoch)])?;
+    println!(
+        "    epoch {epoch} is due {} now (its debt and the top-up for shares minted since)",
+        ctx.reward_text(&m, due)?
+    );
+    let balance = || ctx.read_i128(&reward_token, "balance", vec![account(&source.address())?]);
+    let before = balance()?;
+    let sent = ctx.send(
+        &format!("deposit {} for epoch {epoch}", ctx.reward_text(&m, units)?),
+        &source,
+        &distributor,
+        "deposit",
+        vec![
+            account(&source.address())?,
+            ScVal::U64(epoch),
+            i128_val(units),
+        ],
+    )?;
+    // The fee is paid in the reward asset only when that asset is the native one.
+    let native = reward_token == offering::native_asset(&ctx.client.network.passphrase);
+    let fee = if native {
+        i128::from(sent.fee_charged)
+    } else {
+        0
+    };
+    let taken = before - balance()? - fee;
+    let due = ctx.read_i128(&distributor, "due", vec![ScVal::U64(epoch)])?;
+    let payout = ctx.read(&distributor, "epoch", vec![ScVal::U64(epoch)])?;
+    let of = |k: &str| field(&payout, k).and_then(as_i128).unwrap_or(0);
+    println!(
+        "    taken {}, sent back {}",
+        ctx.reward_text(&m, taken)?,
+        ctx.reward_text(&m, units - taken)?
+    );
+    println!(
+        "    epoch {epoch}: owed {}, paid {} (fee {}, top-ups {}); due now {}",
+        ctx.reward_text(&m, of("owed"))?,
+        ctx.reward_text(&m, of("paid"))?,
+        ctx.reward_text(&m, of("fee"))?,
+        ctx.reward_text(&m, of("topup"))?,
+        ctx.reward_text(&m, due)?
+    );
+    Ok(())
+}
+
+/// One epoch: its round or report, and its payout.
+fn epoch(ctx: &Ctx, epoch: Option<&str>) -> Result<(), CliError> {
+    let m = ctx.manifest()?;
+    let (oracle, distributor) = (
+        ctx.id(&m, "pool_oracle")?,
+        ctx.id(&m, "payout_distributor")?,
+    );
+    let current = as_u64(&ctx.read(&oracle, "current_epoch", vec![ctx.pool(&m)?])?).unwrap_or(0);
+    let epoch = match epoch {
+        Some(e) => parse_u64("epoch", e)?,
+        None => current,
+    };
+    let genesis: u64 = m
+        .parameters
+        .get("genesis")
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(0);
+    let seconds: u64 = m
+        .parameters
+        .get("epoch_seconds")
+        .and_then(|g| g.parse().ok())
+        .unwrap_or(1);
+    let start = genesis + epoch * seconds;
+    println!(
+        "epoch {epoch}: {} to {}{}",
+        utc(start),
+        utc(start + seconds),
+        match epoch.cmp(&current) {
+            std::cmp::Ordering::Less => " (ended)",
+            std::cmp::Ordering::Equal => " (current)",
+            std::cmp::Ordering::Greater => " (to come)",
+        }
+    );
+    if epoch < current {
+        let effective = ctx.read(&oracle, "report", vec![ctx.pool(&m)?, ScVal::U64(epoch)])?;
+        let how = if effective == ScVal::Void {
+            "not effective yet: within its dispute window"
+        } else {
+            "effective"
+        };
+        println!("report   {}", round_line(ctx, &m, epoch, how)?);
+    }
+    match ctx.read(&distributor, "epoch", vec![ScVal::U64(epoch)])? {
+        ScVal::Void => println!("payout   not recorded yet (`record --epoch {epoch}`)"),
+        payout => {
+            let of = |k: &str| field(&payout, k).and_then(as_i128).unwrap_or(0);
+            let due = ctx.read_i128(&distributor, "due", vec![ScVal::U64(epoch)])?;
+            println!(
+                "payout   owed {}, paid {} (fee {}, top-ups {}), due now {}{}",
+                ctx.reward_text(&m, of("owed"))?,
+                ctx.reward_text(&m, of("paid"))?,
+                ctx.reward_text(&m, of("fee"))?,
+                ctx.reward_text(&m, of("topup"))?,
+                ctx.reward_text(&m, due)?,
+                if field(&payout, "reported") == Some(&ScVal::Bool(true)) {
+                    ""
+                } else {
+                    " (no effective report when recorded)"
+                }
+            );
+        }
+    }
+    Ok(())
 }
 
 fn deploy(
@@ -435,11 +816,16 @@ fn deploy(
     wasm_dir: Option<&Path>,
 ) -> Result<(), CliError> {
     let mut params = offering_params(args)?;
+    let network = &ctx.client.network;
+    // Held from here on: a deploy racing this one waits, then resumes what this one did.
+    let mut locked = Locked::open(&ctx.manifest_path, &network.name, &network.passphrase)?;
     // A re-run resumes with the genesis the deployment was made with (the default is "now").
     if params.schedule.genesis.is_none() {
-        if let Ok(m) = deployment::read(&ctx.manifest_path) {
-            params.schedule.genesis = m.parameters.get("genesis").and_then(|g| g.parse().ok());
-        }
+        params.schedule.genesis = locked
+            .manifest
+            .parameters
+            .get("genesis")
+            .and_then(|g| g.parse().ok());
     }
     let ids = &ctx.ids;
     let admin = ids.resolve(&args.source)?;
@@ -477,8 +863,6 @@ fn deploy(
         fee_recipient: ids.address_of(&params.fee_recipient)?,
         reward_token,
     };
-    let network = &ctx.client.network;
-    let mut locked = Locked::open(&ctx.manifest_path, &network.name, &network.passphrase)?;
     let steps = offering::deploy(
         &ctx.client,
         &mut locked,
@@ -488,7 +872,7 @@ fn deploy(
         &deploy_params,
     )?;
     for (step, sent) in &steps {
-        print_sent(step, sent);
+        output::sent(step, sent);
     }
     if steps.is_empty() {
         println!("deployed already: nothing to send");
@@ -502,7 +886,7 @@ fn deploy(
 
 /// The schedule of `params` with its accounts as addresses and genesis, by default, now
 /// (the network's latest close time).
-fn schedule(ctx: &Ctx, params: &crate::suite::PoolParams) -> Result<Schedule, CliError> {
+fn schedule(ctx: &Ctx, params: &PoolParams) -> Result<Schedule, CliError> {
     Ok(Schedule {
         operator: ctx.ids.address_of(&params.operator)?,
         reporters: params
@@ -548,20 +932,10 @@ fn verify(ctx: &Ctx, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     }
 }
 
-/// A field of a contract type read back (a map keyed by field name).
-fn field<'a>(value: &'a ScVal, name: &str) -> Option<&'a ScVal> {
-    let ScVal::Map(Some(map)) = value else {
-        return None;
-    };
-    map.iter()
-        .find(|e| matches!(&e.key, ScVal::Symbol(s) if s.0.as_slice() == name.as_bytes()))
-        .map(|e| &e.val)
-}
-
 /// The mint cap and what explains it, read call by call.
 fn capacity_view(ctx: &Ctx, m: &Manifest) -> Result<CapacityView, CliError> {
     let (oracle, token) = (ctx.id(m, "pool_oracle")?, ctx.id(m, "share_token")?);
-    let pool = symbol(&ctx.pool(m)?)?;
+    let pool = ctx.pool(m)?;
     let param = |k: &str| -> u64 {
         m.parameters
             .get(k)
@@ -583,13 +957,13 @@ fn capacity_view(ctx: &Ctx, m: &Manifest) -> Result<CapacityView, CliError> {
         }
     }
     Ok(CapacityView {
-        capacity: as_i128(&ctx.read(&oracle, "capacity", vec![pool.clone()])?).unwrap_or(0),
+        capacity: ctx.read_i128(&oracle, "capacity", vec![pool.clone()])?,
         latest,
         current_epoch: as_u64(&ctx.read(&oracle, "current_epoch", vec![pool])?).unwrap_or(0),
         max_age_epochs: param("max_age_epochs"),
         capacity_epochs,
         run,
-        supply: as_i128(&ctx.read(&token, "total_supply", vec![])?).unwrap_or(0),
+        supply: ctx.read_i128(&token, "total_supply", vec![])?,
         hashrate_per_share: m
             .parameters
             .get("hashrate_per_share")
@@ -600,36 +974,164 @@ fn capacity_view(ctx: &Ctx, m: &Manifest) -> Result<CapacityView, CliError> {
     })
 }
 
+/// The distributor's books (`totals()`).
+struct Books {
+    deposited: i128,
+    topups: i128,
+    fees: i128,
+    fees_withdrawn: i128,
+}
+
+fn books(ctx: &Ctx, distributor: &str) -> Result<Books, CliError> {
+    let totals = ctx.read(distributor, "totals", vec![])?;
+    let of = |k: &str| field(&totals, k).and_then(as_i128).unwrap_or(0);
+    Ok(Books {
+        deposited: of("deposited"),
+        topups: of("topups"),
+        fees: of("fees"),
+        fees_withdrawn: of("fees_withdrawn"),
+    })
+}
+
+/// Every address the share token's events name (mints, transfers, burns) since `from`.
+fn holders(ctx: &Ctx, token: &str, from: u32) -> Result<BTreeSet<String>, CliError> {
+    let known = ["mint", "transfer", "burn", "clawback"].map(|s| symbol(s).expect("a symbol"));
+    Ok(ctx
+        .client
+        .contract_events(token, from)?
+        .iter()
+        .filter(|(topics, _)| topics.first().is_some_and(|t| known.contains(t)))
+        .flat_map(|(topics, _)| topics[1..].iter().filter_map(as_address))
+        .collect())
+}
+
+/// What holders claimed since `from`: the distributor's `claimed` events summed.
+fn claimed(ctx: &Ctx, distributor: &str, from: u32) -> Result<i128, CliError> {
+    let claimed = symbol("claimed")?;
+    Ok(ctx
+        .client
+        .contract_events(distributor, from)?
+        .iter()
+        .filter(|(topics, _)| topics.first() == Some(&claimed))
+        .filter_map(|(_, data)| field(data, "amount").and_then(as_i128))
+        .sum())
+}
+
 fn status(ctx: &Ctx) -> Result<(), CliError> {
     let m = ctx.manifest()?;
-    let (oracle, token, distributor) = (
+    let (oracle, token, distributor, reward_token) = (
         ctx.id(&m, "pool_oracle")?,
         ctx.id(&m, "share_token")?,
         ctx.id(&m, "payout_distributor")?,
+        ctx.id(&m, "reward_token")?,
     );
+    println!("network              {}", ctx.client.network.name);
     for (name, id) in &m.contracts {
         println!("{name:<20} {id}");
     }
-    let pool = symbol(&ctx.pool(&m)?)?;
-    let reads: [(&str, &str, &str, Vec<ScVal>); 7] = [
-        (
-            "current epoch",
-            &oracle,
-            "current_epoch",
-            vec![pool.clone()],
-        ),
-        ("latest report", &oracle, "latest", vec![pool.clone()]),
-        ("capacity (H/s)", &oracle, "capacity", vec![pool.clone()]),
-        ("total supply", &token, "total_supply", vec![]),
-        ("next epoch", &distributor, "next_epoch", vec![]),
-        ("arrears", &distributor, "arrears", vec![]),
-        ("books", &distributor, "totals", vec![]),
-    ];
-    for (label, id, function, args) in reads {
-        println!("{label:<20} {}", json(&ctx.read(id, function, args)?));
-    }
+    let now = ctx.client.latest_close_time()?;
     let view = capacity_view(ctx, &m)?;
-    println!("{:<20} {}", "mint cap", view.capacity_line());
-    println!("{:<20} {}", "room", view.room_line());
+    println!("ledger time          {}", utc(now));
+    println!(
+        "pool                 {}, epoch {} of {}",
+        m.parameters.get("pool").map_or("", String::as_str),
+        view.current_epoch,
+        crate::units::duration(
+            m.parameters
+                .get("epoch_seconds")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0)
+        )
+    );
+    match ctx.read(&oracle, "latest", vec![ctx.pool(&m)?])? {
+        ScVal::Void => println!("latest report        none effective yet"),
+        r => println!(
+            "latest report        epoch {}: {}, reward {} ({} submissions)",
+            field(&r, "epoch").and_then(as_u64).unwrap_or(0),
+            hashrate(field(&r, "hashrate").and_then(as_i128).unwrap_or(0)),
+            ctx.reward_text(&m, field(&r, "reward").and_then(as_i128).unwrap_or(0))?,
+            field(&r, "submissions").and_then(as_u64).unwrap_or(0)
+        ),
+    }
+    println!("sustained hashrate   {}", view.capacity_line());
+    let sold = view
+        .supply
+        .checked_mul(view.hashrate_per_share)
+        .map_or(i128::MAX, |h| h / hashshare_interfaces::SHARE_UNIT);
+    println!(
+        "supply               {} shares ({} sold), matures {}",
+        shares(view.supply),
+        hashrate(sold),
+        utc(view.maturity)
+    );
+    println!("room                 {}", view.room_line());
+    let next = as_u64(&ctx.read(&distributor, "next_epoch", vec![])?).unwrap_or(0);
+    println!(
+        "next epoch to record {next}; arrears {}",
+        ctx.reward_text(&m, ctx.read_i128(&distributor, "arrears", vec![])?)?
+    );
+
+    // Holders, from the share token's events.
+    let from = m.ledger.unwrap_or(1);
+    match holders(ctx, &token, from) {
+        Ok(holders) => {
+            println!("{:<20} {:>16} {:>20}", "holder", "shares", "claimable");
+            let mut rows = BTreeMap::new();
+            for address in holders {
+                let who = account_or_contract(&address)?;
+                let balance = ctx.read_i128(&token, "balance", vec![who.clone()])?;
+                let claimable = ctx.read_i128(&distributor, "claimable", vec![who])?;
+                if balance != 0 || claimable != 0 {
+                    rows.insert(ctx.name_of(&address), (balance, claimable));
+                }
+            }
+            for (name, (balance, claimable)) in rows {
+                println!(
+                    "{name:<20} {:>16} {:>20}",
+                    shares(balance),
+                    ctx.reward_text(&m, claimable)?
+                );
+            }
+        }
+        Err(e) => println!("holders              not listed: {e}"),
+    }
+
+    // The books: what came in = what went out + what is held, each side read on its own.
+    let b = books(ctx, &distributor)?;
+    let held = ctx.read_i128(&reward_token, "balance", vec![contract(&distributor)?])?;
+    println!(
+        "books                deposited {} (top-ups {}), fees {} ({} withdrawn)",
+        ctx.reward_text(&m, b.deposited)?,
+        ctx.reward_text(&m, b.topups)?,
+        ctx.reward_text(&m, b.fees)?,
+        ctx.reward_text(&m, b.fees_withdrawn)?
+    );
+    let claimed = match claimed(ctx, &distributor, from) {
+        Ok(claimed) => claimed,
+        Err(e) => {
+            println!("books close          not checked: the claims' events cannot be read ({e})");
+            return Ok(());
+        }
+    };
+    let line = format!(
+        "deposited {} = fees withdrawn {} + claimed {} + held {}",
+        ctx.reward_text(&m, b.deposited)?,
+        ctx.reward_text(&m, b.fees_withdrawn)?,
+        ctx.reward_text(&m, claimed)?,
+        ctx.reward_text(&m, held)?
+    );
+    if b.deposited != b.fees_withdrawn + claimed + held {
+        println!("books DO NOT close   {line}");
+        return Err(CliError::Conservation(line.replace(" = ", " != ")));
+    }
+    println!("books close          {line}");
     Ok(())
+}
+
+fn account_or_contract(address: &str) -> Result<ScVal, CliError> {
+    if address.starts_with('C') {
+        contract(address)
+    } else {
+        account(address)
+    }
 }
