@@ -84,6 +84,9 @@ pub enum Command {
     /// Names a new fee recipient (signed by the distributor's admin); fees not yet withdrawn
     /// become the new recipient's.
     SetFeeRecipient(SetFeeRecipientArgs),
+    /// Adds a trustline to the reward asset (a classic `CODE:ISSUER` asset), which an account
+    /// needs to hold it: the operator before it is funded, an investor before claiming.
+    Trust(TrustArgs),
     /// Renews the operator's reward-asset allowance to the distributor, which pays mint
     /// top-ups (signed by the operator; `deploy` gives it once).
     ApproveTopups(SourceArgs),
@@ -263,13 +266,14 @@ pub struct DeployArgs {
     pub fee_bps: String,
     #[arg(long, default_value = "fee")]
     pub fee_recipient: String,
-    /// Testnet: the reward asset's contract id (default: the Stellar Asset Contract of
-    /// --reward-asset).
-    #[arg(long)]
-    pub reward_token: Option<String>,
-    /// Testnet: the reward asset, `native` or `CODE:ISSUER`.
+    /// The reward asset: `native` (lumens) or `CODE:ISSUER` (e.g. a wrapped BTC); its
+    /// Stellar Asset Contract is deployed first if it is not yet. Holders need a trustline to
+    /// a `CODE:ISSUER` asset to be paid (`hashshare trust`).
     #[arg(long, default_value = "native")]
     pub reward_asset: String,
+    /// Instead of --reward-asset: the reward token's contract id (C…), any SEP-41 token.
+    #[arg(long)]
+    pub reward_token: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -362,6 +366,16 @@ pub struct SourceArgs {
     /// Who signs the call.
     #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
     pub source: String,
+}
+
+#[derive(Args, Debug)]
+pub struct TrustArgs {
+    /// The account that will hold the asset.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The asset, CODE:ISSUER (default: the deployment's reward asset).
+    #[arg(long)]
+    pub asset: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -9,13 +9,14 @@ use ed25519_dalek::Signer;
 use sha2::{Digest, Sha256};
 use stellar_rpc_client::{self as rpc, AuthMode};
 use stellar_xdr::{
-    AccountId, ContractDataDurability, ContractEvent, ContractExecutable, ContractId,
-    ContractIdPreimage, ContractIdPreimageFromAddress, CreateContractArgsV2, DecoratedSignature,
-    Hash, HashIdPreimage, HashIdPreimageContractId, HashIdPreimageSorobanAuthorization,
-    HostFunction, InvokeHostFunctionOp, LedgerKey, LedgerKeyContractCode, LedgerKeyContractData,
-    Limits, Memo, MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ReadXdr,
-    ScAddress, ScBytes, ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature,
-    SignatureHint, SorobanAddressCredentials, SorobanAuthorizationEntry, SorobanAuthorizedFunction,
+    AccountId, Asset, ChangeTrustAsset, ChangeTrustOp, ContractDataDurability, ContractEvent,
+    ContractExecutable, ContractId, ContractIdPreimage, ContractIdPreimageFromAddress,
+    CreateContractArgs, CreateContractArgsV2, DecoratedSignature, Hash, HashIdPreimage,
+    HashIdPreimageContractId, HashIdPreimageSorobanAuthorization, HostFunction,
+    InvokeHostFunctionOp, LedgerKey, LedgerKeyContractCode, LedgerKeyContractData, Limits, Memo,
+    MuxedAccount, Operation, OperationBody, Preconditions, PublicKey, ReadXdr, ScAddress, ScBytes,
+    ScMap, ScMapEntry, ScSymbol, ScVal, ScVec, SequenceNumber, Signature, SignatureHint,
+    SorobanAddressCredentials, SorobanAuthorizationEntry, SorobanAuthorizedFunction,
     SorobanCredentials, Transaction, TransactionEnvelope, TransactionExt, TransactionMeta,
     TransactionResult, TransactionResultResult, TransactionV1Envelope, Uint256, WriteXdr,
 };
@@ -554,6 +555,41 @@ impl Client {
             Some(ScVal::Address(address)) => Ok((address.clone(), sent)),
             other => Err(CliError::Network(format!("the deploy returned {other:?}"))),
         }
+    }
+
+    /// Deploys the Stellar Asset Contract of a classic asset (anyone may); its address.
+    pub fn deploy_asset_contract(&self, source: &Identity, asset: Asset) -> Result<Sent, CliError> {
+        let function = HostFunction::CreateContract(CreateContractArgs {
+            contract_id_preimage: ContractIdPreimage::Asset(asset),
+            executable: ContractExecutable::StellarAsset,
+        });
+        self.invoke(source, function, &[])
+    }
+
+    /// Adds (or keeps) `source`'s trustline to a classic asset, with no limit: a classic
+    /// `ChangeTrust` operation.
+    pub fn trust(&self, source: &Identity, asset: Asset) -> Result<Sent, CliError> {
+        let line = match asset {
+            Asset::CreditAlphanum4(a) => ChangeTrustAsset::CreditAlphanum4(a),
+            Asset::CreditAlphanum12(a) => ChangeTrustAsset::CreditAlphanum12(a),
+            Asset::Native => {
+                return Err(CliError::invalid(
+                    "asset",
+                    "native",
+                    "lumens need no trustline",
+                ))
+            }
+        };
+        let address = source.address();
+        let tx = self.transaction(
+            &address,
+            self.next_seq(&address)?,
+            OperationBody::ChangeTrust(ChangeTrustOp {
+                line,
+                limit: i64::MAX,
+            }),
+        )?;
+        self.send(tx, source)
     }
 
     /// Signs an address's authorization entry with that address's identity.

@@ -130,6 +130,9 @@ submitted, or for the dispute window after its first submission",
 does not cover this mint's top-up into the running streams; fund the operator and renew the \
 allowance with `hashshare approve-topups --source <operator>`",
         ),
+        13 => Some(
+            "the account has no trustline to the reward asset: `hashshare trust --source <it>`",
+        ),
         313 => {
             Some("no share is held: nobody can receive this epoch's payout until shares are minted")
         }

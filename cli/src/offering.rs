@@ -8,9 +8,9 @@ use std::{collections::BTreeMap, path::Path};
 
 use sha2::{Digest, Sha256};
 use stellar_xdr::{
-    Asset, ContractIdPreimage, Hash, HashIdPreimage, HashIdPreimageContractId, HostFunction,
-    Int128Parts, InvokeContractArgs, Limits, ScAddress, ScMap, ScMapEntry, ScString, ScSymbol,
-    ScVal, ScVec, WriteXdr,
+    AlphaNum12, AlphaNum4, Asset, AssetCode12, AssetCode4, ContractIdPreimage, Hash,
+    HashIdPreimage, HashIdPreimageContractId, HostFunction, Int128Parts, InvokeContractArgs,
+    Limits, ScAddress, ScMap, ScMapEntry, ScString, ScSymbol, ScVal, ScVec, WriteXdr,
 };
 
 use crate::{
@@ -157,12 +157,46 @@ pub fn call(contract: &str, function: &str, args: Vec<ScVal>) -> Result<HostFunc
 
 /// The native asset's contract on the network of `passphrase`.
 pub fn native_asset(passphrase: &str) -> String {
+    asset_contract(passphrase, Asset::Native)
+}
+
+/// The address of `asset`'s Stellar Asset Contract on the network of `passphrase`.
+pub fn asset_contract(passphrase: &str, asset: Asset) -> String {
     let preimage = HashIdPreimage::ContractId(HashIdPreimageContractId {
         network_id: Hash(Sha256::digest(passphrase.as_bytes()).into()),
-        contract_id_preimage: ContractIdPreimage::Asset(Asset::Native),
+        contract_id_preimage: ContractIdPreimage::Asset(asset),
     });
     let id: [u8; 32] = Sha256::digest(preimage.to_xdr(Limits::none()).expect("encodes")).into();
     stellar_strkey::Contract(id).to_string()
+}
+
+/// A classic asset as stellar-cli writes it: `native`, or `CODE:ISSUER` (a code of 1 to 12
+/// letters and digits, the issuer's `G…` address).
+pub fn parse_asset(text: &str) -> Result<Asset, CliError> {
+    if text == "native" {
+        return Ok(Asset::Native);
+    }
+    let bad = |why: &str| CliError::invalid("asset", text, why);
+    let (code, issuer) = text
+        .split_once(':')
+        .ok_or_else(|| bad("expected `native` or CODE:ISSUER"))?;
+    if code.is_empty() || code.len() > 12 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(bad("an asset code is 1 to 12 letters and digits"));
+    }
+    let issuer = account_id(issuer).map_err(|_| bad("the issuer is an account address (G…)"))?;
+    let mut bytes = [0u8; 12];
+    bytes[..code.len()].copy_from_slice(code.as_bytes());
+    Ok(if code.len() <= 4 {
+        Asset::CreditAlphanum4(AlphaNum4 {
+            asset_code: AssetCode4(bytes[..4].try_into().expect("4 bytes")),
+            issuer,
+        })
+    } else {
+        Asset::CreditAlphanum12(AlphaNum12 {
+            asset_code: AssetCode12(bytes),
+            issuer,
+        })
+    })
 }
 
 /// Deploys (or resumes deploying) the suite; each step that sent a transaction, with what it

@@ -233,7 +233,10 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
     let out = p.ok(&["report", "dispute", "--source", "admin", "--epoch", "1"]);
     assert!(out.contains("may be attested again"), "{out}");
     let out = p.ok(&["epoch", "--epoch", "1"]);
-    assert!(out.contains("epoch 1 not finalized: 0 of 3"), "{out}");
+    assert!(
+        out.contains("epoch 1: no submission in an open round"),
+        "{out}"
+    );
     assert!(out.contains("payout   not recorded yet"), "{out}");
     attest("0.1");
     p.ok(&["advance-time", "2h"]);
@@ -332,6 +335,109 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
         "{status}"
     );
     p.ok(&["verify"]);
+}
+
+#[test]
+fn a_classic_asset_pays_the_rewards_to_holders_with_a_trustline() {
+    let p = Parties {
+        node: Running::node(&["--ephemeral".as_ref(), "--dev-time".as_ref()]),
+        config: TempDir::new("rpc-asset-config"),
+        work: TempDir::new("rpc-asset-work"),
+    };
+    for who in ["issuer", "admin", "operator", "investor", "r1"] {
+        p.ok(&["keys", "generate", who, "--fund"]);
+    }
+    let issuer = p.ok(&["keys", "address", "issuer"]).trim().to_string();
+    let asset = format!("WBTC:{issuer}");
+    // The asset's contract is deployed with the suite (nobody had yet).
+    let out = p.ok(&[
+        "deploy",
+        "--source",
+        "admin",
+        "--operator",
+        "operator",
+        "--pool",
+        "p1",
+        "--reporters",
+        "r1",
+        "--quorum",
+        "1",
+        "--capacity-epochs",
+        "1",
+        "--fee-recipient",
+        "admin",
+        "--reward-asset",
+        &asset,
+    ]);
+    assert!(
+        out.contains(&format!("==> deploy the Stellar Asset Contract of {asset}")),
+        "{out}"
+    );
+    // Without a trustline the operator cannot hold the asset; with one it is funded by the
+    // issuer (the asset's admin).
+    let fund = [
+        "fund", "--source", "issuer", "--to", "operator", "--amount", "10",
+    ];
+    let line = p.fails(1, &fund);
+    assert!(
+        line.contains("TrustlineMissingError") && line.contains("hashshare trust"),
+        "{line}"
+    );
+    let out = p.ok(&["trust", "--source", "operator"]);
+    assert!(out.contains(&format!("==> trust {asset}")), "{out}");
+    let out = p.ok(&fund);
+    assert!(out.contains("fund operator with 10 WBTC"), "{out}");
+    p.ok(&["approve-topups", "--source", "operator"]);
+    let attest = |epoch: &str, reward: &str| {
+        p.ok(&[
+            "report",
+            "submit",
+            "--source",
+            "r1",
+            "--epoch",
+            epoch,
+            "--hashrate",
+            "100TH",
+            "--reward",
+            reward,
+        ])
+    };
+    p.ok(&["advance-time", "25h"]);
+    attest("0", "0.5");
+    p.ok(&["advance-time", "2h"]);
+    p.ok(&[
+        "mint", "--source", "operator", "--to", "investor", "--amount", "100",
+    ]);
+    p.ok(&["advance-time", "1d"]);
+    attest("1", "0.5");
+    p.ok(&["advance-time", "2h"]);
+    let out = p.ok(&[
+        "deposit", "--source", "operator", "--epoch", "1", "--amount", "1",
+    ]);
+    assert!(out.contains("due now 0 WBTC"), "{out}");
+    p.ok(&["advance-time", "3d"]);
+    // The investor's claim needs its trustline too.
+    let line = p.fails(1, &["claim", "--source", "investor"]);
+    assert!(line.contains("TrustlineMissingError"), "{line}");
+    p.ok(&["trust", "--source", "investor", "--asset", &asset]);
+    let out = p.ok(&["claim", "--source", "investor"]);
+    let paid = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("paid "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        paid.ends_with("WBTC to the holder") && !paid.starts_with("0 "),
+        "{out}"
+    );
+    let status = p.ok(&["status"]);
+    assert!(
+        status.contains("books close          deposited "),
+        "{status}"
+    );
+    // Bad assets are bad input.
+    for bad in ["WBTC", "TOOLONGASSETCODE:G", &format!("W-B:{issuer}")] {
+        p.fails(2, &["trust", "--source", "investor", "--asset", bad]);
+    }
 }
 
 #[test]

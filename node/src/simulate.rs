@@ -163,6 +163,9 @@ pub fn simulate(state: &State, network: &NetworkConfig, request: &Request) -> Va
             let changes: Vec<Value> = result
                 .modified_entries
                 .iter()
+                // A read-write entry absent before and after (e.g. a balance a failed check
+                // never wrote) changed nothing: it has no key to report.
+                .filter(|d| d.state_before.is_some() || d.state_after.is_some())
                 .map(|d| state_change(&d.state_before, &d.state_after))
                 .collect();
             json!({

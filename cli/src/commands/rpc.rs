@@ -269,6 +269,7 @@ fn source_of(command: &Command) -> Option<&str> {
         Command::Claim(a) => Some(&a.source),
         Command::WithdrawFees(a) | Command::ApproveTopups(a) => Some(&a.source),
         Command::SetFeeRecipient(a) => Some(&a.source),
+        Command::Trust(a) => Some(&a.source),
         _ => None,
     }
 }
@@ -516,6 +517,26 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
             println!("    until ledger {until}");
             Ok(())
         }
+        Command::Trust(args) => {
+            let source = ids.resolve(&args.source)?;
+            let text = match &args.asset {
+                Some(asset) => asset.clone(),
+                // A Stellar Asset Contract's name is its asset, as stellar-cli writes it.
+                None => {
+                    let m = ctx.manifest()?;
+                    match ctx.read(&ctx.id(&m, "reward_token")?, "name", vec![])? {
+                        ScVal::String(s) => String::from_utf8_lossy(s.0.as_slice()).into_owned(),
+                        other => {
+                            return Err(CliError::Network(format!("name() gave {}", json(&other))))
+                        }
+                    }
+                }
+            };
+            let asset = offering::parse_asset(&text)?;
+            let sent = ctx.client.trust(&source, asset)?;
+            output::sent(&format!("trust {text} (signed by {})", args.source), &sent);
+            Ok(())
+        }
         Command::Status => status(ctx),
         Command::AdvanceTime { duration } => {
             let seconds = parse_duration(duration)?;
@@ -567,6 +588,11 @@ fn round_line(ctx: &Ctx, m: &Manifest, epoch: u64, how: &str) -> Result<String, 
                 how,
             ))
         }
+        _ if parts.first().and_then(as_u64).unwrap_or(0) == 0 => Ok(format!(
+            "epoch {epoch}: no submission in an open round (the first of the {} listed reporters opens it; quorum {})",
+            reporters.len(),
+            field(&config, "quorum").and_then(as_u64).unwrap_or(0)
+        )),
         _ => {
             let opened = parts.first().and_then(as_u64).unwrap_or(0);
             let submitted: Vec<String> = parts
@@ -841,17 +867,25 @@ fn deploy(
             signer: format!("the operator {operator_address} (pass --sign-with NAME)"),
         })?;
     let schedule = schedule(ctx, &params.schedule)?;
-    let reward_token = match (&args.reward_token, args.reward_asset.as_str()) {
-        (Some(id), _) => Some(id.clone()),
-        (None, "native") => None,
-        (None, other) => {
-            return Err(CliError::invalid(
-                "reward asset",
-                other,
-                "pass its contract id with --reward-token (or `native`)",
-            ))
+    // The reward asset's contract: given, or the Stellar Asset Contract of --reward-asset,
+    // deployed now if nobody has yet.
+    let reward_token = match &args.reward_token {
+        Some(id) => {
+            crate::client::contract_address(id)?;
+            id.clone()
+        }
+        None => {
+            let asset = offering::parse_asset(&args.reward_asset)?;
+            let id = offering::asset_contract(&network.passphrase, asset.clone());
+            if !ctx.client.contract_exists(&id)? {
+                let step = format!("deploy the Stellar Asset Contract of {}", args.reward_asset);
+                let sent = ctx.client.deploy_asset_contract(&admin, asset)?;
+                output::sent(&step, &sent);
+            }
+            id
         }
     };
+    let reward_token = Some(reward_token);
     let deploy_params = DeployParams {
         pool: params.pool.clone(),
         schedule,
