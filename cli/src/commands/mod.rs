@@ -6,9 +6,10 @@ mod node;
 mod rpc;
 
 use crate::{
-    cli::{Cli, Command, DeployArgs, PoolArgs},
+    cli::{Cli, Command, PoolArgs},
     error::CliError,
-    units::{parse_duration, parse_hashrate, parse_units},
+    offering::Schedule,
+    units::{parse_duration, parse_units},
 };
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -18,35 +19,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Node(args) => node::run(args),
         _ => rpc::run(&cli),
     }
-}
-
-/// A pool's schedule and roles as given, by identity name or address.
-#[derive(Clone, Debug)]
-pub struct PoolParams {
-    pub operator: String,
-    pub reporters: Vec<String>,
-    pub quorum: u32,
-    pub epoch_seconds: u64,
-    /// `None`: the network's latest close time.
-    pub genesis: Option<u64>,
-    pub dispute_seconds: u64,
-    pub max_age_epochs: u64,
-    /// The sustained-capacity window, in epochs.
-    pub capacity_epochs: u32,
-}
-
-/// An offering as given to `deploy`.
-#[derive(Clone, Debug)]
-pub struct OfferingParams {
-    pub pool: String,
-    pub schedule: PoolParams,
-    pub name: String,
-    pub symbol: String,
-    pub hashrate_per_share: i128,
-    /// Seconds from genesis to the token's maturity.
-    pub term: u64,
-    pub fee_bps: u32,
-    pub fee_recipient: String,
 }
 
 /// A non-negative integer option.
@@ -75,29 +47,47 @@ pub fn parse_pool(text: &str) -> Result<String, CliError> {
     Ok(text.to_string())
 }
 
-/// The pool parameters, checked against the oracle's rules (see [`check_pool`]).
-pub fn pool_params(args: &PoolArgs) -> Result<PoolParams, CliError> {
-    let params = PoolParams {
-        operator: args.operator.clone(),
-        reporters: args.reporters.clone(),
-        quorum: parse_u32("quorum", &args.quorum)?,
-        epoch_seconds: parse_duration(&args.epoch)?,
-        genesis: args
-            .genesis
-            .as_deref()
-            .map(|g| parse_u64("genesis", g))
-            .transpose()?,
-        dispute_seconds: parse_duration(&args.dispute_window)?,
-        max_age_epochs: parse_u64("max-age-epochs", &args.max_age_epochs)?,
-        capacity_epochs: parse_u32("capacity-epochs", &args.capacity_epochs)?,
+/// The pool's schedule from its flags — accounts resolved by `address_of`, genesis by default
+/// `now()` — checked against the oracle's rules (see [`check_pool`]).
+pub fn schedule(
+    args: &PoolArgs,
+    address_of: impl Fn(&str) -> Result<String, CliError>,
+    now: impl FnOnce() -> Result<u64, CliError>,
+) -> Result<Schedule, CliError> {
+    let quorum = parse_u32("quorum", &args.quorum)?;
+    let epoch_seconds = parse_duration(&args.epoch)?;
+    let genesis = args
+        .genesis
+        .as_deref()
+        .map(|g| parse_u64("genesis", g))
+        .transpose()?;
+    let dispute_seconds = parse_duration(&args.dispute_window)?;
+    let max_age_epochs = parse_u64("max-age-epochs", &args.max_age_epochs)?;
+    let capacity_epochs = parse_u32("capacity-epochs", &args.capacity_epochs)?;
+    let schedule = Schedule {
+        operator: address_of(&args.operator)?,
+        reporters: args
+            .reporters
+            .iter()
+            .map(|r| address_of(r))
+            .collect::<Result<Vec<_>, _>>()?,
+        quorum,
+        epoch_seconds,
+        genesis: match genesis {
+            Some(g) => g,
+            None => now()?,
+        },
+        dispute_seconds,
+        max_age_epochs,
+        capacity_epochs,
     };
-    check_pool(&params)?;
-    Ok(params)
+    check_pool(&schedule)?;
+    Ok(schedule)
 }
 
 /// A configuration the oracle would refuse (`InvalidConfig`) is reported as bad input, with
 /// the rule it breaks, before anything is sent.
-pub fn check_pool(params: &PoolParams) -> Result<(), CliError> {
+pub fn check_pool(params: &Schedule) -> Result<(), CliError> {
     let reporters = params.reporters.len();
     let quorum = params.quorum as usize;
     let listed = params.reporters.join(",");
@@ -175,17 +165,4 @@ would leave a report stale when it becomes effective",
         ));
     }
     Ok(())
-}
-
-pub fn offering_params(args: &DeployArgs) -> Result<OfferingParams, CliError> {
-    Ok(OfferingParams {
-        pool: parse_pool(&args.pool.pool)?,
-        schedule: pool_params(&args.pool)?,
-        name: args.name.clone(),
-        symbol: args.symbol.clone(),
-        hashrate_per_share: parse_hashrate(&args.hashrate_per_share)?,
-        term: parse_duration(&args.term)?,
-        fee_bps: parse_u32("fee-bps", &args.fee_bps)?,
-        fee_recipient: args.fee_recipient.clone(),
-    })
 }

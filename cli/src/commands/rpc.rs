@@ -24,7 +24,7 @@ use crate::{
     wasm::Artifacts,
 };
 
-use super::{check_pool, offering_params, parse_u32, parse_u64, PoolParams};
+use super::{check_pool, parse_u32, parse_u64};
 
 /// How long a reward-asset allowance to the distributor lasts: the longest an entry may live.
 const ALLOWANCE_LEDGERS: u32 = 3_110_400 - 1;
@@ -284,7 +284,11 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
         } => {
             let m = ctx.manifest()?;
             let pool = super::parse_pool(&args.pool.pool)?;
-            let schedule = schedule(ctx, &super::pool_params(&args.pool)?)?;
+            let schedule = super::schedule(
+                &args.pool,
+                |who| ids.address_of(who),
+                || ctx.client.latest_close_time(),
+            )?;
             ctx.send(
                 &format!("register pool {pool}"),
                 &ids.resolve(&args.source)?,
@@ -623,20 +627,27 @@ fn pool_update(ctx: &Ctx, args: &PoolUpdateArgs) -> Result<(), CliError> {
     let m = ctx.manifest()?;
     let (config, reporters) = pool_config(ctx, &m)?;
     let u64_of = |k| field(&config, k).and_then(as_u64).unwrap_or(0);
-    let params = PoolParams {
+    // What is not given stays as registered; the schedule cannot change.
+    let schedule = Schedule {
         operator: match &args.operator {
-            Some(o) => o.clone(),
+            Some(o) => ctx.ids.address_of(o)?,
             None => field(&config, "operator")
                 .and_then(as_address)
                 .unwrap_or_default(),
         },
-        reporters: args.reporters.clone().unwrap_or(reporters),
+        reporters: match &args.reporters {
+            Some(names) => names
+                .iter()
+                .map(|r| ctx.ids.address_of(r))
+                .collect::<Result<Vec<_>, _>>()?,
+            None => reporters,
+        },
         quorum: match &args.quorum {
             Some(q) => parse_u32("quorum", q)?,
             None => u64_of("quorum") as u32,
         },
         epoch_seconds: u64_of("epoch_seconds"),
-        genesis: Some(u64_of("genesis")),
+        genesis: u64_of("genesis"),
         dispute_seconds: u64_of("dispute_seconds"),
         max_age_epochs: match &args.max_age_epochs {
             Some(a) => parse_u64("max-age-epochs", a)?,
@@ -644,8 +655,7 @@ fn pool_update(ctx: &Ctx, args: &PoolUpdateArgs) -> Result<(), CliError> {
         },
         capacity_epochs: u64_of("capacity_epochs") as u32,
     };
-    check_pool(&params)?;
-    let schedule = schedule(ctx, &params)?;
+    check_pool(&schedule)?;
     let pool = ctx.pool(&m)?;
     ctx.send(
         "update the pool",
@@ -841,32 +851,36 @@ fn deploy(
     sign_with: &[String],
     wasm_dir: Option<&Path>,
 ) -> Result<(), CliError> {
-    let mut params = offering_params(args)?;
     let network = &ctx.client.network;
     // Held from here on: a deploy racing this one waits, then resumes what this one did.
     let mut locked = Locked::open(&ctx.manifest_path, &network.name, &network.passphrase)?;
-    // A re-run resumes with the genesis the deployment was made with (the default is "now").
-    if params.schedule.genesis.is_none() {
-        params.schedule.genesis = locked
-            .manifest
-            .parameters
-            .get("genesis")
-            .and_then(|g| g.parse().ok());
-    }
     let ids = &ctx.ids;
+    // A re-run resumes with the genesis the deployment was made with (the default is "now").
+    let recorded = locked
+        .manifest
+        .parameters
+        .get("genesis")
+        .and_then(|g| g.parse().ok());
+    let schedule = super::schedule(
+        &args.pool,
+        |who| ids.address_of(who),
+        || match recorded {
+            Some(genesis) => Ok(genesis),
+            None => ctx.client.latest_close_time(),
+        },
+    )?;
+    let pool = super::parse_pool(&args.pool.pool)?;
     let admin = ids.resolve(&args.source)?;
-    let operator_address = ids.address_of(&params.schedule.operator)?;
     // The operator's consent signs the share token's constructor: its identity, named by
     // --operator or among --sign-with.
-    let operator = std::iter::once(params.schedule.operator.as_str())
+    let operator = std::iter::once(args.pool.operator.as_str())
         .chain(sign_with.iter().map(String::as_str))
         .filter_map(|name| ids.resolve(name).ok())
-        .find(|i| i.address() == operator_address)
+        .find(|i| i.address() == schedule.operator)
         .ok_or_else(|| CliError::NeedsSignature {
             step: "deploying the share token".into(),
-            signer: format!("the operator {operator_address} (pass --sign-with NAME)"),
+            signer: format!("the operator {} (pass --sign-with NAME)", schedule.operator),
         })?;
-    let schedule = schedule(ctx, &params.schedule)?;
     // The reward asset's contract: given, or the Stellar Asset Contract of --reward-asset,
     // deployed now if nobody has yet.
     let reward_token = match &args.reward_token {
@@ -887,14 +901,14 @@ fn deploy(
     };
     let reward_token = Some(reward_token);
     let deploy_params = DeployParams {
-        pool: params.pool.clone(),
+        pool,
         schedule,
-        name: params.name.clone(),
-        symbol: params.symbol.clone(),
-        hashrate_per_share: params.hashrate_per_share,
-        term: params.term,
-        fee_bps: params.fee_bps,
-        fee_recipient: ids.address_of(&params.fee_recipient)?,
+        name: args.name.clone(),
+        symbol: args.symbol.clone(),
+        hashrate_per_share: parse_hashrate(&args.hashrate_per_share)?,
+        term: parse_duration(&args.term)?,
+        fee_bps: parse_u32("fee-bps", &args.fee_bps)?,
+        fee_recipient: ids.address_of(&args.fee_recipient)?,
         reward_token,
     };
     let steps = offering::deploy(
@@ -916,28 +930,6 @@ fn deploy(
     }
     println!("manifest {}", ctx.manifest_path.display());
     Ok(())
-}
-
-/// The schedule of `params` with its accounts as addresses and genesis, by default, now
-/// (the network's latest close time).
-fn schedule(ctx: &Ctx, params: &PoolParams) -> Result<Schedule, CliError> {
-    Ok(Schedule {
-        operator: ctx.ids.address_of(&params.operator)?,
-        reporters: params
-            .reporters
-            .iter()
-            .map(|r| ctx.ids.address_of(r))
-            .collect::<Result<Vec<_>, _>>()?,
-        quorum: params.quorum,
-        epoch_seconds: params.epoch_seconds,
-        genesis: match params.genesis {
-            Some(g) => g,
-            None => ctx.client.latest_close_time()?,
-        },
-        dispute_seconds: params.dispute_seconds,
-        max_age_epochs: params.max_age_epochs,
-        capacity_epochs: params.capacity_epochs,
-    })
 }
 
 fn verify(ctx: &Ctx, wasm_dir: Option<&Path>) -> Result<(), CliError> {
