@@ -196,25 +196,37 @@ impl Client {
         Ok(closed["sequence"].as_u64().unwrap_or(0))
     }
 
-    /// Every event `contract` emitted from `start_ledger` on, as (topics, data), oldest first
-    /// (`getEvents`, page by page; an RPC keeps a window of recent ledgers only).
+    /// Every event `contract` emitted from `start_ledger` on, as (topics, data), oldest first.
+    /// `getEvents` page by page: an RPC scans a window of ledgers per call (10,000 on
+    /// stellar-rpc), so an empty page is not the end — the end is a page short of the limit
+    /// whose cursor has reached the latest ledger. A cursor that does not move forward, or
+    /// more pages than any real history, is refused rather than followed forever.
     pub fn contract_events(
         &self,
         contract: &str,
         start_ledger: u32,
     ) -> Result<Vec<(Vec<ScVal>, ScVal)>, CliError> {
+        const LIMIT: usize = 200;
+        const MAX_PAGES: usize = 10_000;
+        let refused = |why: &str| CliError::Network(format!("getEvents: {why}"));
         let decode = |x: &serde_json::Value| {
             ScVal::from_xdr_base64(x.as_str().unwrap_or_default(), Limits::none())
-                .map_err(|e| CliError::Network(format!("getEvents gave a bad value: {e}")))
+                .map_err(|e| refused(&format!("a bad value: {e}")))
+        };
+        // `<toid>-<index>`, the toid's high 32 bits being the ledger.
+        let position = |cursor: &str| -> Option<(u64, u64)> {
+            let (toid, index) = cursor.split_once('-')?;
+            Some((toid.parse().ok()?, index.parse().ok()?))
         };
         let filters = serde_json::json!([{ "type": "contract", "contractIds": [contract] }]);
         let mut params = serde_json::json!({
             "startLedger": start_ledger,
             "filters": filters,
-            "pagination": { "limit": 200 },
+            "pagination": { "limit": LIMIT },
         });
         let mut events = Vec::new();
-        loop {
+        let mut last = None;
+        for _ in 0..MAX_PAGES {
             let page = self.raw("getEvents", params)?;
             let got = page["events"].as_array().cloned().unwrap_or_default();
             for event in &got {
@@ -226,15 +238,22 @@ impl Client {
                     .collect::<Result<Vec<_>, _>>()?;
                 events.push((topics, decode(&event["value"])?));
             }
-            let cursor = page["cursor"].as_str().unwrap_or_default();
-            if got.is_empty() || cursor.is_empty() {
+            let cursor = page["cursor"].as_str().unwrap_or_default().to_string();
+            let at = position(&cursor).ok_or_else(|| refused("a page without a cursor"))?;
+            if last.is_some_and(|previous| at <= previous) {
+                return Err(refused("its cursor did not move forward"));
+            }
+            let latest = page["latestLedger"].as_u64().unwrap_or(0);
+            if got.len() < LIMIT && at.0 >> 32 >= latest {
                 return Ok(events);
             }
+            last = Some(at);
             params = serde_json::json!({
                 "filters": filters,
-                "pagination": { "cursor": cursor, "limit": 200 },
+                "pagination": { "cursor": cursor, "limit": LIMIT },
             });
         }
+        Err(refused(&format!("more than {MAX_PAGES} pages of events")))
     }
 
     /// The sha256 of the code a contract runs (hex).
@@ -700,12 +719,20 @@ impl Client {
                 }
             }
         }
+        // Sent: from here on a failure to learn the outcome is not "nothing happened" (exit
+        // 2) but an outcome to look up before sending again (exit 1).
+        let unknown = |why: String| {
+            CliError::Stellar(format!(
+                "transaction {} was sent but its outcome is unknown ({why}): look it up (getTransaction) before sending it again",
+                hex(&hash)
+            ))
+        };
         let start = Instant::now();
         loop {
             let got = self
                 .runtime
                 .block_on(self.rpc.get_transaction(&hash))
-                .map_err(|e| unreachable(&self.network, e))?;
+                .map_err(|e| unknown(e.to_string()))?;
             match got.status.as_str() {
                 "SUCCESS" => return Ok(sent(hash, got.result, got.result_meta)),
                 "FAILED" => {
@@ -716,9 +743,8 @@ impl Client {
                     )))
                 }
                 _ if start.elapsed() > WAIT => {
-                    return Err(CliError::Network(format!(
-                        "transaction {} not applied after {} s",
-                        hex(&hash),
+                    return Err(unknown(format!(
+                        "not in a ledger after {} s",
                         WAIT.as_secs()
                     )))
                 }

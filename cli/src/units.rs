@@ -5,6 +5,9 @@ use crate::error::CliError;
 /// Decimals of the share token.
 pub const SHARE_DECIMALS: u32 = 7;
 
+/// The most decimals an i128 amount can have a unit of (10^38 < 2^127).
+pub const MAX_DECIMALS: u32 = 38;
+
 /// An amount of an asset with `decimals` decimals: decimal units (`10`, `2.5`), or with
 /// `base_units` a whole number of base units (`25000000`, `_` allowed as a separator).
 pub fn parse_amount(
@@ -15,6 +18,13 @@ pub fn parse_amount(
 ) -> Result<i128, CliError> {
     if base_units {
         return parse_units(what, text);
+    }
+    if decimals > MAX_DECIMALS {
+        return Err(CliError::invalid(
+            what,
+            text,
+            "the asset has more decimals than any amount can hold",
+        ));
     }
     let bad = |reason: String| CliError::invalid(what, text, reason);
     let example = || {
@@ -74,7 +84,9 @@ pub fn parse_units(what: &'static str, text: &str) -> Result<i128, CliError> {
 pub fn decimal(base_units: i128, decimals: u32) -> String {
     let sign = if base_units < 0 { "-" } else { "" };
     let abs = base_units.unsigned_abs();
-    let unit = 10u128.pow(decimals);
+    let Some(unit) = 10u128.checked_pow(decimals) else {
+        return format!("{base_units} base units");
+    };
     let (whole, fraction) = (abs / unit, abs % unit);
     if fraction == 0 {
         return format!("{sign}{whole}");

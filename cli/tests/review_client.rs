@@ -7,6 +7,7 @@
 
 #[path = "../src/client.rs"]
 mod client;
+mod common;
 #[path = "../src/error.rs"]
 mod error;
 #[path = "../src/identity.rs"]
@@ -34,78 +35,11 @@ use stellar_xdr::{
 };
 
 use client::{account_id, Client};
+use common::proxy::Proxy;
 use identity::{Identities, Identity};
 use networks::Network;
 
-type Rewrite = dyn Fn(&str, &Value, &mut Value) + Send + Sync;
-
-/// A JSON-RPC proxy in front of `upstream`: every answer passes through `rewrite(method,
-/// params, answer)`; every request is kept.
-struct Proxy {
-    url: String,
-    requests: Arc<Mutex<Vec<(String, Value)>>>,
-}
-
 impl Proxy {
-    fn start(upstream: String, rewrite: Box<Rewrite>) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/rpc", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let kept = requests.clone();
-        let rewrite: Arc<Rewrite> = Arc::from(rewrite);
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let (upstream, kept, rewrite) = (upstream.clone(), kept.clone(), rewrite.clone());
-                std::thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut stream = stream;
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let mut length = 0;
-                        loop {
-                            let mut header = String::new();
-                            reader.read_line(&mut header).unwrap();
-                            let header = header.trim_end();
-                            if header.is_empty() {
-                                break;
-                            }
-                            if let Some((k, v)) = header.split_once(':') {
-                                if k.eq_ignore_ascii_case("content-length") {
-                                    length = v.trim().parse().unwrap();
-                                }
-                            }
-                        }
-                        let mut body = vec![0; length];
-                        reader.read_exact(&mut body).unwrap();
-                        let request: Value = serde_json::from_slice(&body).unwrap();
-                        let method = request["method"].as_str().unwrap_or("").to_string();
-                        kept.lock()
-                            .unwrap()
-                            .push((method.clone(), request["params"].clone()));
-                        let mut answer: Value = ureq::post(&upstream)
-                            .set("content-type", "application/json")
-                            .send_bytes(&body)
-                            .unwrap()
-                            .into_json()
-                            .unwrap();
-                        rewrite(&method, &request["params"], &mut answer);
-                        let text = answer.to_string();
-                        let _ = write!(
-                            stream,
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
-                            text.len()
-                        );
-                    }
-                });
-            }
-        });
-        Proxy { url, requests }
-    }
-
     /// Every auth entry the client sent back signed (in a simulation or a transaction).
     fn signed_entries(&self) -> Vec<SorobanAuthorizationEntry> {
         let mut found = Vec::new();

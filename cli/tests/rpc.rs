@@ -61,6 +61,41 @@ impl Parties {
         stderr
     }
 
+    /// An identity's account sequence number, read from the node: what any sent
+    /// transaction moves.
+    fn sequence(&self, name: &str) -> i64 {
+        use stellar_xdr::{
+            LedgerEntryData, LedgerKey, LedgerKeyAccount, Limits, ReadXdr, WriteXdr,
+        };
+        let address = self.ok(&["keys", "address", name]).trim().to_string();
+        let key = stellar_strkey::ed25519::PublicKey::from_string(&address).unwrap();
+        let key = LedgerKey::Account(LedgerKeyAccount {
+            account_id: stellar_xdr::AccountId(stellar_xdr::PublicKey::PublicKeyTypeEd25519(
+                stellar_xdr::Uint256(key.0),
+            )),
+        });
+        let answer = self.node.rpc(
+            "getLedgerEntries",
+            serde_json::json!({ "keys": [key.to_xdr_base64(Limits::none()).unwrap()] }),
+        );
+        let data = answer["entries"][0]["xdr"]
+            .as_str()
+            .expect("the account exists");
+        match LedgerEntryData::from_xdr_base64(data, Limits::none()).unwrap() {
+            LedgerEntryData::Account(account) => account.seq_num.0,
+            other => panic!("not an account: {other:?}"),
+        }
+    }
+
+    /// Runs a command that must be refused as bad input: one line, exit 2, and nothing sent by
+    /// `who` (its sequence number unchanged).
+    fn bad_input(&self, who: &str, args: &[&str]) -> String {
+        let before = self.sequence(who);
+        let line = self.fails(2, args);
+        assert_eq!(self.sequence(who), before, "{args:?} sent something");
+        line
+    }
+
     fn manifest(&self) -> serde_json::Value {
         let text = std::fs::read_to_string(self.work.0.join("deployments/local.json")).unwrap();
         serde_json::from_str(&text).expect("the manifest is whole JSON")
@@ -132,8 +167,8 @@ fn an_offering_runs_across_separate_invocations_over_rpc() {
     assert!(line.contains("fee_bps 300 (deployed with 500)"), "{line}");
     // Amounts of the reward asset in its own decimals (7 for lumens), hashrate with its unit.
     let submit = |hashrate: &str, reward: &str| {
-        p.fails(
-            2,
+        p.bad_input(
+            "r1",
             &[
                 "report",
                 "submit",
@@ -465,8 +500,8 @@ fn bad_input_is_one_line_and_exit_2_with_nothing_sent() {
         ("-1", "expected an amount"),
         ("", "expected an amount"),
     ] {
-        let line = p.fails(
-            2,
+        let line = p.bad_input(
+            "alice",
             &[
                 "transfer", "--source", "alice", "--to", "alice", "--amount", amount,
             ],
@@ -494,21 +529,33 @@ fn bad_input_is_one_line_and_exit_2_with_nothing_sent() {
     bare[2] = "alice";
     bare.extend(["--hashrate-per-share", "100"]);
     p.fails(2, &bare);
+    // A wrong passphrase and an unreachable RPC: one line, exit 2, nothing sent.
+    let one_line = |out: Output| {
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        stderr
+    };
+    let before = p.sequence("alice");
+    let transfer = [
+        "transfer", "--source", "alice", "--to", "alice", "--amount", "1",
+    ];
     let wrong = p
-        .command(&["status"])
+        .command(&transfer)
         .env(
             "STELLAR_NETWORK_PASSPHRASE",
             "Test SDF Network ; September 2015",
         )
         .output()
         .unwrap();
-    assert_eq!(wrong.status.code(), Some(2));
+    assert!(one_line(wrong).contains("passphrase"));
     let unreachable = p
-        .command(&["status"])
+        .command(&transfer)
         .env("STELLAR_RPC_URL", "http://127.0.0.1:9/rpc")
         .output()
         .unwrap();
-    assert_eq!(unreachable.status.code(), Some(2));
+    assert!(one_line(unreachable).contains("cannot reach"));
+    assert_eq!(p.sequence("alice"), before);
     assert!(Path::new(&p.config.0).join("identity/alice.toml").exists());
 }
 

@@ -12,7 +12,7 @@
 //! minted mid-stream (paying their top-up into the running stream); an investor sells
 //! mid-stream; a stranger's try at the fees is refused; everyone claims; the fee recipient
 //! withdraws the fees; and the books close.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use clap::Parser;
 use hashshare_node::node::{Config, Node};
@@ -40,14 +40,9 @@ const REWARD: &str = "5";
 /// The demo's network and files, gone when it ends.
 struct Demo {
     base: Vec<String>,
-    dir: PathBuf,
+    /// A new directory of the demo's own, removed when it ends.
+    dir: tempfile::TempDir,
     genesis: u64,
-}
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 impl Demo {
@@ -130,8 +125,10 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
     node.start_closer();
     let addr = hashshare_node::server::spawn(node.clone())
         .map_err(|e| CliError::Node(format!("cannot listen: {e}")))?;
-    let dir = std::env::temp_dir().join(format!("hashshare-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
+    let dir = tempfile::Builder::new()
+        .prefix("hashshare-demo-")
+        .tempdir()
+        .map_err(|e| CliError::io(std::env::temp_dir(), e))?;
     let mut base = vec![
         "--network".to_string(),
         "local".into(),
@@ -140,9 +137,9 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
         "--network-passphrase".into(),
         LOCAL_PASSPHRASE.into(),
         "--config-dir".into(),
-        dir.join("config").display().to_string(),
+        dir.path().join("config").display().to_string(),
         "--manifest".into(),
-        dir.join("deployment.json").display().to_string(),
+        dir.path().join("deployment.json").display().to_string(),
     ];
     if let Some(wasm) = wasm_dir {
         base.extend(["--wasm-dir".to_string(), wasm.display().to_string()]);
@@ -183,7 +180,7 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
         "--capacity-epochs",
         "7",
     ])?;
-    let manifest = crate::deployment::read(&demo.dir.join("deployment.json"))?;
+    let manifest = crate::deployment::read(&demo.dir.path().join("deployment.json"))?;
     demo.genesis = manifest
         .parameters
         .get("genesis")

@@ -111,11 +111,12 @@ impl Ctx {
             return Ok(known);
         }
         let token = self.id(m, "reward_token")?;
+        // More than 38 decimals cannot be held in an i128 amount: no real asset has them.
         let decimals = match self.read(&token, "decimals", vec![])? {
-            ScVal::U32(d) => d,
+            ScVal::U32(d) if d <= crate::units::MAX_DECIMALS => d,
             other => {
                 return Err(CliError::Network(format!(
-                    "decimals() gave {}",
+                    "the reward token's decimals() gave {}: not an asset's",
                     json(&other)
                 )))
             }
@@ -537,6 +538,18 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
                 }
             };
             let asset = offering::parse_asset(&text)?;
+            // By default only the deployment's own asset: its contract must be that asset's.
+            if args.asset.is_none() {
+                let m = ctx.manifest()?;
+                let expected = ctx.id(&m, "reward_token")?;
+                let passphrase = &ctx.client.network.passphrase;
+                if offering::asset_contract(passphrase, asset.clone()) != expected {
+                    return Err(CliError::Refused(format!(
+                        "the reward token {expected} is not the Stellar Asset Contract of {text} \
+                         (its name): pass --asset CODE:ISSUER"
+                    )));
+                }
+            }
             let sent = ctx.client.trust(&source, asset)?;
             output::sent(&format!("trust {text} (signed by {})", args.source), &sent);
             Ok(())
@@ -624,52 +637,70 @@ fn round_line(ctx: &Ctx, m: &Manifest, epoch: u64, how: &str) -> Result<String, 
 }
 
 fn pool_update(ctx: &Ctx, args: &PoolUpdateArgs) -> Result<(), CliError> {
-    let m = ctx.manifest()?;
-    let (config, reporters) = pool_config(ctx, &m)?;
-    let u64_of = |k| field(&config, k).and_then(as_u64).unwrap_or(0);
-    // What is not given stays as registered; the schedule cannot change.
+    let network = &ctx.client.network;
+    let mut locked = Locked::open(&ctx.manifest_path, &network.name, &network.passphrase)?;
+    let m = locked.manifest.clone();
+    // What is not given stays as the manifest records it — not as an RPC reports the pool:
+    // the admin signs this config, and an RPC must not slip a value into it.
+    let recorded = |k: &str| -> Result<String, CliError> {
+        m.parameters.get(k).cloned().ok_or(CliError::NotDeployed)
+    };
+    let number = |k: &str| -> Result<u64, CliError> {
+        recorded(k)?.parse().map_err(|_| CliError::Corrupted {
+            what: "deployment manifest",
+            path: ctx.manifest_path.clone(),
+            reason: format!("{k} is not a number"),
+        })
+    };
     let schedule = Schedule {
         operator: match &args.operator {
             Some(o) => ctx.ids.address_of(o)?,
-            None => field(&config, "operator")
-                .and_then(as_address)
-                .unwrap_or_default(),
+            None => recorded("operator")?,
         },
         reporters: match &args.reporters {
             Some(names) => names
                 .iter()
                 .map(|r| ctx.ids.address_of(r))
                 .collect::<Result<Vec<_>, _>>()?,
-            None => reporters,
+            None => recorded("reporters")?
+                .split(',')
+                .map(String::from)
+                .collect(),
         },
         quorum: match &args.quorum {
             Some(q) => parse_u32("quorum", q)?,
-            None => u64_of("quorum") as u32,
+            None => number("quorum")? as u32,
         },
-        epoch_seconds: u64_of("epoch_seconds"),
-        genesis: u64_of("genesis"),
-        dispute_seconds: u64_of("dispute_seconds"),
+        epoch_seconds: number("epoch_seconds")?,
+        genesis: number("genesis")?,
+        dispute_seconds: number("dispute_seconds")?,
         max_age_epochs: match &args.max_age_epochs {
             Some(a) => parse_u64("max-age-epochs", a)?,
-            None => u64_of("max_age_epochs"),
+            None => number("max_age_epochs")?,
         },
-        capacity_epochs: u64_of("capacity_epochs") as u32,
+        capacity_epochs: number("capacity_epochs")? as u32,
     };
     check_pool(&schedule)?;
-    let pool = ctx.pool(&m)?;
     ctx.send(
         "update the pool",
         &ctx.ids.resolve(&args.source)?,
         &ctx.id(&m, "pool_oracle")?,
         "update_pool",
-        vec![pool, schedule.config()?],
+        vec![ctx.pool(&m)?, schedule.config()?],
     )?;
+    let parameters = &mut locked.manifest.parameters;
+    parameters.insert("operator".into(), schedule.operator.clone());
+    parameters.insert("reporters".into(), schedule.reporters.join(","));
+    parameters.insert("quorum".into(), schedule.quorum.to_string());
+    parameters.insert("max_age_epochs".into(), schedule.max_age_epochs.to_string());
+    locked.save()?;
     println!(
-        "    operator {}, {} reporters, quorum {}, max age {} epochs",
+        "    operator {}, {} reporters, quorum {}, max age {} epochs (recorded in {})",
         ctx.name_of(&schedule.operator),
         schedule.reporters.len(),
         schedule.quorum,
-        schedule.max_age_epochs
+        schedule.max_age_epochs,
+        ctx.manifest_path.display()
     );
     Ok(())
 }
@@ -802,7 +833,11 @@ fn epoch(ctx: &Ctx, epoch: Option<&str>) -> Result<(), CliError> {
         .get("epoch_seconds")
         .and_then(|g| g.parse().ok())
         .unwrap_or(1);
-    let start = genesis + epoch * seconds;
+    let start = epoch
+        .checked_mul(seconds)
+        .and_then(|offset| offset.checked_add(genesis))
+        .filter(|start| start.checked_add(seconds).is_some())
+        .ok_or_else(|| CliError::invalid("epoch", &epoch.to_string(), "beyond any time"))?;
     println!(
         "epoch {epoch}: {} to {}{}",
         utc(start),
@@ -1034,13 +1069,13 @@ fn holders(ctx: &Ctx, token: &str, from: u32) -> Result<BTreeSet<String>, CliErr
 /// What holders claimed since `from`: the distributor's `claimed` events summed.
 fn claimed(ctx: &Ctx, distributor: &str, from: u32) -> Result<i128, CliError> {
     let claimed = symbol("claimed")?;
-    Ok(ctx
-        .client
+    ctx.client
         .contract_events(distributor, from)?
         .iter()
         .filter(|(topics, _)| topics.first() == Some(&claimed))
         .filter_map(|(_, data)| field(data, "amount").and_then(as_i128))
-        .sum())
+        .try_fold(0i128, |sum, amount| sum.checked_add(amount))
+        .ok_or_else(|| CliError::Network("the claims' events sum beyond any amount".into()))
 }
 
 fn status(ctx: &Ctx) -> Result<(), CliError> {
@@ -1139,18 +1174,35 @@ fn status(ctx: &Ctx) -> Result<(), CliError> {
             return Ok(());
         }
     };
+    // What the distributor must hold: what came in through deposits and top-ups, less what
+    // went out. Anyone may send it the asset directly: such a surplus is shown, not a failure.
+    let owed = b
+        .deposited
+        .checked_sub(b.fees_withdrawn)
+        .and_then(|rest| rest.checked_sub(claimed))
+        .ok_or_else(|| CliError::Network("the books' figures are beyond any amount".into()))?;
     let line = format!(
         "deposited {} = fees withdrawn {} + claimed {} + held {}",
         ctx.reward_text(&m, b.deposited)?,
         ctx.reward_text(&m, b.fees_withdrawn)?,
         ctx.reward_text(&m, claimed)?,
-        ctx.reward_text(&m, held)?
+        ctx.reward_text(&m, owed.min(held))?
     );
-    if b.deposited != b.fees_withdrawn + claimed + held {
+    if held < owed {
         println!("books DO NOT close   {line}");
-        return Err(CliError::Conservation(line.replace(" = ", " != ")));
+        return Err(CliError::Conservation(format!(
+            "the distributor holds {}, less than the {} deposited and not paid out",
+            ctx.reward_text(&m, held)?,
+            ctx.reward_text(&m, owed)?
+        )));
     }
     println!("books close          {line}");
+    if held > owed {
+        println!(
+            "                     and {} more held, sent to the distributor outside deposits",
+            ctx.reward_text(&m, held - owed)?
+        );
+    }
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Shared helpers of the CLI tests: run the `hashshare` binary, find the compiled WASM, and
 //! make temporary directories.
 #![allow(dead_code)]
+pub mod proxy;
+
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
