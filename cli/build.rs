@@ -1,7 +1,12 @@
-//! Embeds the compiled contracts (`target/wasm/*.wasm`, written by `scripts/build.sh`) in the
-//! binary, so an installed `hashshare` works from any directory. Without them the binary still
-//! builds and reads the contracts from `--wasm-dir` (or `target/wasm`) at run time.
-use std::{env, fs, path::PathBuf};
+//! Embeds the compiled contracts (`target/wasm/*.wasm`, written by `scripts/build.sh`) and the
+//! built web app (`app/dist`, written by `npm run build` in `app/`) in the binary, so an
+//! installed `hashshare` works from any directory. Without them the binary still builds and
+//! reads the contracts from `--wasm-dir` (or `target/wasm`) and the app from `--app-dir` at run
+//! time.
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+};
 
 const CONTRACTS: [&str; 3] = ["pool_oracle", "share_token", "payout_distributor"];
 
@@ -32,4 +37,43 @@ fn main() {
     }
     code.push_str("];\n");
     fs::write(out.join("embedded.rs"), code).unwrap();
+    embed_app(&manifest.join("../app/dist"), &out);
+}
+
+/// `APP`: every file of the built app, by its path under `dist/`.
+fn embed_app(dist: &Path, out: &Path) {
+    println!("cargo:rerun-if-changed={}", dist.display());
+    let mut files = Vec::new();
+    collect(dist, dist, &mut files);
+    files.sort();
+    if files.is_empty() {
+        println!(
+            "cargo:warning={} is missing: this build embeds no web app (run `npm ci && npm run build` in app/ first)",
+            dist.display()
+        );
+    }
+    let mut code = String::from("/// The web app built into this binary: (path, bytes).\npub const APP: &[(&str, &[u8])] = &[\n");
+    for (name, path) in files {
+        code.push_str(&format!(
+            "    ({name:?}, include_bytes!({:?})),\n",
+            path.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    fs::write(out.join("app.rs"), code).unwrap();
+}
+
+fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else if let Ok(relative) = path.strip_prefix(root) {
+            let name = relative.to_string_lossy().replace('\\', "/");
+            files.push((name, path.canonicalize().unwrap_or(path)));
+        }
+    }
 }

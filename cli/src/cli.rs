@@ -100,9 +100,31 @@ pub enum Command {
     },
     /// Compares each deployed contract's code with the local build.
     Verify,
+    /// Serves the web app (investors claim from their wallet; miners and reporters work in a
+    /// browser) for the network's deployment: the app's files and a config.json of the
+    /// network's RPC and the deployment's contract ids.
+    App(AppArgs),
     /// Runs a local Stellar network served over Stellar RPC (stellar-cli, the JS SDK and
     /// wallets use it like testnet), keeping its ledgers in `--dir`/node.sqlite.
     Node(NodeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AppArgs {
+    /// The port to serve on (0: any free port).
+    #[arg(long, default_value_t = 4173)]
+    pub port: u16,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Serve the app from this directory (a build of app/) instead of the one built into the
+    /// binary.
+    #[arg(long, value_name = "DIR")]
+    pub app_dir: Option<PathBuf>,
+    /// Dev only: offer a wallet that signs with a secret key the page is given (what browser
+    /// tests connect). Never for a real offering.
+    #[arg(long)]
+    pub test_wallet: bool,
 }
 
 #[derive(Args, Debug)]

@@ -1,10 +1,11 @@
-//! HTTP: JSON-RPC at `/`, `/rpc` and `/soroban/rpc`, friendbot at `/friendbot`, one port.
+//! HTTP: JSON-RPC at `/`, `/rpc` and `/soroban/rpc`, friendbot at `/friendbot`, one port,
+//! callable from a browser page on any origin (CORS, as stellar-rpc).
 use std::{net::SocketAddr, sync::Arc};
 
 use axum::{
     body::Bytes,
     extract::{DefaultBodyLimit, Query, State},
-    http::StatusCode,
+    http::{Method, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
@@ -12,6 +13,7 @@ use axum::{
 use serde::Deserialize;
 use serde_json::{json, Value};
 use soroban_env_host::xdr::AccountId;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 use crate::{
     node::{Funding, Node},
@@ -37,7 +39,16 @@ pub fn router(node: Arc<Node>, base_url: String) -> Router {
         .route("/friendbot", get(friendbot).post(friendbot))
         .route("/friendbot/", get(friendbot).post(friendbot))
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(cors())
         .with_state(app)
+}
+
+/// As stellar-rpc: every origin may call (the origin is echoed), with any header.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::mirror_request())
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers(Any)
 }
 
 /// Serves the node on `addr` until the process ends.

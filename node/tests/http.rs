@@ -191,6 +191,33 @@ fn friendbot_answers_as_the_real_one() {
         .contains("account already funded to starting balance"));
 }
 
+#[test]
+fn a_browser_page_on_any_origin_may_call_the_rpc() {
+    let s = serve();
+    // The preflight a browser sends before a JSON POST from another origin.
+    let preflight = ureq::request("OPTIONS", &format!("{}/rpc", s.url))
+        .set("Origin", "http://127.0.0.1:4173")
+        .set("Access-Control-Request-Method", "POST")
+        .set("Access-Control-Request-Headers", "content-type")
+        .call()
+        .expect("the preflight is answered");
+    assert_eq!(
+        preflight.header("access-control-allow-origin"),
+        Some("http://127.0.0.1:4173")
+    );
+    assert!(preflight
+        .header("access-control-allow-methods")
+        .is_some_and(|m| m.contains("POST")));
+    let answer = ureq::post(&format!("{}/rpc", s.url))
+        .set("Origin", "https://app.example")
+        .send_json(json!({ "jsonrpc": "2.0", "id": 1, "method": "getHealth" }))
+        .unwrap();
+    assert_eq!(
+        answer.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+}
+
 /// A signed payment from a funded account, as valid as a wallet makes it.
 fn valid_payment(s: &Served) -> TransactionEnvelope {
     let alice = key(3);

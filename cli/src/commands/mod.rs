@@ -1,5 +1,6 @@
 //! The commands: arguments checked here, then one Stellar RPC client for every network
 //! (`rpc`), the node itself (`node`), identities (`keys`) and the demo.
+mod app;
 mod demo;
 mod keys;
 mod node;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Keys { command } => keys::run(&cli, command),
         Command::Demo => demo::run(cli.wasm_dir.as_deref()),
         Command::Node(args) => node::run(args),
+        Command::App(args) => app::run(&cli, args),
         _ => rpc::run(&cli),
     }
 }

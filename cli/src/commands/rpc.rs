@@ -561,7 +561,7 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
             println!("the network's clock moved {seconds} s: ledger {closed}");
             Ok(())
         }
-        Command::Demo | Command::Node(_) | Command::Keys { .. } => Ok(()),
+        Command::Demo | Command::Node(_) | Command::Keys { .. } | Command::App(_) => Ok(()),
     }
 }
 

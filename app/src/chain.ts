@@ -1,0 +1,194 @@
+// The suite's contracts as the SDK's clients, built from each contract's on-chain spec (the
+// reward asset's from the SDK's embedded Stellar Asset Contract spec), and the reads the views
+// share. Reads are simulations: nothing is signed, sent or paid.
+import { contract, nativeToScVal, rpc, scValToNative, xdr } from "@stellar/stellar-sdk";
+
+import type { AppConfig } from "./config";
+
+type Tx<T> = Promise<contract.AssembledTransaction<T>>;
+type Addr = { id: string };
+type Opts = contract.MethodOptions;
+
+export interface PoolConfig {
+  operator: string;
+  reporters: string[];
+  quorum: number;
+  epoch_seconds: bigint;
+  genesis: bigint;
+  dispute_seconds: bigint;
+  max_age_epochs: bigint;
+  capacity_epochs: number;
+}
+
+export interface EpochReport {
+  epoch: bigint;
+  hashrate: bigint;
+  reward: bigint;
+  submissions: number;
+  finalized_at: bigint;
+}
+
+export interface EpochPayout {
+  owed: bigint;
+  paid: bigint;
+  fee: bigint;
+  topup: bigint;
+  supply_seconds: bigint;
+  reported: boolean;
+}
+
+export interface Books {
+  deposited: bigint;
+  topups: bigint;
+  fees: bigint;
+  fees_withdrawn: bigint;
+}
+
+export interface Oracle {
+  pool(a: { pool: string }): Tx<PoolConfig>;
+  current_epoch(a: { pool: string }): Tx<bigint>;
+  latest(a: { pool: string }): Tx<EpochReport | undefined>;
+  report(a: { pool: string; epoch: bigint }): Tx<EpochReport | undefined>;
+  round(a: { pool: string; epoch: bigint }): Tx<[bigint, string[], EpochReport | undefined]>;
+  capacity(a: { pool: string }): Tx<bigint>;
+  submit(a: { reporter: string; pool: string; epoch: bigint; hashrate: bigint; reward: bigint }, options?: Opts): Tx<null>;
+  finalize(a: { pool: string; epoch: bigint }, options?: Opts): Tx<null>;
+}
+
+export interface ShareToken {
+  balance(a: Addr): Tx<bigint>;
+  total_supply(): Tx<bigint>;
+  hashrate_per_share(): Tx<bigint>;
+  maturity(): Tx<bigint>;
+  operator(): Tx<string>;
+  transfer(a: { from: string; to: string; amount: bigint }, options?: Opts): Tx<null>;
+  mint(a: { to: string; amount: bigint }, options?: Opts): Tx<null>;
+}
+
+export interface Distributor {
+  claimable(a: { holder: string }): Tx<bigint>;
+  claim(a: { holder: string }, options?: Opts): Tx<bigint>;
+  record(a: { epoch: bigint }, options?: Opts): Tx<EpochPayout>;
+  deposit(a: { from: string; epoch: bigint; amount: bigint }, options?: Opts): Tx<null>;
+  due(a: { epoch: bigint }): Tx<bigint>;
+  epoch(a: { epoch: bigint }): Tx<EpochPayout | undefined>;
+  next_epoch(): Tx<bigint>;
+  arrears(): Tx<bigint>;
+  totals(): Tx<Books>;
+  fee_bps(): Tx<number>;
+  fee_recipient(): Tx<string>;
+  withdraw_fees(options?: Opts): Tx<bigint>;
+}
+
+export interface Asset {
+  balance(a: Addr): Tx<bigint>;
+  decimals(): Tx<number>;
+  symbol(): Tx<string>;
+  allowance(a: { from: string; spender: string }): Tx<bigint>;
+  approve(a: { from: string; spender: string; amount: bigint; expiration_ledger: number }, options?: Opts): Tx<null>;
+}
+
+export interface Suite {
+  config: AppConfig;
+  server: rpc.Server;
+  oracle: contract.Client & Oracle;
+  token: contract.Client & ShareToken;
+  distributor: contract.Client & Distributor;
+  asset: contract.Client & Asset;
+  /** The reward asset's decimals and symbol (`XLM` for lumens). */
+  reward: { decimals: number; symbol: string };
+}
+
+/** The clients for `config`, signing (when asked) through `signTransaction` as `publicKey`. */
+export async function connectSuite(
+  config: AppConfig,
+  wallet?: { publicKey: string; signTransaction: contract.ClientOptions["signTransaction"] },
+): Promise<Suite> {
+  const options = (contractId: string): contract.ClientOptions => ({
+    contractId,
+    rpcUrl: config.rpcUrl,
+    networkPassphrase: config.networkPassphrase,
+    allowHttp: new URL(config.rpcUrl).protocol === "http:",
+    publicKey: wallet?.publicKey,
+    signTransaction: wallet?.signTransaction,
+  });
+  const c = config.contracts;
+  const [oracle, token, distributor, asset] = await Promise.all([
+    contract.Client.from<Oracle>(options(c.pool_oracle)),
+    contract.Client.from<ShareToken>(options(c.share_token)),
+    contract.Client.from<Distributor>(options(c.payout_distributor)),
+    contract.Client.from<Asset>(options(c.reward_token)),
+  ]);
+  const [decimals, symbol] = await Promise.all([
+    asset.decimals().then((t) => t.result),
+    asset.symbol().then((t) => t.result),
+  ]);
+  return {
+    config,
+    server: new rpc.Server(config.rpcUrl, { allowHttp: new URL(config.rpcUrl).protocol === "http:" }),
+    oracle,
+    token,
+    distributor,
+    asset,
+    reward: { decimals, symbol: symbol === "native" ? "XLM" : symbol },
+  };
+}
+
+/** A read's value (the simulation's result). */
+export async function read<T>(tx: Tx<T>): Promise<T> {
+  return (await tx).result;
+}
+
+/** What the share token's and the distributor's events say about `holder`, newest first. */
+export interface HistoryItem {
+  ledger: number;
+  time: string;
+  kind: "claim" | "received" | "sent" | "minted";
+  amount: bigint;
+  other?: string;
+}
+
+export async function history(suite: Suite, holder: string): Promise<HistoryItem[]> {
+  const { server, config } = suite;
+  const latest = (await server.getLatestLedger()).sequence;
+  const start = Math.max(config.startLedger ?? 1, latest - 17_280 * 7 + 1, 1);
+  const who = nativeToScVal(holder, { type: "address" }).toXDR("base64");
+  const filters: rpc.Api.EventFilter[] = [
+    { type: "contract", contractIds: [config.contracts.payout_distributor], topics: [["*", who]] },
+    { type: "contract", contractIds: [config.contracts.share_token], topics: [["*", who, "**"]] },
+    { type: "contract", contractIds: [config.contracts.share_token], topics: [["*", "*", who, "**"]] },
+  ];
+  const items: HistoryItem[] = [];
+  let page = await server.getEvents({ startLedger: start, filters, limit: 200 });
+  for (;;) {
+    for (const event of page.events) {
+      const item = historyItem(event, holder);
+      if (item) items.push(item);
+    }
+    if (page.events.length < 200) break;
+    page = await server.getEvents({ cursor: page.cursor, filters, limit: 200 });
+  }
+  return items.reverse();
+}
+
+function historyItem(event: rpc.Api.EventResponse, holder: string): HistoryItem | undefined {
+  const topics = event.topic.map((t: xdr.ScVal) => scValToNative(t));
+  const value = scValToNative(event.value);
+  const base = { ledger: event.ledger, time: event.ledgerClosedAt };
+  switch (topics[0]) {
+    case "claimed":
+      return { ...base, kind: "claim", amount: BigInt(value.amount), other: value.to };
+    case "transfer": {
+      if (topics[1] === holder && topics[2] === holder) return undefined;
+      // SEP-41: the amount, or {amount, to_muxed_id} for a muxed receiver.
+      const amount = BigInt(typeof value === "object" ? value.amount : value);
+      return topics[1] === holder
+        ? { ...base, kind: "sent", amount, other: topics[2] }
+        : { ...base, kind: "received", amount, other: topics[1] };
+    }
+    case "mint":
+      return { ...base, kind: "minted", amount: BigInt(value) };
+    default:
+      return undefined;
+  }
+}
