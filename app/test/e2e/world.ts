@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { Keypair, contract, rpc } from "@stellar/stellar-sdk";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const bin = process.env.HASHSHARE_BIN ?? join(root, "target", "debug", "hashshare");
+const bin =
+  process.env.HASHSHARE_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug", "hashshare");
 export const PASSPHRASE = "Standalone Network ; February 2017";
 
 export const ROLES = ["admin", "operator", "investor", "buyer", "r1", "r2", "r3", "fee"] as const;

@@ -20,7 +20,7 @@ export const passphrase = Networks.STANDALONE;
 
 /** The compiled contract `name` (from scripts/build.sh). */
 export function wasm(name) {
-  return readFileSync(join(root, "target", "wasm", `${name}.wasm`));
+  return readFileSync(join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "wasm", `${name}.wasm`));
 }
 
 /**
@@ -28,7 +28,8 @@ export function wasm(name) {
  * @param {string[]} [extra] more `hashshare node` flags
  */
 export async function startNode(extra = []) {
-  const bin = process.env.HASHSHARE_BIN ?? join(root, "target", "debug", "hashshare");
+  const bin =
+    process.env.HASHSHARE_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug", "hashshare");
   const child = spawn(bin, ["node", "--ephemeral", "--port", "0", "--ledger-seconds", "1", ...extra], {
     stdio: ["ignore", "pipe", "inherit"],
   });
