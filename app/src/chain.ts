@@ -148,27 +148,75 @@ export interface HistoryItem {
   other?: string;
 }
 
+/** How far back event history is read: the deployment's first ledger, within the RPC's window
+ * (stellar-rpc keeps about 7 days). */
+async function historyStart(suite: Suite): Promise<number> {
+  const latest = (await suite.server.getLatestLedger()).sequence;
+  return Math.max(suite.config.startLedger ?? 1, latest - 17_280 * 7 + 1, 1);
+}
+
+/**
+ * Every event matching `filters` from `startLedger` on, oldest first. An RPC scans a window of
+ * ledgers per call (10,000 on stellar-rpc), so an empty page is not the end: the end is a page
+ * short of the limit whose cursor has reached the latest ledger.
+ */
+export async function allEvents(
+  server: rpc.Server,
+  filters: rpc.Api.EventFilter[],
+  startLedger: number,
+): Promise<rpc.Api.EventResponse[]> {
+  const limit = 200;
+  const events: rpc.Api.EventResponse[] = [];
+  let page = await server.getEvents({ startLedger, filters, limit });
+  for (let pages = 0; pages < 1_000; pages++) {
+    events.push(...page.events);
+    // The cursor is `<toid>-<index>`; a toid's high 32 bits are its ledger.
+    const ledger = Number(BigInt(page.cursor.split("-")[0] || "0") >> 32n);
+    if (page.events.length < limit && ledger >= page.latestLedger) return events;
+    page = await server.getEvents({ cursor: page.cursor, filters, limit });
+  }
+  return events;
+}
+
 export async function history(suite: Suite, holder: string): Promise<HistoryItem[]> {
-  const { server, config } = suite;
-  const latest = (await server.getLatestLedger()).sequence;
-  const start = Math.max(config.startLedger ?? 1, latest - 17_280 * 7 + 1, 1);
+  const { config } = suite;
   const who = nativeToScVal(holder, { type: "address" }).toXDR("base64");
   const filters: rpc.Api.EventFilter[] = [
     { type: "contract", contractIds: [config.contracts.payout_distributor], topics: [["*", who]] },
     { type: "contract", contractIds: [config.contracts.share_token], topics: [["*", who, "**"]] },
     { type: "contract", contractIds: [config.contracts.share_token], topics: [["*", "*", who, "**"]] },
   ];
-  const items: HistoryItem[] = [];
-  let page = await server.getEvents({ startLedger: start, filters, limit: 200 });
-  for (;;) {
-    for (const event of page.events) {
-      const item = historyItem(event, holder);
-      if (item) items.push(item);
-    }
-    if (page.events.length < 200) break;
-    page = await server.getEvents({ cursor: page.cursor, filters, limit: 200 });
-  }
-  return items.reverse();
+  const events = await allEvents(suite.server, filters, await historyStart(suite));
+  return events
+    .map((event) => historyItem(event, holder))
+    .filter((item): item is HistoryItem => item !== undefined)
+    .reverse();
+}
+
+/** When the last running stream of rewards ends (unix seconds), from the share token's
+ * `reward_notified` events: each deposit streams until its `end`. */
+export async function streamEnd(suite: Suite): Promise<number | undefined> {
+  const topic = nativeToScVal("reward_notified", { type: "symbol" }).toXDR("base64");
+  const events = await allEvents(
+    suite.server,
+    [{ type: "contract", contractIds: [suite.config.contracts.share_token], topics: [[topic]] }],
+    await historyStart(suite),
+  );
+  const ends = events.map((e) => Number(scValToNative(e.value).end));
+  return ends.length ? Math.max(...ends) : undefined;
+}
+
+/** Epochs whose report the oracle's admin struck (its `disputed` events). */
+export async function disputedEpochs(suite: Suite): Promise<number[]> {
+  const events = await allEvents(
+    suite.server,
+    [{ type: "contract", contractIds: [suite.config.contracts.pool_oracle] }],
+    await historyStart(suite),
+  );
+  return events
+    .map((e) => e.topic.map((t) => scValToNative(t)))
+    .filter((t) => t[0] === "disputed" && t[1] === suite.config.pool)
+    .map((t) => Number(t[2]));
 }
 
 function historyItem(event: rpc.Api.EventResponse, holder: string): HistoryItem | undefined {

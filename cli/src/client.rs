@@ -858,11 +858,7 @@ pub(crate) mod tests {
         client.fund(&holder.address()).unwrap();
         client.fund(&holder.address()).unwrap(); // funding twice is fine
 
-        let wasm = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../target/wasm/plain_token.wasm"
-        ))
-        .unwrap();
+        let wasm = std::fs::read(crate::wasm::built_dir().join("plain_token.wasm")).unwrap();
         let (hash, uploaded) = client.upload(&admin, &wasm).unwrap();
         assert!(uploaded.fee_charged > 100, "an upload pays its resources");
         let (token, _) = client

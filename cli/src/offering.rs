@@ -422,10 +422,8 @@ mod tests {
             fee_recipient: admin.address(),
             reward_token: None,
         };
-        let wasm = Some(Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../target/wasm"
-        )));
+        let built = crate::wasm::built_dir();
+        let wasm = Some(built.as_path());
         let manifest = config.path().join("deployments/local.json");
         let mut locked = Locked::open(&manifest, "local", &network.passphrase).unwrap();
         let steps = deploy(&client, &mut locked, wasm, &admin, &operator, &params).unwrap();

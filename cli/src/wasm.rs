@@ -15,6 +15,16 @@ pub fn default_dir() -> PathBuf {
         .join("wasm")
 }
 
+/// Where `scripts/build.sh` wrote the contracts of this checkout (for the crate's own tests):
+/// `$CARGO_TARGET_DIR/wasm`, else the workspace's `target/wasm`.
+#[cfg(test)]
+pub fn built_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target")))
+        .join("wasm")
+}
+
 /// One compiled contract: its bytes and their sha256 (the hash Soroban gives uploaded code).
 #[derive(Clone)]
 pub struct Artifact {

@@ -1,7 +1,7 @@
 //! Review tests of the RPC client (`cli/src/client.rs`) against a node in process, behind a
 //! proxy that plays a dishonest or odd RPC server (a provider's, a `--rpc-url` typo, a custom
 //! network file). The client modules are compiled here from their sources (they are not a
-//! library): error, identity, networks and client only. Tests named `review_bug_*` assert
+//! library): error, identity, networks, wasm and client only. Tests named `review_bug_*` assert
 //! what a reviewer expects; they failed on the code reviewed and pass since its fixes.
 #![allow(dead_code, unused_imports)]
 
@@ -14,6 +14,8 @@ mod error;
 mod identity;
 #[path = "../src/networks.rs"]
 mod networks;
+#[path = "../src/wasm.rs"]
+mod wasm;
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -135,11 +137,7 @@ fn world() -> World {
     let honest = Client::connect(&network).unwrap();
     honest.fund(&user.address()).unwrap();
     honest.fund(&attacker.address()).unwrap();
-    let wasm = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../target/wasm/plain_token.wasm"
-    ))
-    .unwrap();
+    let wasm = std::fs::read(common::wasm_dir().join("plain_token.wasm")).unwrap();
     let (hash, _) = honest.upload(&user, &wasm).unwrap();
     let (token, _) = honest
         .deploy(

@@ -2,8 +2,8 @@
 // the claim in one signature, the wallet's claims and transfers, and a transfer of shares.
 import { html } from "lit-html";
 
-import { history, read, type HistoryItem } from "../chain";
-import { formatAmount, formatHashrate, sharesHashrate, short } from "../format";
+import { history, read, streamEnd, type HistoryItem } from "../chain";
+import { formatAmount, formatHashrate, sharesHashrate, short, timeLeft, utc } from "../format";
 import { transact } from "../tx";
 import { accountAndShares, needsWallet, stat, type Ctx, type View } from "./context";
 
@@ -14,6 +14,9 @@ interface Data {
   claimable: bigint;
   /** Reward base units accruing per hour, from the last two readings (0: none streaming). */
   perHour: bigint;
+  /** When the last running stream ends (unix seconds), if one runs. */
+  streamEnd?: number;
+  ledgerTime: number;
   history: HistoryItem[];
 }
 
@@ -34,16 +37,26 @@ export const investor: View<Data | undefined> = {
     if (!ctx.wallet) return undefined;
     const { token, distributor } = ctx.suite;
     const holder = ctx.wallet.address;
-    const [balance, hashratePerShare, claimable, events] = await Promise.all([
+    const [balance, hashratePerShare, claimable, events, end] = await Promise.all([
       read(token.balance({ id: holder })),
       read(token.hashrate_per_share()),
       read(distributor.claimable({ holder })),
       history(ctx.suite, holder),
+      streamEnd(ctx.suite),
     ]);
     const reading = { claimable, at: ctx.ledgerTime };
     const perHour = last?.holder === holder ? streamRate(last, reading) : 0n;
     if (last?.holder !== holder || reading.at > last.at) last = { holder, ...reading };
-    return { holder, balance, hashratePerShare, claimable, perHour, history: events };
+    return {
+      holder,
+      balance,
+      hashratePerShare,
+      claimable,
+      perHour,
+      streamEnd: end !== undefined && end > ctx.ledgerTime ? end : undefined,
+      ledgerTime: ctx.ledgerTime,
+      history: events,
+    };
   },
   render(data, ctx) {
     if (!data) return needsWallet(ctx, "see what your shares earn and claim it");
@@ -65,11 +78,7 @@ export const investor: View<Data | undefined> = {
           ${stat("Shares", formatAmount(data.balance), "share-balance")}
           ${stat("Hashrate they stand for", formatHashrate(sharesHashrate(data.balance, data.hashratePerShare)))}
           ${stat("Rewards to claim", reward(data.claimable), "claimable")}
-          ${stat(
-            "Streaming now",
-            data.perHour > 0n ? `≈ ${reward(data.perHour)} an hour` : "nothing streaming",
-            "streaming",
-          )}
+          ${stat("Streaming now", streaming(data, reward), "streaming")}
         </dl>
         <button class="primary" ?disabled=${data.claimable <= 0n} @click=${claim}>
           Claim ${reward(data.claimable)}
@@ -98,6 +107,16 @@ export const investor: View<Data | undefined> = {
       </section>`;
   },
 };
+
+/** What streams to the holder now, and until when. */
+export function streaming(
+  data: { perHour: bigint; streamEnd?: number; ledgerTime: number; balance: bigint },
+  reward: (v: bigint) => string,
+): string {
+  if (data.streamEnd === undefined || data.balance <= 0n) return "nothing streaming";
+  const rate = data.perHour > 0n ? `≈ ${reward(data.perHour)} an hour, ` : "";
+  return `${rate}until ${utc(data.streamEnd)} (${timeLeft(data.streamEnd, data.ledgerTime)})`;
+}
 
 function describe(h: HistoryItem): string {
   switch (h.kind) {

@@ -1,12 +1,11 @@
 // The offering: the pool, the hashrate sold, attested and sustained, maturity and fee; per
 // epoch, attested hashrate against hashrate sold and owed against paid; arrears; whether the
 // oracle's data is fresh, pending or disputed.
-import { scValToNative } from "@stellar/stellar-sdk";
 import { html } from "lit-html";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
-import { read, type EpochPayout, type EpochReport, type PoolConfig } from "../chain";
+import { disputedEpochs, read, type EpochPayout, type EpochReport, type PoolConfig } from "../chain";
 import { duration, formatAmount, formatHashrate, sharesHashrate, utc } from "../format";
 import { stat, type Ctx, type View } from "./context";
 
@@ -85,7 +84,7 @@ export const offering: View<Data> = {
         return { epoch, report: report ?? undefined, pending: !report && round[2] != null, payout: payout ?? undefined };
       }),
     );
-    const disputed = await disputedEpochs(ctx);
+    const disputed = await disputedEpochs(ctx.suite).catch(() => []);
     return {
       config: poolConfig,
       current,
@@ -200,23 +199,4 @@ function drawCharts(d: Data, ctx: Ctx): void {
     ],
     [d.rows.map((r) => units(r.payout?.owed)), d.rows.map((r) => units(r.payout?.paid))],
   );
-}
-
-/** Epochs whose report the oracle's admin struck (its `disputed` events). */
-async function disputedEpochs(ctx: Ctx): Promise<number[]> {
-  const { server, config } = ctx.suite;
-  try {
-    const latest = (await server.getLatestLedger()).sequence;
-    const page = await server.getEvents({
-      startLedger: Math.max(config.startLedger ?? 1, latest - 17_280 * 7 + 1, 1),
-      filters: [{ type: "contract", contractIds: [config.contracts.pool_oracle] }],
-      limit: 200,
-    });
-    return page.events
-      .map((e) => e.topic.map((t) => scValToNative(t)))
-      .filter((t) => t[0] === "disputed" && t[1] === config.pool)
-      .map((t) => Number(t[2]));
-  } catch {
-    return [];
-  }
 }

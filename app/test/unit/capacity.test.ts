@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 
 import { room, roomLine, type CapacityView } from "../../src/capacity";
-import { streamRate } from "../../src/views/investor";
+import { streamRate, streaming } from "../../src/views/investor";
 import { freshness } from "../../src/views/offering";
 
 const TH = 1_000_000_000_000n;
@@ -42,6 +42,23 @@ describe("state of streams and reports", () => {
     expect(streamRate({ claimable: 0n, at: 0 }, { claimable: 50n, at: 60 })).toBe(3000n);
     // After a claim the reading drops: no rate from that pair.
     expect(streamRate({ claimable: 50n, at: 0 }, { claimable: 0n, at: 60 })).toBe(0n);
+  });
+
+  test("what streams now and the time left", () => {
+    const reward = (v: bigint) => `${v} u`;
+    const now = 1_767_225_600;
+    expect(streaming({ perHour: 0n, ledgerTime: now, balance: 1n }, reward)).toBe("nothing streaming");
+    expect(streaming({ perHour: 5n, streamEnd: now + 90_000, ledgerTime: now, balance: 1n }, reward)).toBe(
+      "≈ 5 u an hour, until 2026-01-02 01:00 UTC (1 d 1 h left)",
+    );
+    // Before a second reading there is no rate yet, but the stream's end is known.
+    expect(streaming({ perHour: 0n, streamEnd: now + 60, ledgerTime: now, balance: 1n }, reward)).toBe(
+      "until 2026-01-01 00:01 UTC (1 m left)",
+    );
+    // No shares: nothing streams to this holder.
+    expect(streaming({ perHour: 0n, streamEnd: now + 60, ledgerTime: now, balance: 0n }, reward)).toBe(
+      "nothing streaming",
+    );
   });
 
   test("the oracle's freshness", () => {
