@@ -123,6 +123,10 @@ export async function connectSuite(
     asset.decimals().then((t) => t.result),
     asset.symbol().then((t) => t.result),
   ]);
+  // An i128 amount cannot have a unit of more than 38 decimals: no real asset has them.
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 38) {
+    throw new Error(`The reward token reports ${decimals} decimals: not an asset's.`);
+  }
   return {
     config,
     server: new rpc.Server(config.rpcUrl, { allowHttp: new URL(config.rpcUrl).protocol === "http:" }),
@@ -151,8 +155,8 @@ export interface HistoryItem {
 /** How far back event history is read: the deployment's first ledger, within the RPC's window
  * (stellar-rpc keeps about 7 days). */
 async function historyStart(suite: Suite): Promise<number> {
-  const latest = (await suite.server.getLatestLedger()).sequence;
-  return Math.max(suite.config.startLedger ?? 1, latest - 17_280 * 7 + 1, 1);
+  const health = await suite.server.getHealth();
+  return Math.max(suite.config.startLedger ?? 1, health.oldestLedger ?? 1, 1);
 }
 
 /**
@@ -168,15 +172,27 @@ export async function allEvents(
   const limit = 200;
   const events: rpc.Api.EventResponse[] = [];
   let page = await server.getEvents({ startLedger, filters, limit });
-  for (let pages = 0; pages < 1_000; pages++) {
+  let previous: bigint | undefined;
+  for (;;) {
     events.push(...page.events);
     // The cursor is `<toid>-<index>`; a toid's high 32 bits are its ledger.
-    const ledger = Number(BigInt(page.cursor.split("-")[0] || "0") >> 32n);
-    if (page.events.length < limit && ledger >= page.latestLedger) return events;
+    const at = /^(\d+)-(\d+)$/.exec(page.cursor ?? "");
+    if (!at || typeof page.latestLedger !== "number") {
+      throw new Error("The RPC answered getEvents without a cursor or its latest ledger.");
+    }
+    const position = (BigInt(at[1]) << 32n) | BigInt(at[2]);
+    if (previous !== undefined && position <= previous) {
+      throw new Error("The RPC's getEvents cursor did not move forward.");
+    }
+    if (page.events.length < limit && Number(BigInt(at[1]) >> 32n) >= page.latestLedger) return events;
+    if (events.length > MAX_EVENTS) throw new Error(`More than ${MAX_EVENTS} events: too many to read.`);
+    previous = position;
     page = await server.getEvents({ cursor: page.cursor, filters, limit });
   }
-  return events;
 }
+
+/** The most events one read collects (a hostile RPC must not fill the page's memory). */
+const MAX_EVENTS = 50_000;
 
 export async function history(suite: Suite, holder: string): Promise<HistoryItem[]> {
   const { config } = suite;

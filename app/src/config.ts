@@ -41,5 +41,6 @@ export function checkConfig(value: unknown): AppConfig {
       `config.json lacks ${[...missing, ...contracts.map((k) => `contracts.${k}`)].join(", ")}`,
     );
   }
-  return c as AppConfig;
+  // Only `true` turns the dev-only test wallet on (not "false", not 1).
+  return { ...(c as AppConfig), testWallet: c.testWallet === true };
 }

@@ -90,11 +90,18 @@ export function explain(error: unknown): string {
   if (/reject|declin|denied|cancel/i.test(text)) {
     return "You declined in your wallet: nothing was sent.";
   }
-  if (/txInsufficientBalance|insufficient.?balance|underfunded/i.test(text)) {
+  // Result codes as the SDK writes them: txBadSeq, or tx_bad_seq in its JSON.
+  if (/tx_?insufficient_?balance|insufficient.?balance|underfunded/i.test(text)) {
     return "Your account's lumens do not cover this transaction's fee.";
   }
-  if (/txBadSeq/i.test(text)) {
+  if (/tx_?bad_?seq/i.test(text)) {
     return "Another transaction of this account went first: try again.";
+  }
+  if (/tx_?too_?late/i.test(text)) {
+    return "The transaction expired before it reached a ledger: nothing was done; try again.";
+  }
+  if (/did not\. Returning anyway|still pending|TransactionStillPending/i.test(text)) {
+    return "The transaction was sent but is not in a ledger yet: it may still land, so check your history before trying again.";
   }
   if (/Failed to fetch|NetworkError|ECONNREFUSED|timeout/i.test(text)) {
     return "The network's RPC did not answer: check your connection and try again.";

@@ -18,9 +18,23 @@ export function formatAmount(base: bigint, decimals = SHARE_DECIMALS): string {
 /** What a parse gives: the value, or why the text is not one. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** A positive amount typed in decimal units (`2.5`, `1,000`) as base units. */
-export function parseAmount(text: string, decimals = SHARE_DECIMALS): Parsed<bigint> {
-  const plain = text.trim().replace(/,/g, "");
+/** The largest amount an i128 holds, in base units. */
+export const I128_MAX = (1n << 127n) - 1n;
+
+/**
+ * A positive amount typed in decimal units (`2.5`, `1,000`) as base units; `allowZero` also
+ * takes 0. A comma is only a thousands separator (`1,000`): `2,5` is refused, never 25.
+ */
+export function parseAmount(
+  text: string,
+  decimals = SHARE_DECIMALS,
+  { allowZero = false } = {},
+): Parsed<bigint> {
+  const trimmed = text.trim();
+  if (trimmed.includes(",") && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(trimmed)) {
+    return { ok: false, error: "Use a point for decimals (2.5); a comma only between thousands (1,000)." };
+  }
+  const plain = trimmed.replace(/,/g, "");
   const m = /^(\d*)(?:\.(\d*))?$/.exec(plain);
   if (!plain || !m || (m[1] === "" && (m[2] ?? "") === "")) {
     return { ok: false, error: "Enter an amount such as 10 or 2.5." };
@@ -30,7 +44,8 @@ export function parseAmount(text: string, decimals = SHARE_DECIMALS): Parsed<big
     return { ok: false, error: `At most ${decimals} decimals.` };
   }
   const value = BigInt(m[1] || "0") * 10n ** BigInt(decimals) + BigInt(fraction.padEnd(decimals, "0") || "0");
-  if (value <= 0n) return { ok: false, error: "Enter an amount above 0." };
+  if (value > I128_MAX) return { ok: false, error: "Too large for any asset." };
+  if (value < 0n || (value === 0n && !allowZero)) return { ok: false, error: "Enter an amount above 0." };
   return { ok: true, value };
 }
 
@@ -70,6 +85,7 @@ export function parseHashrate(text: string): Parsed<bigint> {
   const fraction = m[2] ?? "";
   if (fraction.length > exponent) return { ok: false, error: "Too precise for its unit." };
   const value = BigInt(m[1]) * 10n ** BigInt(exponent) + BigInt(fraction.padEnd(exponent, "0") || "0");
+  if (value > I128_MAX) return { ok: false, error: "Too large for any hashrate." };
   return { ok: true, value };
 }
 
@@ -103,7 +119,10 @@ export function timeLeft(end: number, now: number): string {
 
 /** A unix time as UTC date and time (`2026-01-02 01:00 UTC`). */
 export function utc(unix: number): string {
-  return `${new Date(unix * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const date = new Date(unix * 1000);
+  // Past year 275760 a Date has no calendar time (a u64 may name one).
+  if (Number.isNaN(date.getTime())) return "beyond any calendar date";
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /** An address shortened for display (`GABC…WXYZ`). */

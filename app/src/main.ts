@@ -33,16 +33,19 @@ let generation = 0;
 
 function route(): string {
   const name = location.hash.replace(/^#\/?/, "").split("?")[0];
-  return name in VIEWS ? name : "investor";
+  return Object.hasOwn(VIEWS, name) ? name : "investor";
 }
 
 async function connect(): Promise<void> {
   try {
-    wallet = await connectWallet();
+    const connected = await connectWallet();
+    // The wallet and the clients that sign for it change together: a refresh never pairs one
+    // wallet with another's clients.
     suite = await connectSuite(config, {
-      publicKey: wallet.address,
-      signTransaction: wallet.signTransaction,
+      publicKey: connected.address,
+      signTransaction: connected.signTransaction,
     });
+    wallet = connected;
     void refresh();
   } catch (error) {
     showProblem(explain(error));

@@ -60,7 +60,16 @@ export function transact<T>(ctx: { wallet?: Wallet; ledgerTime: number }, spec: 
         await tx.sign({ signTransaction: wallet.signTransaction });
         show({ kind: "sending", fee });
         const sent = await tx.send();
-        const response = sent.getTransactionResponse as rpc.Api.GetSuccessfulTransactionResponse;
+        const response = sent.getTransactionResponse;
+        if (response?.status !== rpc.Api.GetTransactionStatus.SUCCESS) {
+          // Applied but failed (its fee is charged), or never found.
+          const code = response && "resultXdr" in response ? response.resultXdr.result.type : "";
+          show({
+            kind: "failed",
+            why: `The transaction failed in its ledger${code ? ` (${code})` : ""}: nothing but its fee was taken.`,
+          });
+          return;
+        }
         landed = true;
         show({
           kind: "done",

@@ -17,7 +17,8 @@ interface Data {
   /** When the last running stream ends (unix seconds), if one runs. */
   streamEnd?: number;
   ledgerTime: number;
-  history: HistoryItem[];
+  /** Undefined when the RPC could not give the events. */
+  history?: HistoryItem[];
 }
 
 /** The previous reading of a holder's claimable rewards, for the streaming rate. */
@@ -41,8 +42,9 @@ export const investor: View<Data | undefined> = {
       read(token.balance({ id: holder })),
       read(token.hashrate_per_share()),
       read(distributor.claimable({ holder })),
-      history(ctx.suite, holder),
-      streamEnd(ctx.suite),
+      // The event history is a window an RPC may not hold: without it the page still works.
+      history(ctx.suite, holder).catch(() => undefined),
+      streamEnd(ctx.suite).catch(() => undefined),
     ]);
     const reading = { claimable, at: ctx.ledgerTime };
     const perHour = last?.holder === holder ? streamRate(last, reading) : 0n;
@@ -90,7 +92,9 @@ export const investor: View<Data | undefined> = {
       </section>
       <section class="card" aria-labelledby="past">
         <h2 id="past">Your claims and transfers</h2>
-        ${data.history.length === 0
+        ${data.history === undefined
+          ? html`<p>The network's RPC could not give the history right now.</p>`
+          : data.history.length === 0
           ? html`<p>None yet.</p>`
           : html`<table id="history">
               <thead><tr><th scope="col">Ledger</th><th scope="col">What</th><th scope="col">Amount</th></tr></thead>

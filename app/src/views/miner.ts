@@ -65,7 +65,7 @@ export const miner: View<Data | undefined> = {
       }
     }
     // The recorded epochs of the last few with something still due.
-    const recent = Array.from({ length: Math.min(Number(next), 10) }, (_, i) => next - 1n - BigInt(i));
+    const recent = Array.from({ length: Math.min(Number(next), 30) }, (_, i) => next - 1n - BigInt(i));
     const unpaid = (
       await Promise.all(
         recent.map(async (epoch) => {
@@ -185,6 +185,7 @@ function approveButton(ctx: Ctx, d: Data) {
       title: "Approve mint top-ups",
       what: [
         "Lets the payout distributor take the top-ups of your mints into running streams from your balance of the reward asset.",
+        "Amount: unlimited — any top-up your mints need; only the distributor may use it, and only for your mints.",
         `Lasts until ledger ${latest + ALLOWANCE_LEDGERS} (about 180 days).`,
       ],
       build: (o) => ctx.suite.asset.approve({

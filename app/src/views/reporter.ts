@@ -1,6 +1,7 @@
 // The reporter's page: the ended epochs and where each round stands (who has attested,
 // pending in its dispute window, effective), and an attestation of an ended epoch.
 import { html } from "lit-html";
+import { repeat } from "lit-html/directives/repeat.js";
 
 import { read, type EpochReport, type PoolConfig } from "../chain";
 import { formatAmount, formatHashrate, parseAmount, parseHashrate, short, utc } from "../format";
@@ -93,6 +94,9 @@ export const reporter: View<Data | undefined> = {
   },
 };
 
+/** The epoch the reporter picked in the form. */
+let picked: bigint | undefined;
+
 function attestForm(ctx: Ctx, d: Data, open: RoundRow[]) {
   const { decimals, symbol } = ctx.suite.reward;
   const submit = (event: Event) => {
@@ -100,7 +104,7 @@ function attestForm(ctx: Ctx, d: Data, open: RoundRow[]) {
     const form = event.target as HTMLFormElement;
     const epoch = BigInt(field(form, "epoch"));
     const hashrate = parseHashrate(field(form, "hashrate"));
-    const reward = parseAmount(field(form, "reward"), decimals);
+    const reward = parseAmount(field(form, "reward"), decimals, { allowZero: true });
     const problem = form.querySelector("#attest-problem")!;
     if (!hashrate.ok) {
       problem.textContent = hashrate.error;
@@ -127,10 +131,17 @@ function attestForm(ctx: Ctx, d: Data, open: RoundRow[]) {
       outcome: () => `Attested epoch ${epoch}.`,
     }).then(ctx.refresh);
   };
+  // The epoch picked stays picked while the page refreshes and new epochs end.
+  const chosen = open.some((r) => r.epoch === picked) ? picked : open[0]?.epoch;
+  picked = chosen;
   return html`<form @submit=${submit} novalidate>
     <label>Epoch
-      <select name="epoch">
-        ${open.map((r) => html`<option value=${r.epoch.toString()}>${r.epoch}</option>`)}
+      <select name="epoch" @change=${(e: Event) => (picked = BigInt((e.target as HTMLSelectElement).value))}>
+        ${repeat(
+          open,
+          (r) => r.epoch.toString(),
+          (r) => html`<option value=${r.epoch.toString()} ?selected=${r.epoch === chosen}>${r.epoch}</option>`,
+        )}
       </select>
     </label>
     <label>Average hashrate<input name="hashrate" placeholder="100TH" required aria-describedby="attest-problem" /></label>

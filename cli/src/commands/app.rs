@@ -56,6 +56,17 @@ pub fn config_json(network: &Network, m: &Manifest, test_wallet: bool) -> Result
     Ok(serde_json::to_string_pretty(&config).expect("a config serializes"))
 }
 
+/// The test wallet signs with a key a page is given: only ever on a local network.
+fn test_wallet_allowed(network: &Network, test_wallet: bool) -> Result<(), CliError> {
+    if test_wallet && network.passphrase != crate::networks::LOCAL_PASSPHRASE {
+        return Err(CliError::Refused(format!(
+            "--test-wallet is for a local network (`hashshare node`), not {}",
+            network.name
+        )));
+    }
+    Ok(())
+}
+
 pub fn run(cli: &Cli, args: &AppArgs) -> Result<(), CliError> {
     let config = match &cli.config_dir {
         Some(dir) => dir.clone(),
@@ -65,6 +76,7 @@ pub fn run(cli: &Cli, args: &AppArgs) -> Result<(), CliError> {
     let manifest_path = cli.manifest.clone().unwrap_or_else(|| {
         deployment::path_for(std::path::Path::new("deployments"), &network.name)
     });
+    test_wallet_allowed(&network, args.test_wallet)?;
     let manifest = deployment::read(&manifest_path)?;
     let files = match &args.app_dir {
         Some(dir) if dir.join("index.html").is_file() => Files::Dir(dir.clone()),
@@ -221,5 +233,15 @@ mod tests {
         assert_eq!(config["pool"], "p1");
         assert_eq!(config["startLedger"], 42);
         assert_eq!(config["testWallet"], false);
+        assert!(
+            test_wallet_allowed(&network, true).is_err(),
+            "not on testnet"
+        );
+        assert!(test_wallet_allowed(&network, false).is_ok());
+        let local = Network {
+            passphrase: crate::networks::LOCAL_PASSPHRASE.into(),
+            ..network
+        };
+        assert!(test_wallet_allowed(&local, true).is_ok());
     }
 }

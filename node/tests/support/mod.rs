@@ -38,7 +38,9 @@ pub fn id(key: &SigningKey) -> AccountId {
 }
 
 pub fn wasm(name: &str) -> Vec<u8> {
-    let path = format!("{}/../target/wasm/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| format!("{}/../target", env!("CARGO_MANIFEST_DIR")));
+    let path = format!("{target}/wasm/{name}.wasm");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e} (run ./scripts/build.sh)"))
 }
 
