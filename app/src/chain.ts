@@ -159,19 +159,47 @@ async function historyStart(suite: Suite): Promise<number> {
   return Math.max(suite.config.startLedger ?? 1, health.oldestLedger ?? 1, 1);
 }
 
+/** What each query has read from a server: its events and the cursor to read on from. */
+const readSoFar = new WeakMap<rpc.Server, Map<string, { events: rpc.Api.EventResponse[]; cursor: string }>>();
+
 /**
- * Every event matching `filters` from `startLedger` on, oldest first. An RPC scans a window of
- * ledgers per call (10,000 on stellar-rpc), so an empty page is not the end: the end is a page
- * short of the limit whose cursor has reached the latest ledger.
+ * Every event matching `filters` from `startLedger` on, oldest first. The first read of a query
+ * pages through the history; later ones read on from where it stopped (a page refreshed every
+ * few seconds asks the RPC for the new ledgers only), and start over if the RPC no longer holds
+ * that cursor.
  */
 export async function allEvents(
   server: rpc.Server,
   filters: rpc.Api.EventFilter[],
   startLedger: number,
 ): Promise<rpc.Api.EventResponse[]> {
+  const key = JSON.stringify(filters);
+  const reads = readSoFar.get(server) ?? new Map();
+  readSoFar.set(server, reads);
+  const known = reads.get(key);
+  const more = known && (await readEvents(server, filters, { cursor: known.cursor }).catch(() => undefined));
+  const read =
+    known && more
+      ? { events: [...known.events, ...more.events], cursor: more.cursor }
+      : await readEvents(server, filters, { startLedger });
+  if (read.events.length > MAX_EVENTS) throw new Error(`More than ${MAX_EVENTS} events: too many to read.`);
+  reads.set(key, read);
+  return read.events;
+}
+
+/**
+ * The events from a start (a ledger or a cursor) to the latest ledger, and the cursor there. An
+ * RPC scans a window of ledgers per call (10,000 on stellar-rpc), so an empty page is not the
+ * end: the end is a page short of the limit whose cursor has reached the latest ledger.
+ */
+async function readEvents(
+  server: rpc.Server,
+  filters: rpc.Api.EventFilter[],
+  from: { startLedger: number } | { cursor: string },
+): Promise<{ events: rpc.Api.EventResponse[]; cursor: string }> {
   const limit = 200;
   const events: rpc.Api.EventResponse[] = [];
-  let page = await server.getEvents({ startLedger, filters, limit });
+  let page = await server.getEvents({ ...from, filters, limit } as rpc.Api.GetEventsRequest);
   let previous: bigint | undefined;
   for (;;) {
     events.push(...page.events);
@@ -184,14 +212,16 @@ export async function allEvents(
     if (previous !== undefined && position <= previous) {
       throw new Error("The RPC's getEvents cursor did not move forward.");
     }
-    if (page.events.length < limit && Number(BigInt(at[1]) >> 32n) >= page.latestLedger) return events;
+    if (page.events.length < limit && Number(BigInt(at[1]) >> 32n) >= page.latestLedger) {
+      return { events, cursor: page.cursor };
+    }
     if (events.length > MAX_EVENTS) throw new Error(`More than ${MAX_EVENTS} events: too many to read.`);
     previous = position;
     page = await server.getEvents({ cursor: page.cursor, filters, limit });
   }
 }
 
-/** The most events one read collects (a hostile RPC must not fill the page's memory). */
+/** The most events one query collects (a hostile RPC must not fill the page's memory). */
 const MAX_EVENTS = 50_000;
 
 export async function history(suite: Suite, holder: string): Promise<HistoryItem[]> {

@@ -117,7 +117,7 @@ async function refresh(): Promise<void> {
   } catch (error) {
     if (mine === generation) showProblem(explain(error));
   } finally {
-    if (mine === generation) timer = setTimeout(() => void refresh(), REFRESH_MS);
+    if (mine === generation) timer = setTimeout(() => void refresh(), view.refreshMs ?? REFRESH_MS);
   }
 }
 

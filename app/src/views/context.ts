@@ -24,17 +24,21 @@ export interface View<D> {
   render: (data: D, ctx: Ctx) => TemplateResult;
   /** Runs once the view is in the page (charts need their elements). */
   after?: (data: D, ctx: Ctx) => void;
+  /** How often the view re-reads the chain (default 5 s: streams move every ledger). */
+  refreshMs?: number;
 }
 
 /** A view with its data read: what the shell renders. */
 export interface Page {
   title: string;
+  refreshMs?: number;
   show: (ctx: Ctx) => Promise<{ template: TemplateResult; after: () => void }>;
 }
 
 export function page<D>(view: View<D>): Page {
   return {
     title: view.title,
+    refreshMs: view.refreshMs,
     async show(ctx) {
       const data = await view.load(ctx);
       return { template: view.render(data, ctx), after: () => view.after?.(data, ctx) };

@@ -55,6 +55,8 @@ export function soldHashrate(payout: EpochPayout, hashratePerShare: bigint, epoc
 
 export const offering: View<Data> = {
   title: "Offering",
+  // Three reads an epoch: every 30 s is enough for a page that changes once an epoch.
+  refreshMs: 30_000,
   async load(ctx) {
     const { oracle, token, distributor, config } = ctx.suite;
     const pool = config.pool;
@@ -153,13 +155,17 @@ export const offering: View<Data> = {
   after: drawCharts,
 };
 
+/** The charts' observers of their card's width, replaced at each redraw. */
+const resizers = new Map<string, ResizeObserver>();
+
 /** Draws the two charts into the rendered view (uPlot needs the elements in the page). */
 function drawCharts(d: Data, ctx: Ctx): void {
   const epochs = d.rows.map((r) => r.epoch);
   const th = (v: bigint | undefined) => (v === undefined ? null : Number(v) / 1e12);
   const units = (v: bigint | undefined) =>
     v === undefined ? null : Number(v) / 10 ** ctx.suite.reward.decimals;
-  const width = Math.min(720, document.querySelector("main")?.clientWidth ?? 720) - 32;
+  // As wide as the card (at most 720 px), following it when the window is resized.
+  const widthOf = (element: HTMLElement) => Math.max(200, Math.min(720, element.clientWidth));
   const chart = (
     id: string,
     series: { label: string; stroke: string; dash?: number[] }[],
@@ -168,9 +174,9 @@ function drawCharts(d: Data, ctx: Ctx): void {
     const element = document.getElementById(id);
     if (!element) return;
     element.replaceChildren();
-    new uPlot(
+    const plot = new uPlot(
       {
-        width,
+        width: widthOf(element),
         height: 220,
         scales: { x: { time: false } },
         series: [{ label: "epoch" }, ...series.map((s) => ({ ...s, width: 2, spanGaps: false }))],
@@ -179,6 +185,10 @@ function drawCharts(d: Data, ctx: Ctx): void {
       [epochs, ...data] as uPlot.AlignedData,
       element,
     );
+    resizers.get(id)?.disconnect();
+    const resizer = new ResizeObserver(() => plot.setSize({ width: widthOf(element), height: 220 }));
+    resizer.observe(element);
+    resizers.set(id, resizer);
   };
   chart(
     "hashrate-chart",
