@@ -84,6 +84,7 @@ export interface Asset {
   balance(a: Addr): Tx<bigint>;
   decimals(): Tx<number>;
   symbol(): Tx<string>;
+  name(): Tx<string>;
   allowance(a: { from: string; spender: string }): Tx<bigint>;
   approve(a: { from: string; spender: string; amount: bigint; expiration_ledger: number }, options?: Opts): Tx<null>;
 }
@@ -95,8 +96,9 @@ export interface Suite {
   token: contract.Client & ShareToken;
   distributor: contract.Client & Distributor;
   asset: contract.Client & Asset;
-  /** The reward asset's decimals and symbol (`XLM` for lumens). */
-  reward: { decimals: number; symbol: string };
+  /** The reward asset's decimals, symbol (`XLM` for lumens) and name (a Stellar asset's
+   * `CODE:ISSUER`: a symbol alone does not tell a real asset from a look-alike). */
+  reward: { decimals: number; symbol: string; name: string };
 }
 
 /** The clients for `config`, signing (when asked) through `signTransaction` as `publicKey`. */
@@ -119,9 +121,10 @@ export async function connectSuite(
     contract.Client.from<Distributor>(options(c.payout_distributor)),
     contract.Client.from<Asset>(options(c.reward_token)),
   ]);
-  const [decimals, symbol] = await Promise.all([
+  const [decimals, symbol, name] = await Promise.all([
     asset.decimals().then((t) => t.result),
     asset.symbol().then((t) => t.result),
+    asset.name().then((t) => t.result),
   ]);
   // An i128 amount cannot have a unit of more than 38 decimals: no real asset has them.
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 38) {
@@ -134,7 +137,11 @@ export async function connectSuite(
     token,
     distributor,
     asset,
-    reward: { decimals, symbol: symbol === "native" ? "XLM" : symbol },
+    reward: {
+      decimals,
+      symbol: symbol === "native" ? "XLM" : symbol,
+      name: name === "native" ? "lumens (native)" : name,
+    },
   };
 }
 

@@ -94,7 +94,8 @@ export function sharesHashrate(shares: bigint, hashratePerShare: bigint): bigint
   return (shares * hashratePerShare) / 10n ** BigInt(SHARE_DECIMALS);
 }
 
-/** A duration as its two largest units (`2 d 3 h`, `5 m 10 s`, `0 s`). */
+/** A duration as its two largest units (`2 d 3 h`, `5 m 10 s`, `0 s`); `~` marks one cut
+ * short (`~1 h` for 3601 s). */
 export function duration(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
   const parts: [number, string][] = [
@@ -105,11 +106,15 @@ export function duration(seconds: number): string {
   ];
   const first = parts.findIndex(([n]) => n > 0);
   if (first < 0) return "0 s";
-  return parts
-    .slice(first, first + 2)
-    .filter(([n]) => n > 0)
-    .map(([n, u]) => `${n} ${u}`)
-    .join(" ");
+  const cut = parts.slice(first + 2).some(([n]) => n > 0) ? "~" : "";
+  return (
+    cut +
+    parts
+      .slice(first, first + 2)
+      .filter(([n]) => n > 0)
+      .map(([n, u]) => `${n} ${u}`)
+      .join(" ")
+  );
 }
 
 /** Time left until `end` (unix seconds) from `now`: `ended` once past. */

@@ -117,6 +117,7 @@ export const offering: View<Data> = {
           ${stat("Reporters", `${d.config.quorum} of ${d.config.reporters.length} (an honest majority)`)}
           ${stat("Matures", utc(Number(d.maturity)))}
           ${stat("Fee", `${d.feeBps / 100}% of payouts`)}
+          ${stat("Reward asset", ctx.suite.reward.name, "reward-asset")}
           ${stat("Arrears (owed, not paid)", reward(d.arrears), "arrears")}
         </dl>
         ${d.disputed.length

@@ -192,5 +192,6 @@ test("the offering's charts have one point per epoch", async ({ page }) => {
     await expect(chart.locator("canvas")).toHaveCount(1);
   }
   await expect(page.locator("#freshness")).toContainText("fresh");
+  await expect(page.locator("#reward-asset")).toHaveText("lumens (native)");
   await shots(page, "offering");
 });

@@ -72,10 +72,13 @@ describe("time left in a stream", () => {
   test("two largest units, ended once past", () => {
     expect(duration(0)).toBe("0 s");
     expect(duration(3_600)).toBe("1 h");
-    expect(duration(90_061)).toBe("1 d 1 h");
-    expect(duration(3_725)).toBe("1 h 2 m");
+    expect(duration(90_061)).toBe("~1 d 1 h");
+    expect(duration(3_601)).toBe("~1 h");
+    expect(duration(90_000)).toBe("1 d 1 h");
+    expect(duration(3_725)).toBe("~1 h 2 m");
+    expect(duration(3_720)).toBe("1 h 2 m");
     expect(timeLeft(1_000 + 86_400 + 3_600, 1_000)).toBe("1 d 1 h left");
-    expect(timeLeft(1_000 + 86_400 + 60, 1_000)).toBe("1 d left");
+    expect(timeLeft(1_000 + 86_400 + 60, 1_000)).toBe("~1 d left");
     expect(timeLeft(1_000, 1_000)).toBe("ended");
     expect(utc(1_767_225_600)).toBe("2026-01-01 00:00 UTC");
   });
