@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONTRACTS=(pool-oracle share-token payout-distributor)
+CONTRACTS=(pool-oracle share-token payout-distributor rig-nft)
 # Not part of hashshare: the plain SEP-41 token the benchmark compares transfers against.
 BASELINES=(plain-token)
 
@@ -35,7 +35,7 @@ done
 cargo build --quiet --target wasm32v1-none --release \
   --target-dir "$target_dir/next-version" --features next-version \
   -p pool-oracle -p share-token -p payout-distributor
-for c in "${CONTRACTS[@]}"; do
+for c in pool-oracle share-token payout-distributor; do
   name="${c//-/_}"
   cp "$target_dir/next-version/wasm32v1-none/release/$name.wasm" "$out/${name}_next.wasm"
 done

@@ -1,0 +1,570 @@
+use hashshare_common::{admin, math::mul_div_floor_i128, ttl};
+use hashshare_interfaces::{
+    PayoutDistributorClient, PoolOracleClient, Rig, RigCertificate, RigNft, ShareTokenClient,
+};
+use soroban_sdk::{
+    contract, contractimpl, panic_with_error, token::TokenClient, Address, BytesN, Env, String,
+};
+
+use crate::{
+    errors::RigNftError,
+    events::{
+        Approve, ApproveForAll, Burn, Mint, RentalListed, Rented, RewardsPaid, SharesLocked,
+        Transfer, UpdateUser,
+    },
+    metadata,
+    position::{self, Position},
+    storage::{self, Approval, Certificate, Config, Listing, Metadata},
+};
+
+#[contract]
+pub struct RigNftContract;
+
+#[contractimpl]
+impl RigNftContract {
+    /// Binds the vault to one offering: its share token and payout distributor (and, through
+    /// them, the reward asset and the pool's epoch).
+    pub fn __constructor(
+        env: Env,
+        admin: Address,
+        share_token: Address,
+        distributor: Address,
+        name: String,
+        symbol: String,
+        base_uri: String,
+    ) {
+        admin::init(&env, &admin);
+        let token = ShareTokenClient::new(&env, &share_token);
+        let payouts = PayoutDistributorClient::new(&env, &distributor);
+        if payouts.share_token() != share_token || base_uri.len() > 200 || name.len() > 64 {
+            panic_with_error!(&env, RigNftError::NotConfigured);
+        }
+        let pool = PoolOracleClient::new(&env, &token.oracle()).pool(&token.pool());
+        storage::set_config(
+            &env,
+            &Config {
+                share_token: share_token.clone(),
+                distributor,
+                reward_token: payouts.reward_token(),
+                hashrate_per_share: token.hashrate_per_share(),
+                epoch_seconds: pool.epoch_seconds,
+            },
+        );
+        storage::set_metadata(
+            &env,
+            &Metadata {
+                name,
+                symbol,
+                base_uri,
+            },
+        );
+        ttl::bump_instance(&env);
+    }
+
+    pub fn admin(env: Env) -> Address {
+        admin::admin(&env)
+    }
+
+    pub fn propose_admin(env: Env, new_admin: Address) {
+        admin::propose(&env, &new_admin);
+    }
+
+    pub fn accept_admin(env: Env) {
+        if !admin::accept(&env) {
+            panic_with_error!(&env, RigNftError::NoPendingAdmin);
+        }
+    }
+
+    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
+        admin::upgrade(&env, &wasm_hash);
+    }
+}
+
+/// Pulls what the vault's shares earned from the distributor and spreads it over them.
+fn sync(env: &Env, config: &Config) -> storage::Vault {
+    let mut vault = storage::vault(env);
+    let pulled = PayoutDistributorClient::new(env, &config.distributor)
+        .claim(&env.current_contract_address());
+    position::spread(env, &mut vault, pulled);
+    storage::set_vault(env, &vault);
+    vault
+}
+
+/// Settles `c` against the vault's index now (after a `sync`).
+fn settle(env: &Env, c: &mut Certificate, index: i128) {
+    let user = c.user_until();
+    position::settle(env, &mut c.position, index, env.ledger().timestamp(), user);
+}
+
+/// Pays `c`'s owed rewards to its owner and its user; `(owner's, user's)`.
+fn pay(env: &Env, config: &Config, token_id: u32, c: &mut Certificate) -> (i128, i128) {
+    let asset = TokenClient::new(env, &config.reward_token);
+    let vault = env.current_contract_address();
+    let (owner_paid, user_paid) = (c.position.owed_owner, c.position.owed_user);
+    if owner_paid > 0 {
+        asset.transfer(&vault, &c.owner, &owner_paid);
+    }
+    if user_paid > 0 {
+        if let Some(user) = &c.user {
+            asset.transfer(&vault, user, &user_paid);
+        }
+    }
+    c.position.owed_owner = 0;
+    c.position.owed_user = 0;
+    if owner_paid > 0 || user_paid > 0 {
+        RewardsPaid {
+            token_id,
+            owner_paid,
+            user_paid,
+        }
+        .publish(env);
+    }
+    (owner_paid, user_paid)
+}
+
+fn hashrate(env: &Env, config: &Config, shares: i128) -> i128 {
+    mul_div_floor_i128(
+        shares,
+        config.hashrate_per_share,
+        hashshare_interfaces::SHARE_UNIT,
+    )
+    .unwrap_or_else(|| panic_with_error!(env, RigNftError::Overflow))
+}
+
+/// Moves a certificate to `to`: the seller is paid what it earned; approvals and a listing
+/// end; a paid rental stays (its user keeps the rewards of its period), a user the owner set
+/// ends (as ERC-4907 clears it on transfer).
+fn move_certificate(env: &Env, from: &Address, to: &Address, token_id: u32) {
+    let config = storage::config(env);
+    let mut c = storage::certificate(env, token_id);
+    if c.owner != *from {
+        panic_with_error!(env, RigNftError::IncorrectOwner);
+    }
+    let vault = sync(env, &config);
+    settle(env, &mut c, vault.index);
+    pay(env, &config, token_id, &mut c);
+    if !c.rented {
+        c.user = None;
+        c.expires = 0;
+    }
+    c.owner = to.clone();
+    storage::set_certificate(env, token_id, &c);
+    storage::set_approval(env, token_id, None);
+    storage::set_listing(env, token_id, None);
+    if from != to {
+        storage::set_balance(env, from, storage::balance(env, from) - 1);
+        storage::set_balance(env, to, storage::balance(env, to) + 1);
+    }
+    Transfer {
+        from: from.clone(),
+        to: to.clone(),
+        token_id,
+    }
+    .publish(env);
+}
+
+fn positive(env: &Env, amount: i128) {
+    if amount <= 0 {
+        panic_with_error!(env, RigNftError::InvalidAmount);
+    }
+}
+
+#[contractimpl]
+impl RigNft for RigNftContract {
+    fn balance(env: Env, owner: Address) -> u32 {
+        storage::balance(&env, &owner)
+    }
+
+    fn owner_of(env: Env, token_id: u32) -> Address {
+        storage::certificate(&env, token_id).owner
+    }
+
+    /// SEP-50. Auth: `from`. Errors: `NonExistentToken`, `IncorrectOwner`.
+    fn transfer(env: Env, from: Address, to: Address, token_id: u32) {
+        from.require_auth();
+        ttl::bump_instance(&env);
+        move_certificate(&env, &from, &to, token_id);
+    }
+
+    /// SEP-50. Auth: `spender`, approved for the certificate or an operator of `from`.
+    fn transfer_from(env: Env, spender: Address, from: Address, to: Address, token_id: u32) {
+        spender.require_auth();
+        ttl::bump_instance(&env);
+        let approved = storage::approval(&env, token_id).is_some_and(|a| a.approved == spender);
+        if spender != from && !approved && storage::operator_until(&env, &from, &spender) == 0 {
+            panic_with_error!(&env, RigNftError::InsufficientApproval);
+        }
+        move_certificate(&env, &from, &to, token_id);
+    }
+
+    /// SEP-50: one approved account per certificate until `live_until_ledger` (0 revokes).
+    /// Auth: `approver`, the owner or one of its operators.
+    fn approve(
+        env: Env,
+        approver: Address,
+        approved: Address,
+        token_id: u32,
+        live_until_ledger: u32,
+    ) {
+        approver.require_auth();
+        ttl::bump_instance(&env);
+        let owner = storage::certificate(&env, token_id).owner;
+        if approver != owner && storage::operator_until(&env, &owner, &approver) == 0 {
+            panic_with_error!(&env, RigNftError::InvalidApprover);
+        }
+        if live_until_ledger == 0 {
+            storage::set_approval(&env, token_id, None);
+        } else if live_until_ledger < env.ledger().sequence() {
+            panic_with_error!(&env, RigNftError::InvalidLiveUntilLedger);
+        } else {
+            storage::set_approval(
+                &env,
+                token_id,
+                Some(&Approval {
+                    approved: approved.clone(),
+                    live_until_ledger,
+                }),
+            );
+        }
+        Approve {
+            approver,
+            token_id,
+            approved,
+            live_until_ledger,
+        }
+        .publish(&env);
+    }
+
+    /// SEP-50: `operator` may transfer and approve every certificate of `owner` until
+    /// `live_until_ledger` (0 revokes). Auth: `owner`.
+    fn approve_for_all(env: Env, owner: Address, operator: Address, live_until_ledger: u32) {
+        owner.require_auth();
+        ttl::bump_instance(&env);
+        if live_until_ledger != 0 && live_until_ledger < env.ledger().sequence() {
+            panic_with_error!(&env, RigNftError::InvalidLiveUntilLedger);
+        }
+        storage::set_operator(&env, &owner, &operator, live_until_ledger);
+        ApproveForAll {
+            owner,
+            operator,
+            live_until_ledger,
+        }
+        .publish(&env);
+    }
+
+    fn get_approved(env: Env, token_id: u32) -> Option<Address> {
+        storage::certificate(&env, token_id);
+        storage::approval(&env, token_id).map(|a| a.approved)
+    }
+
+    fn is_approved_for_all(env: Env, owner: Address, operator: Address) -> bool {
+        storage::operator_until(&env, &owner, &operator) != 0
+    }
+
+    fn name(env: Env) -> String {
+        storage::metadata(&env).name
+    }
+
+    fn symbol(env: Env) -> String {
+        storage::metadata(&env).symbol
+    }
+
+    fn token_uri(env: Env, token_id: u32) -> String {
+        let c = storage::certificate(&env, token_id);
+        let config = storage::config(&env);
+        let meta = storage::metadata(&env);
+        metadata::token_uri(
+            &env,
+            &meta,
+            token_id,
+            &c.rig,
+            c.position.shares,
+            hashrate(&env, &config, c.position.shares),
+            &config.share_token.to_string(),
+        )
+    }
+
+    /// Auth: `owner` (its shares move into the vault). Errors: `InvalidAmount`, `InvalidRig`.
+    /// Events: `mint`, `shares_locked`.
+    fn wrap(env: Env, owner: Address, shares: i128, rig: Rig) -> u32 {
+        owner.require_auth();
+        ttl::bump_instance(&env);
+        positive(&env, shares);
+        metadata::check_rig(&env, &rig);
+        let config = storage::config(&env);
+        // What the locked shares earned so far is spread before new shares join them.
+        let mut vault = sync(&env, &config);
+        TokenClient::new(&env, &config.share_token).transfer(
+            &owner,
+            env.current_contract_address(),
+            &shares,
+        );
+        let token_id = vault.next_id;
+        vault.next_id = vault
+            .next_id
+            .checked_add(1)
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
+        vault.locked = vault
+            .locked
+            .checked_add(shares)
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
+        storage::set_vault(&env, &vault);
+        storage::set_certificate(
+            &env,
+            token_id,
+            &Certificate {
+                owner: owner.clone(),
+                rig,
+                position: Position {
+                    shares,
+                    paid_index: vault.index,
+                    settled_at: env.ledger().timestamp(),
+                    owed_owner: 0,
+                    owed_user: 0,
+                },
+                user: None,
+                expires: 0,
+                rented: false,
+            },
+        );
+        storage::set_balance(&env, &owner, storage::balance(&env, &owner) + 1);
+        Mint {
+            to: owner,
+            token_id,
+        }
+        .publish(&env);
+        SharesLocked {
+            token_id,
+            shares,
+            total: shares,
+        }
+        .publish(&env);
+        token_id
+    }
+
+    /// Auth: the owner (its shares move in). Errors: `NonExistentToken`, `InvalidAmount`.
+    fn add_shares(env: Env, token_id: u32, shares: i128) {
+        ttl::bump_instance(&env);
+        positive(&env, shares);
+        let config = storage::config(&env);
+        let mut c = storage::certificate(&env, token_id);
+        c.owner.require_auth();
+        let mut vault = sync(&env, &config);
+        settle(&env, &mut c, vault.index);
+        TokenClient::new(&env, &config.share_token).transfer(
+            &c.owner,
+            env.current_contract_address(),
+            &shares,
+        );
+        c.position.shares = c
+            .position
+            .shares
+            .checked_add(shares)
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
+        vault.locked = vault
+            .locked
+            .checked_add(shares)
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
+        storage::set_vault(&env, &vault);
+        storage::set_certificate(&env, token_id, &c);
+        SharesLocked {
+            token_id,
+            shares,
+            total: c.position.shares,
+        }
+        .publish(&env);
+    }
+
+    /// Auth: the owner. Errors: `NonExistentToken`, `Rented` while a user's period runs.
+    /// Pays the owner (and a past user) what the certificate earned, gives the shares back
+    /// and burns it. Events: `rewards_paid`, `burn`.
+    fn unwrap(env: Env, token_id: u32) -> i128 {
+        ttl::bump_instance(&env);
+        let config = storage::config(&env);
+        let mut c = storage::certificate(&env, token_id);
+        c.owner.require_auth();
+        if c.user_active(env.ledger().timestamp()) {
+            panic_with_error!(&env, RigNftError::Rented);
+        }
+        let mut vault = sync(&env, &config);
+        settle(&env, &mut c, vault.index);
+        pay(&env, &config, token_id, &mut c);
+        let shares = c.position.shares;
+        vault.locked -= shares;
+        storage::set_vault(&env, &vault);
+        TokenClient::new(&env, &config.share_token).transfer(
+            &env.current_contract_address(),
+            &c.owner,
+            &shares,
+        );
+        storage::remove_certificate(&env, token_id);
+        storage::set_balance(&env, &c.owner, storage::balance(&env, &c.owner) - 1);
+        Burn {
+            from: c.owner,
+            token_id,
+        }
+        .publish(&env);
+        shares
+    }
+
+    fn rig(env: Env, token_id: u32) -> RigCertificate {
+        let c = storage::certificate(&env, token_id);
+        let config = storage::config(&env);
+        RigCertificate {
+            rig: c.rig,
+            shares: c.position.shares,
+            hashrate: hashrate(&env, &config, c.position.shares),
+        }
+    }
+
+    /// What `claim` would pay now: `(owner's, user's)`, including what the distributor holds
+    /// for the vault and has not paid it yet.
+    fn accrued(env: Env, token_id: u32) -> (i128, i128) {
+        let config = storage::config(&env);
+        let mut c = storage::certificate(&env, token_id);
+        let mut vault = storage::vault(&env);
+        let pending = PayoutDistributorClient::new(&env, &config.distributor)
+            .claimable(&env.current_contract_address());
+        position::spread(&env, &mut vault, pending);
+        settle(&env, &mut c, vault.index);
+        (c.position.owed_owner, c.position.owed_user)
+    }
+
+    /// Anyone may call: the rewards go to the owner and the user, never to the caller.
+    fn claim(env: Env, token_id: u32) -> (i128, i128) {
+        ttl::bump_instance(&env);
+        let config = storage::config(&env);
+        let mut c = storage::certificate(&env, token_id);
+        let vault = sync(&env, &config);
+        settle(&env, &mut c, vault.index);
+        let paid = pay(&env, &config, token_id, &mut c);
+        storage::set_certificate(&env, token_id, &c);
+        paid
+    }
+
+    /// ERC-4907. Auth: the owner. Errors: `Rented` during a paid rental, `InvalidExpiry`.
+    fn set_user(env: Env, token_id: u32, user: Address, expires: u64) {
+        ttl::bump_instance(&env);
+        let config = storage::config(&env);
+        let mut c = storage::certificate(&env, token_id);
+        c.owner.require_auth();
+        let now = env.ledger().timestamp();
+        if c.rented && c.user_active(now) {
+            panic_with_error!(&env, RigNftError::Rented);
+        }
+        if expires <= now {
+            panic_with_error!(&env, RigNftError::InvalidExpiry);
+        }
+        // The past is split under the old user; the new one earns from now.
+        let vault = sync(&env, &config);
+        settle(&env, &mut c, vault.index);
+        pay(&env, &config, token_id, &mut c);
+        c.user = Some(user.clone());
+        c.expires = expires;
+        c.rented = false;
+        storage::set_certificate(&env, token_id, &c);
+        UpdateUser {
+            token_id,
+            user,
+            expires,
+        }
+        .publish(&env);
+    }
+
+    fn user_of(env: Env, token_id: u32) -> Option<Address> {
+        let c = storage::certificate(&env, token_id);
+        if c.user_active(env.ledger().timestamp()) {
+            c.user
+        } else {
+            None
+        }
+    }
+
+    /// Auth: the owner. Errors: `InvalidAmount` (a price or epochs of 0).
+    fn list_rental(env: Env, token_id: u32, price_per_epoch: i128, max_epochs: u32) {
+        ttl::bump_instance(&env);
+        let c = storage::certificate(&env, token_id);
+        c.owner.require_auth();
+        positive(&env, price_per_epoch);
+        if max_epochs == 0 {
+            panic_with_error!(&env, RigNftError::InvalidAmount);
+        }
+        storage::set_listing(
+            &env,
+            token_id,
+            Some(&Listing {
+                price_per_epoch,
+                max_epochs,
+            }),
+        );
+        RentalListed {
+            token_id,
+            price_per_epoch,
+            max_epochs,
+        }
+        .publish(&env);
+    }
+
+    fn unlist_rental(env: Env, token_id: u32) {
+        ttl::bump_instance(&env);
+        let c = storage::certificate(&env, token_id);
+        c.owner.require_auth();
+        storage::set_listing(&env, token_id, None);
+    }
+
+    /// Auth: `renter`, who pays `price_per_epoch × epochs` (at most `max_price`) to the owner
+    /// and becomes the user for `epochs` pool epochs from now. Errors: `NotListed`,
+    /// `TooManyEpochs`, `PriceTooHigh`, `Rented`, `InvalidAmount`.
+    fn rent(env: Env, renter: Address, token_id: u32, epochs: u32, max_price: i128) {
+        renter.require_auth();
+        ttl::bump_instance(&env);
+        let config = storage::config(&env);
+        let mut c = storage::certificate(&env, token_id);
+        let listing = storage::listing(&env, token_id)
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::NotListed));
+        let now = env.ledger().timestamp();
+        if epochs == 0 {
+            panic_with_error!(&env, RigNftError::InvalidAmount);
+        }
+        if epochs > listing.max_epochs {
+            panic_with_error!(&env, RigNftError::TooManyEpochs);
+        }
+        if c.user_active(now) {
+            panic_with_error!(&env, RigNftError::Rented);
+        }
+        let price = listing
+            .price_per_epoch
+            .checked_mul(i128::from(epochs))
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
+        if price > max_price {
+            panic_with_error!(&env, RigNftError::PriceTooHigh);
+        }
+        let expires = u64::from(epochs)
+            .checked_mul(config.epoch_seconds)
+            .and_then(|d| d.checked_add(now))
+            .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
+        TokenClient::new(&env, &config.reward_token).transfer(&renter, &c.owner, &price);
+        let vault = sync(&env, &config);
+        settle(&env, &mut c, vault.index);
+        pay(&env, &config, token_id, &mut c);
+        c.user = Some(renter.clone());
+        c.expires = expires;
+        c.rented = true;
+        storage::set_certificate(&env, token_id, &c);
+        storage::set_listing(&env, token_id, None);
+        Rented {
+            token_id,
+            renter: renter.clone(),
+            epochs,
+            price,
+            expires,
+        }
+        .publish(&env);
+        UpdateUser {
+            token_id,
+            user: renter,
+            expires,
+        }
+        .publish(&env);
+    }
+}
