@@ -1,9 +1,9 @@
 //! rig-nft on the compiled WASM, in the whole suite: a certificate earns what its shares earn
 //! (next to a plain holder of as many), SEP-50 ownership and approvals with their events, and
 //! rentals whose user receives the rewards of its period.
-use hashshare_interfaces::{Rig, RigNftClient, SHARE_UNIT};
+use hashshare_interfaces::SHARE_UNIT;
 use hashshare_tests::fixture::{advance, wasm, Suite, TH_PER_SHARE};
-use rig_nft::RigNftError;
+use rig_nft::{Rig, RigNftClient, RigNftError};
 use soroban_sdk::{
     testutils::{Address as _, Events as _},
     xdr::{self, ScAddress, ScSymbol, ScVal},
@@ -169,25 +169,36 @@ fn sep50_transfers_and_approvals_with_their_events() {
     assert!(!nft.is_approved_for_all(&buyer, &operator));
     // The metadata names the rig and its hashrate.
     let uri = nft.token_uri(&id);
-    let mut text = [0u8; 1536];
+    let mut text = [0u8; 4096];
     let len = uri.len() as usize;
     uri.copy_into_slice(&mut text[..len]);
     let text = core::str::from_utf8(&text[..len]).unwrap();
-    assert!(
-        text.starts_with("data:application/json,{\"name\":\"Antpool S19 rigs #0\""),
-        "{text}"
+    let payload = text
+        .strip_prefix("data:application/json;base64,")
+        .unwrap_or_else(|| panic!("a base64 JSON data URI: {text}"));
+    use base64::Engine as _;
+    let json = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
+    assert_eq!(json["name"], "Antpool S19 rigs #0");
+    let attribute = |name: &str| {
+        json["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["trait_type"] == name)
+            .unwrap_or_else(|| panic!("{name}: {json}"))["value"]
+            .clone()
+    };
+    assert_eq!(
+        attribute("hashrate"),
+        serde_json::json!(10_000_000_000_000u64)
     );
-    assert!(
-        text.contains(
-            "\"trait_type\":\"hashrate\",\"display_type\":\"number\",\"value\":10000000000000"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("\"trait_type\":\"J/TH\",\"display_type\":\"number\",\"value\":21"),
-        "{text}"
-    );
-    assert!(text.contains("\"value\":\"Antminer S19 XP\""), "{text}");
+    assert_eq!(attribute("J/TH"), serde_json::json!(21));
+    assert_eq!(attribute("model"), "Antminer S19 XP");
+    assert_eq!(attribute("location"), "Sichuan, CN");
+    assert!(attribute("offering").as_str().unwrap().starts_with('C'));
     // A rig whose text would break the JSON is refused.
     let mut bad = rig(env);
     bad.model = String::from_str(env, "S19\", \"x");

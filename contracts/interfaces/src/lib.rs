@@ -8,13 +8,11 @@
 
 mod distributor;
 mod oracle;
-mod rig_nft;
 mod share_token;
 mod types;
 
 pub use distributor::{PayoutDistributor, PayoutDistributorClient};
 pub use oracle::{PoolOracle, PoolOracleClient};
-pub use rig_nft::{Rig, RigCertificate, RigNft, RigNftClient};
 pub use share_token::{ShareToken, ShareTokenClient};
 pub use types::{Books, EpochPayout, EpochReport, PoolConfig};
 

@@ -1,7 +1,5 @@
 use hashshare_common::{admin, math::mul_div_floor_i128, ttl};
-use hashshare_interfaces::{
-    PayoutDistributorClient, PoolOracleClient, Rig, RigCertificate, RigNft, ShareTokenClient,
-};
+use hashshare_interfaces::{PayoutDistributorClient, PoolOracleClient, ShareTokenClient};
 use soroban_sdk::{
     contract, contractimpl, panic_with_error, token::TokenClient, Address, BytesN, Env, String,
 };
@@ -12,6 +10,7 @@ use crate::{
         Approve, ApproveForAll, Burn, Mint, RentalListed, Rented, RewardsPaid, SharesLocked,
         Transfer, UpdateUser,
     },
+    interface::{Rig, RigCertificate, RigNft},
     metadata,
     position::{self, Position},
     storage::{self, Approval, Certificate, Config, Listing, Metadata},
@@ -36,7 +35,11 @@ impl RigNftContract {
         admin::init(&env, &admin);
         let token = ShareTokenClient::new(&env, &share_token);
         let payouts = PayoutDistributorClient::new(&env, &distributor);
-        if payouts.share_token() != share_token || base_uri.len() > 200 || name.len() > 64 {
+        if payouts.share_token() != share_token
+            || !metadata::plain_text(&base_uri, 200)
+            || !metadata::plain_text(&name, 64)
+            || !metadata::plain_text(&symbol, 32)
+        {
             panic_with_error!(&env, RigNftError::NotConfigured);
         }
         let pool = PoolOracleClient::new(&env, &token.oracle()).pool(&token.pool());
@@ -78,6 +81,38 @@ impl RigNftContract {
     pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
         admin::upgrade(&env, &wasm_hash);
     }
+
+    /// Rewards `account` could not receive when they were paid (a frozen balance, a missing
+    /// trustline), kept for it.
+    pub fn unpaid(env: Env, account: Address) -> i128 {
+        storage::unpaid(&env, &account)
+    }
+
+    /// Pays `account` its unpaid rewards. Auth: `account`.
+    pub fn collect(env: Env, account: Address) -> i128 {
+        account.require_auth();
+        ttl::bump_instance(&env);
+        let amount = storage::unpaid(&env, &account);
+        if amount > 0 {
+            storage::set_unpaid(&env, &account, 0);
+            let config = storage::config(&env);
+            TokenClient::new(&env, &config.reward_token).transfer(
+                &env.current_contract_address(),
+                &account,
+                &amount,
+            );
+        }
+        amount
+    }
+}
+
+/// An approval's ledger: 0 (revoke), or from now to the longest an entry may live.
+fn check_live_until(env: &Env, live_until_ledger: u32) {
+    let now = env.ledger().sequence();
+    let last = now.saturating_add(env.storage().max_ttl());
+    if live_until_ledger != 0 && !(now..=last).contains(&live_until_ledger) {
+        panic_with_error!(env, RigNftError::InvalidLiveUntilLedger);
+    }
 }
 
 /// Pulls what the vault's shares earned from the distributor and spreads it over them.
@@ -96,18 +131,28 @@ fn settle(env: &Env, c: &mut Certificate, index: i128) {
     position::settle(env, &mut c.position, index, env.ledger().timestamp(), user);
 }
 
+/// Sends `amount` of the reward asset to `to`; one who cannot receive it now (frozen, no
+/// trustline) keeps it as unpaid, to `collect` later: one party never blocks the other.
+fn send(env: &Env, config: &Config, to: &Address, amount: i128) {
+    if amount <= 0 {
+        return;
+    }
+    let asset = TokenClient::new(env, &config.reward_token);
+    let sent = asset.try_transfer(&env.current_contract_address(), to, &amount);
+    if !matches!(sent, Ok(Ok(()))) {
+        let owed = storage::unpaid(env, to)
+            .checked_add(amount)
+            .unwrap_or_else(|| panic_with_error!(env, RigNftError::Overflow));
+        storage::set_unpaid(env, to, owed);
+    }
+}
+
 /// Pays `c`'s owed rewards to its owner and its user; `(owner's, user's)`.
 fn pay(env: &Env, config: &Config, token_id: u32, c: &mut Certificate) -> (i128, i128) {
-    let asset = TokenClient::new(env, &config.reward_token);
-    let vault = env.current_contract_address();
     let (owner_paid, user_paid) = (c.position.owed_owner, c.position.owed_user);
-    if owner_paid > 0 {
-        asset.transfer(&vault, &c.owner, &owner_paid);
-    }
-    if user_paid > 0 {
-        if let Some(user) = &c.user {
-            asset.transfer(&vault, user, &user_paid);
-        }
+    send(env, config, &c.owner, owner_paid);
+    if let Some(user) = &c.user {
+        send(env, config, user, user_paid);
     }
     c.position.owed_owner = 0;
     c.position.owed_user = 0;
@@ -212,10 +257,9 @@ impl RigNft for RigNftContract {
         if approver != owner && storage::operator_until(&env, &owner, &approver) == 0 {
             panic_with_error!(&env, RigNftError::InvalidApprover);
         }
+        check_live_until(&env, live_until_ledger);
         if live_until_ledger == 0 {
             storage::set_approval(&env, token_id, None);
-        } else if live_until_ledger < env.ledger().sequence() {
-            panic_with_error!(&env, RigNftError::InvalidLiveUntilLedger);
         } else {
             storage::set_approval(
                 &env,
@@ -240,9 +284,7 @@ impl RigNft for RigNftContract {
     fn approve_for_all(env: Env, owner: Address, operator: Address, live_until_ledger: u32) {
         owner.require_auth();
         ttl::bump_instance(&env);
-        if live_until_ledger != 0 && live_until_ledger < env.ledger().sequence() {
-            panic_with_error!(&env, RigNftError::InvalidLiveUntilLedger);
-        }
+        check_live_until(&env, live_until_ledger);
         storage::set_operator(&env, &owner, &operator, live_until_ledger);
         ApproveForAll {
             owner,
@@ -321,6 +363,7 @@ impl RigNft for RigNftContract {
                     settled_at: env.ledger().timestamp(),
                     owed_owner: 0,
                     owed_user: 0,
+                    carry: 0,
                 },
                 user: None,
                 expires: 0,

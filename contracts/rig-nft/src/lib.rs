@@ -8,10 +8,15 @@
 mod contract;
 mod errors;
 mod events;
+mod interface;
 mod metadata;
 mod position;
 mod storage;
 
 pub use contract::{RigNftContract, RigNftContractClient};
 pub use errors::RigNftError;
+pub use interface::{Rig, RigCertificate, RigNft, RigNftClient};
 pub use position::SCALE;
+
+#[cfg(test)]
+mod test;

@@ -1,8 +1,9 @@
-//! `token_uri`: the certificate's metadata as a `data:application/json` URI, in the shape NFT
-//! marketplaces read (name, description, image, attributes of `trait_type` and `value`), built
-//! on chain so it always says what the certificate holds now. The rig's texts are checked at
-//! `wrap` to be plain (letters, digits and ` -_.,/#:`), so they need no JSON escaping.
-use hashshare_interfaces::Rig;
+//! `token_uri`: the certificate's metadata as a `data:application/json;base64,` URI, in the
+//! shape NFT marketplaces read (name, description, image, attributes of `trait_type` and
+//! `value`), built on chain so it always says what the certificate holds now. Base64, so the
+//! URI is valid whatever the JSON holds (`#`, spaces); every text in it is checked at `wrap` or
+//! deployment to be printable ASCII without `"` or `\`, so the JSON needs no escaping.
+use crate::interface::Rig;
 use soroban_sdk::{panic_with_error, Env, String};
 
 use crate::{errors::RigNftError, storage::Metadata};
@@ -13,20 +14,23 @@ pub const MAX_TEXT: u32 = 64;
 /// Refuses a rig whose texts are empty, too long or not plain.
 pub fn check_rig(env: &Env, rig: &Rig) {
     for text in [&rig.model, &rig.serial, &rig.location] {
-        let len = text.len();
-        if len == 0 || len > MAX_TEXT {
-            panic_with_error!(env, RigNftError::InvalidRig);
-        }
-        let mut buf = [0u8; MAX_TEXT as usize];
-        text.copy_into_slice(&mut buf[..len as usize]);
-        if !buf[..len as usize].iter().all(|&b| plain(b)) {
+        if text.is_empty() || !plain_text(text, MAX_TEXT) {
             panic_with_error!(env, RigNftError::InvalidRig);
         }
     }
 }
 
-fn plain(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b" -_.,/#:".contains(&b)
+/// Whether `text` is at most `max` bytes of printable ASCII without `"` or `\`.
+pub fn plain_text(text: &String, max: u32) -> bool {
+    let len = text.len();
+    if len > max || len > 256 {
+        return false;
+    }
+    let mut buf = [0u8; 256];
+    text.copy_into_slice(&mut buf[..len as usize]);
+    buf[..len as usize]
+        .iter()
+        .all(|&b| (0x20..=0x7e).contains(&b) && b != b'"' && b != b'\\')
 }
 
 /// A byte buffer the URI is written into (no allocator in a contract).
@@ -83,7 +87,7 @@ pub fn token_uri(
         buf: [0u8; 1536],
         len: 0,
     };
-    o.push(b"data:application/json,{\"name\":\"");
+    o.push(b"{\"name\":\"");
     o.text(collection);
     o.push(b" #");
     o.number(u128::from(token_id));
@@ -107,5 +111,33 @@ pub fn token_uri(
     o.push(b"\"},{\"trait_type\":\"shares\",\"display_type\":\"number\",\"value\":");
     o.number(shares.unsigned_abs());
     o.push(b"}]}");
-    String::from_bytes(env, &o.buf[..o.len])
+    // Base64 of the JSON after the data URI's header.
+    let header = b"data:application/json;base64,";
+    let mut uri = [0u8; 29 + 2048];
+    uri[..header.len()].copy_from_slice(header);
+    let len = base64(&o.buf[..o.len], &mut uri[header.len()..]);
+    String::from_bytes(env, &uri[..header.len() + len])
+}
+
+/// Standard base64 (with padding) of `input` into `out`; the length written.
+fn base64(input: &[u8], out: &mut [u8]) -> usize {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut n = 0;
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, slot) in out[n..n + 4].iter_mut().enumerate() {
+            *slot = if i <= chunk.len() {
+                ALPHABET[((v >> (18 - 6 * i)) & 63) as usize]
+            } else {
+                b'='
+            };
+        }
+        n += 4;
+    }
+    n
 }

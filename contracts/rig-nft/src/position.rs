@@ -3,8 +3,9 @@
 //! The vault pulls what its shares earned from the distributor (`claim`) before any change of
 //! the locked shares, and spreads it over them: `index += pulled × SCALE / locked`, the
 //! remainder carried in index units so that nothing pulled is ever lost. A certificate earns
-//! `shares × (index − its paid index) / SCALE` (floored: under one base unit of dust a
-//! settlement).
+//! `shares × (index − its paid index) / SCALE`; the fraction of a base unit below that is
+//! carried in the position (index units), so settling often — anyone may `claim` — loses
+//! nothing: a certificate earns exactly what a plain holder of its shares earns, floored once.
 //!
 //! Owner and user. What a certificate earned since its last settlement is split by time:
 //! the user's part is the fraction of that interval during which it was the user (until its
@@ -32,6 +33,8 @@ pub struct Position {
     /// Earned and not yet paid: the owner's and the user's.
     pub owed_owner: i128,
     pub owed_user: i128,
+    /// Earned below one base unit, in index units (< SCALE), kept for the next settlement.
+    pub carry: i128,
 }
 
 /// Spreads `pulled` reward units over the vault's locked shares.
@@ -50,8 +53,13 @@ pub fn spread(env: &Env, vault: &mut Vault, pulled: i128) {
 /// Brings `p` up to the vault's index at `now`, splitting what it earned between the owner and
 /// a user active until `user_expires`.
 pub fn settle(env: &Env, p: &mut Position, index: i128, now: u64, user_expires: Option<u64>) {
-    let earned = mul_div_floor_i128(p.shares, index - p.paid_index, SCALE)
+    let scaled = p
+        .shares
+        .checked_mul(index - p.paid_index)
+        .and_then(|s| s.checked_add(p.carry))
         .unwrap_or_else(|| panic_with_error!(env, RigNftError::Overflow));
+    let earned = scaled / SCALE;
+    p.carry = scaled % SCALE;
     let for_user = match user_expires {
         Some(expires) if expires > p.settled_at && now > p.settled_at => {
             let until = expires.min(now);

@@ -2,8 +2,8 @@
 //! vault's index (read by every reward call). Persistent, extended on access: one entry per
 //! certificate (owner, rig, position, user, rental), one count per owner, one listing per
 //! listed certificate. Temporary: approvals, which expire by design (at their ledger).
+use crate::interface::Rig;
 use hashshare_common::ttl::{read_persistent, write_persistent};
-use hashshare_interfaces::Rig;
 use soroban_sdk::{contracttype, panic_with_error, Address, Env, String};
 
 use crate::{errors::RigNftError, position::Position};
@@ -87,6 +87,7 @@ enum Key {
     Listing(u32),
     Approval(u32),
     Operator(Address, Address),
+    Unpaid(Address),
 }
 
 pub fn config(env: &Env) -> Config {
@@ -147,6 +148,21 @@ pub fn set_balance(env: &Env, owner: &Address, balance: u32) {
         env.storage().persistent().remove(&key);
     } else {
         write_persistent(env, &key, &balance);
+    }
+}
+
+/// Rewards an account could not be paid when they were due (it could not receive the asset
+/// then), waiting for it to `collect` them.
+pub fn unpaid(env: &Env, account: &Address) -> i128 {
+    read_persistent(env, &Key::Unpaid(account.clone())).unwrap_or(0)
+}
+
+pub fn set_unpaid(env: &Env, account: &Address, amount: i128) {
+    let key = Key::Unpaid(account.clone());
+    if amount == 0 {
+        env.storage().persistent().remove(&key);
+    } else {
+        write_persistent(env, &key, &amount);
     }
 }
 

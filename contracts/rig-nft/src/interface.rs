@@ -1,3 +1,6 @@
+//! rig-nft's public face: its types and a `#[contractclient]` trait. They live in this crate,
+//! not in `hashshare-interfaces`, because no other contract calls the vault: a `#[contracttype]`
+//! there would be written into every contract's spec.
 use soroban_sdk::{contractclient, contracttype, Address, Env, String};
 
 /// The rig a certificate stands for, as its owner describes it (shown in `token_uri`).
