@@ -817,22 +817,22 @@ pub(crate) mod tests {
         (node, network)
     }
 
-    fn address(identity: &Identity) -> ScVal {
+    pub(crate) fn address(identity: &Identity) -> ScVal {
         ScVal::Address(ScAddress::Account(account_id(&identity.address()).unwrap()))
     }
 
-    fn string(s: &str) -> ScVal {
+    pub(crate) fn string(s: &str) -> ScVal {
         ScVal::String(ScString(s.as_bytes().to_vec().try_into().unwrap()))
     }
 
-    fn amount(v: i128) -> ScVal {
+    pub(crate) fn amount(v: i128) -> ScVal {
         ScVal::I128(Int128Parts {
             hi: (v >> 64) as i64,
             lo: v as u64,
         })
     }
 
-    fn call(contract: &ScAddress, name: &str, args: Vec<ScVal>) -> HostFunction {
+    pub(crate) fn call(contract: &ScAddress, name: &str, args: Vec<ScVal>) -> HostFunction {
         HostFunction::InvokeContract(InvokeContractArgs {
             contract_address: contract.clone(),
             function_name: ScSymbol(name.try_into().unwrap()),

@@ -36,7 +36,11 @@ use stellar_xdr::{
     TransactionExt, TransactionV1Envelope, Uint256, WriteXdr,
 };
 
-use client::{account_id, Client};
+use client::{
+    account_id,
+    tests::{address, amount, call, string},
+    Client,
+};
 use common::proxy::Proxy;
 use identity::{Identities, Identity};
 use networks::Network;
@@ -91,29 +95,6 @@ impl Proxy {
             })
             .collect()
     }
-}
-
-fn address(identity: &Identity) -> ScVal {
-    ScVal::Address(ScAddress::Account(account_id(&identity.address()).unwrap()))
-}
-
-fn string(s: &str) -> ScVal {
-    ScVal::String(ScString(s.as_bytes().to_vec().try_into().unwrap()))
-}
-
-fn amount(v: i128) -> ScVal {
-    ScVal::I128(Int128Parts {
-        hi: (v >> 64) as i64,
-        lo: v as u64,
-    })
-}
-
-fn call(contract: &ScAddress, name: &str, args: Vec<ScVal>) -> HostFunction {
-    HostFunction::InvokeContract(InvokeContractArgs {
-        contract_address: contract.clone(),
-        function_name: ScSymbol(name.try_into().unwrap()),
-        args: args.try_into().unwrap(),
-    })
 }
 
 /// A node, two funded identities (`user`, `attacker`) and a plain SEP-41 token whose admin
