@@ -1,7 +1,7 @@
-//! The cost benchmark: every public function of the three contracts measured on the compiled
-//! WASM, the share token's transfer next to the Stellar Asset Contract's and a plain SEP-41
-//! token's, and scaling sweeps showing which costs stay flat as holders, past deposits and
-//! reporters grow.
+//! The cost benchmark: every public function of the contracts measured on the compiled WASM,
+//! the share token's transfer next to the Stellar Asset Contract's and a plain SEP-41 token's,
+//! and scaling sweeps showing which costs stay flat as holders, past deposits, reporters,
+//! certificates and the vault's past epochs grow (rig-nft's part: `bench_rig_nft`).
 //!
 //! Every figure is one invocation measured in a fresh `Env` loaded from the grown ledger's
 //! snapshot (see `measure`), so it pays only for the entries it touches, as on the network.
@@ -16,6 +16,7 @@ use serde::Serialize;
 use soroban_sdk::{testutils::Address as _, token::TokenClient, Address, BytesN, Env, Symbol};
 
 use crate::{
+    bench_rig_nft,
     fixture::{advance, pool_config, wasm, wasm_path, Suite, TokenSuite, POOL, TH_PER_SHARE},
     measure::{measure, port, Cost},
 };
@@ -75,6 +76,9 @@ pub struct Sizes {
     pub holders: Vec<usize>,
     pub deposits: Vec<usize>,
     pub reporters: Vec<u32>,
+    /// rig-nft: certificates in the vault, and past epochs paid into it.
+    pub certificates: Vec<usize>,
+    pub rig_epochs: Vec<usize>,
 }
 
 impl Sizes {
@@ -83,6 +87,8 @@ impl Sizes {
             holders: vec![1, 10, 100, 1_000, 10_000],
             deposits: vec![1, 10, 100, 1_000],
             reporters: vec![1, 2, 4, 8, 16],
+            certificates: vec![1, 10, 100, 1_000, 10_000],
+            rig_epochs: vec![1, 10, 100, 1_000],
         }
     }
 
@@ -91,6 +97,8 @@ impl Sizes {
             holders: vec![1, 50],
             deposits: vec![1, 10],
             reporters: vec![1, 16],
+            certificates: vec![1, 50],
+            rig_epochs: vec![1, 10],
         }
     }
 }
@@ -98,24 +106,31 @@ impl Sizes {
 pub fn run(sizes: &Sizes) -> Report {
     Report {
         wasm_sizes: wasm_sizes(),
-        functions: functions(),
+        functions: [functions(), bench_rig_nft::functions()].concat(),
         transfers: transfers(),
         sweeps: vec![
             holders_sweep(&sizes.holders),
             deposits_sweep(&sizes.deposits),
             reporters_sweep(&sizes.reporters),
+            bench_rig_nft::certificates_sweep(&sizes.certificates),
+            bench_rig_nft::epochs_sweep(&sizes.rig_epochs),
         ],
     }
 }
 
 pub fn wasm_sizes() -> Vec<(String, u64)> {
-    ["pool_oracle", "share_token", "payout_distributor"]
-        .iter()
-        .map(|name| {
-            let size = std::fs::metadata(wasm_path(name)).map_or(0, |m| m.len());
-            (name.to_string(), size)
-        })
-        .collect()
+    [
+        "pool_oracle",
+        "share_token",
+        "payout_distributor",
+        "rig_nft",
+    ]
+    .iter()
+    .map(|name| {
+        let size = std::fs::metadata(wasm_path(name)).map_or(0, |m| m.len());
+        (name.to_string(), size)
+    })
+    .collect()
 }
 
 /// A suite grown to a realistic state: two investors holding 60/40 shares of an attested pool,

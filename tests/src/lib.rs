@@ -2,5 +2,6 @@
 //! contract is registered (never the native contract), plus helpers to assert typed errors,
 //! untouched state, signers and costs.
 pub mod bench;
+pub mod bench_rig_nft;
 pub mod fixture;
 pub mod measure;

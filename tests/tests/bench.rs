@@ -20,6 +20,11 @@ fn benchmark_at_ci_size_shows_flat_costs() {
         ("payout-distributor", "deposit (recorded epoch)"),
         ("payout-distributor", "claim"),
         ("payout-distributor", "upgrade"),
+        ("rig-nft", "wrap"),
+        ("rig-nft", "claim (rented: owner and user paid)"),
+        ("rig-nft", "rent"),
+        ("rig-nft", "unwrap"),
+        ("rig-nft", "transfer (a rented certificate)"),
     ] {
         let row = report
             .functions
@@ -33,7 +38,7 @@ fn benchmark_at_ci_size_shows_flat_costs() {
         );
     }
     assert!(
-        report.functions.len() >= 60,
+        report.functions.len() >= 90,
         "{} rows",
         report.functions.len()
     );
@@ -53,6 +58,16 @@ fn benchmark_at_ci_size_shows_flat_costs() {
     for call in ["deposit", "claim", "record", "mint"] {
         let ratio = sweep("past deposits").ratio(call);
         assert!(ratio <= 1.05, "{call} grows {ratio:.3}x with past deposits");
+    }
+    // rig-nft: flat in the number of certificates and of past epochs paid into the vault.
+    for name in ["certificates", "past epochs (rig-nft)"] {
+        for call in ["wrap", "add_shares", "transfer", "claim", "rent", "unwrap"] {
+            let ratio = sweep(name).ratio(call);
+            assert!(
+                ratio <= 1.05,
+                "rig-nft {call} grows {ratio:.3}x with {name}"
+            );
+        }
     }
     // The transfer guard of *Payouts no one can game*: at most 5% more CPU instructions than
     // before it (790,421 on this benchmark) and a fee within 2% of the plain SEP-41 token's.

@@ -63,47 +63,6 @@ impl RigNftContract {
         );
         ttl::bump_instance(&env);
     }
-
-    pub fn admin(env: Env) -> Address {
-        admin::admin(&env)
-    }
-
-    pub fn propose_admin(env: Env, new_admin: Address) {
-        admin::propose(&env, &new_admin);
-    }
-
-    pub fn accept_admin(env: Env) {
-        if !admin::accept(&env) {
-            panic_with_error!(&env, RigNftError::NoPendingAdmin);
-        }
-    }
-
-    pub fn upgrade(env: Env, wasm_hash: BytesN<32>) {
-        admin::upgrade(&env, &wasm_hash);
-    }
-
-    /// Rewards `account` could not receive when they were paid (a frozen balance, a missing
-    /// trustline), kept for it.
-    pub fn unpaid(env: Env, account: Address) -> i128 {
-        storage::unpaid(&env, &account)
-    }
-
-    /// Pays `account` its unpaid rewards. Auth: `account`.
-    pub fn collect(env: Env, account: Address) -> i128 {
-        account.require_auth();
-        ttl::bump_instance(&env);
-        let amount = storage::unpaid(&env, &account);
-        if amount > 0 {
-            storage::set_unpaid(&env, &account, 0);
-            let config = storage::config(&env);
-            TokenClient::new(&env, &config.reward_token).transfer(
-                &env.current_contract_address(),
-                &account,
-                &amount,
-            );
-        }
-        amount
-    }
 }
 
 /// An approval's ledger: 0 (revoke), or from now to the longest an entry may live.
@@ -609,5 +568,46 @@ impl RigNft for RigNftContract {
             expires,
         }
         .publish(&env);
+    }
+
+    fn admin(env: Env) -> Address {
+        admin::admin(&env)
+    }
+
+    fn propose_admin(env: Env, new_admin: Address) {
+        admin::propose(&env, &new_admin);
+    }
+
+    fn accept_admin(env: Env) {
+        if !admin::accept(&env) {
+            panic_with_error!(&env, RigNftError::NoPendingAdmin);
+        }
+    }
+
+    fn upgrade(env: Env, wasm_hash: BytesN<32>) {
+        admin::upgrade(&env, &wasm_hash);
+    }
+
+    /// Rewards `account` could not receive when they were paid (a frozen balance, a missing
+    /// trustline), kept for it.
+    fn unpaid(env: Env, account: Address) -> i128 {
+        storage::unpaid(&env, &account)
+    }
+
+    /// Pays `account` its unpaid rewards. Auth: `account`.
+    fn collect(env: Env, account: Address) -> i128 {
+        account.require_auth();
+        ttl::bump_instance(&env);
+        let amount = storage::unpaid(&env, &account);
+        if amount > 0 {
+            storage::set_unpaid(&env, &account, 0);
+            let config = storage::config(&env);
+            TokenClient::new(&env, &config.reward_token).transfer(
+                &env.current_contract_address(),
+                &account,
+                &amount,
+            );
+        }
+        amount
     }
 }

@@ -1,7 +1,7 @@
 //! rig-nft's public face: its types and a `#[contractclient]` trait. They live in this crate,
 //! not in `hashshare-interfaces`, because no other contract calls the vault: a `#[contracttype]`
 //! there would be written into every contract's spec.
-use soroban_sdk::{contractclient, contracttype, Address, Env, String};
+use soroban_sdk::{contractclient, contracttype, Address, BytesN, Env, String};
 
 /// The rig a certificate stands for, as its owner describes it (shown in `token_uri`).
 #[contracttype]
@@ -66,4 +66,13 @@ pub trait RigNft {
     fn unlist_rental(env: Env, token_id: u32);
     /// Rents a listed certificate for `epochs`, paying the owner at most `max_price`.
     fn rent(env: Env, renter: Address, token_id: u32, epochs: u32, max_price: i128);
+    /// Rewards `account` could not receive when they were paid, kept for it.
+    fn unpaid(env: Env, account: Address) -> i128;
+    /// Pays `account` its unpaid rewards.
+    fn collect(env: Env, account: Address) -> i128;
+
+    fn admin(env: Env) -> Address;
+    fn propose_admin(env: Env, new_admin: Address);
+    fn accept_admin(env: Env);
+    fn upgrade(env: Env, wasm_hash: BytesN<32>);
 }
