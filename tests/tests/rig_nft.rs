@@ -258,3 +258,100 @@ fn a_rentals_user_gets_the_rewards_of_its_period_and_unwrap_waits_for_its_end() 
     assert_eq!(nft.user_of(&id), None);
     assert_eq!(nft.unwrap(&id), shares(10));
 }
+
+/// `live_until` of every persistent entry of `contract` (its instance included), read from the
+/// ledger snapshot: unlike a read through the host, this restores nothing.
+fn persistent_live_until(env: &Env, contract: &Address) -> std::vec::Vec<(ScVal, u32)> {
+    let contract = ScAddress::from(contract);
+    env.to_ledger_snapshot()
+        .ledger_entries
+        .into_iter()
+        .filter_map(|(key, (_, live_until))| match *key {
+            xdr::LedgerKey::ContractData(data)
+                if data.contract == contract
+                    && data.durability == xdr::ContractDataDurability::Persistent =>
+            {
+                Some((data.key, live_until.expect("contract data has a TTL")))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Nobody touches the vault for more than a year while the offering pays every (30-day) epoch
+/// and a plain holder of as many shares claims each one: every entry of the vault expires (its
+/// instance after 30 days, the certificate after 120: archived on the network, not deleted).
+/// The certificate's first claim restores them and pays what the plain holder received over
+/// the year, to the base unit of dust, and the vault keeps nothing back.
+#[test]
+fn a_certificate_nobody_claims_for_a_year_loses_nothing() {
+    let s = Suite::configured(2 * TERM, 0, FUNDS, TH_PER_SHARE, |c| {
+        c.epoch_seconds = 30 * DAY;
+    });
+    s.attest(100 * TH_PER_SHARE, 0);
+    let id = s.env.register(
+        wasm("rig_nft").as_slice(),
+        (
+            s.admin.clone(),
+            s.token.address.clone(),
+            s.distributor.address.clone(),
+            String::from_str(&s.env, "Antpool S19 rigs"),
+            String::from_str(&s.env, "RIG26"),
+            String::from_str(&s.env, "https://rigs.example/"),
+        ),
+    );
+    let nft = RigNftClient::new(&s.env, &id);
+    let (plain, owner) = (Address::generate(&s.env), Address::generate(&s.env));
+    s.token.mint(&plain, &shares(10));
+    s.token.mint(&owner, &shares(10));
+    let id = nft.wrap(&owner, &shares(10), &rig(&s.env));
+    let wrapped_at = s.env.ledger().sequence();
+
+    let mut plain_received = 0;
+    let mut last = 0;
+    for n in 0..13 {
+        last = s.attest(100 * TH_PER_SHARE, 2_592_000_017 + n * 1_000_003);
+        s.pay_in_full(last);
+        plain_received += s.distributor.claim(&plain);
+    }
+    s.to_moment(s.end_of(last + 1) + 1);
+    plain_received += s.distributor.claim(&plain);
+    assert!(plain_received > 13 * 100_000_000, "{plain_received}");
+
+    let now = s.env.ledger().sequence();
+    assert!(
+        now - wrapped_at > 365 * 17_280,
+        "more than a year of ledgers"
+    );
+    let entries = persistent_live_until(&s.env, &nft.address);
+    assert!(
+        entries.len() >= 3,
+        "instance, certificate, balance: {entries:?}"
+    );
+    for (key, live_until) in &entries {
+        assert!(*live_until < now, "{key:?} still live");
+    }
+
+    let (owed, user) = nft.accrued(&id);
+    assert_eq!(user, 0);
+    assert!(
+        (plain_received - owed).abs() <= 1,
+        "plain {plain_received}, certificate {owed}"
+    );
+    assert_eq!(nft.claim(&id), (owed, 0));
+    assert_eq!(s.reward.balance(&owner), owed);
+    assert!(s.reward.balance(&nft.address) <= 1, "dust at most");
+    assert_eq!(s.distributor.claimable(&nft.address), 0);
+    assert_eq!(s.distributor.claimable(&plain), 0);
+    // Restored and extended again (the instance and the certificate; the owner's count waits
+    // for its own next use): the certificate lives on, and unwraps.
+    let live: std::vec::Vec<ScVal> = persistent_live_until(&s.env, &nft.address)
+        .into_iter()
+        .filter(|(_, live_until)| *live_until > now)
+        .map(|(key, _)| key)
+        .collect();
+    assert_eq!(live.len(), 2, "{live:?}");
+    assert!(live.contains(&ScVal::LedgerKeyContractInstance));
+    assert_eq!(nft.unwrap(&id), shares(10));
+    assert_eq!(s.sep41.balance(&owner), shares(10));
+}
