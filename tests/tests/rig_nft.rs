@@ -3,7 +3,7 @@
 //! rentals whose user receives the rewards of its period.
 use hashshare_interfaces::SHARE_UNIT;
 use hashshare_tests::fixture::{advance, wasm, Suite, TH_PER_SHARE};
-use rig_nft::{Rig, RigNftClient, RigNftError};
+use rig_nft::{RentalListing, Rig, RigNftClient, RigNftError};
 use soroban_sdk::{
     testutils::{Address as _, Events as _},
     xdr::{self, ScAddress, ScSymbol, ScVal},
@@ -215,7 +215,15 @@ fn a_rentals_user_gets_the_rewards_of_its_period_and_unwrap_waits_for_its_end() 
     let id = nft.wrap(&owner, &shares(10), &rig(env));
     let renter = Address::generate(env);
     s.reward_issuer.mint(&renter, &1_000_000);
+    assert_eq!(nft.listing(&id), None);
     nft.list_rental(&id, &100_000, &3);
+    assert_eq!(
+        nft.listing(&id),
+        Some(RentalListing {
+            price_per_epoch: 100_000,
+            max_epochs: 3
+        })
+    );
     assert_eq!(
         nft.try_rent(&renter, &id, &4, &1_000_000),
         Err(Ok(RigNftError::TooManyEpochs.into()))
@@ -232,6 +240,9 @@ fn a_rentals_user_gets_the_rewards_of_its_period_and_unwrap_waits_for_its_end() 
         "the owner is paid"
     );
     assert_eq!(nft.user_of(&id), Some(renter.clone()));
+    let rented_until = env.ledger().timestamp() + 2 * DAY;
+    assert_eq!(nft.user_expires(&id), rented_until);
+    assert_eq!(nft.listing(&id), None, "a rental takes the listing down");
     assert_eq!(nft.try_unwrap(&id), Err(Ok(RigNftError::Rented.into())));
     // The rental survives a transfer of the certificate.
     let buyer = Address::generate(env);
@@ -256,7 +267,12 @@ fn a_rentals_user_gets_the_rewards_of_its_period_and_unwrap_waits_for_its_end() 
     // After the rental: the owner earns again, and may unwrap.
     advance(env, 1);
     assert_eq!(nft.user_of(&id), None);
+    assert_eq!(nft.user_expires(&id), 0);
     assert_eq!(nft.unwrap(&id), shares(10));
+    assert_eq!(
+        nft.try_listing(&id),
+        Err(Ok(RigNftError::NonExistentToken.into()))
+    );
 }
 
 /// `live_until` of every persistent entry of `contract` (its instance included), read from the

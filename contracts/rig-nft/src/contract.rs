@@ -10,10 +10,10 @@ use crate::{
         Approve, ApproveForAll, Burn, Mint, RentalListed, Rented, RewardsPaid, SharesLocked,
         Transfer, UpdateUser,
     },
-    interface::{Rig, RigCertificate, RigNft},
+    interface::{RentalListing, Rig, RigCertificate, RigNft},
     metadata,
     position::{self, Position},
-    storage::{self, Approval, Certificate, Config, Listing, Metadata},
+    storage::{self, Approval, Certificate, Config, Metadata},
 };
 
 #[contract]
@@ -482,6 +482,20 @@ impl RigNft for RigNftContract {
         }
     }
 
+    fn user_expires(env: Env, token_id: u32) -> u64 {
+        let c = storage::certificate(&env, token_id);
+        if c.user_active(env.ledger().timestamp()) {
+            c.expires
+        } else {
+            0
+        }
+    }
+
+    fn listing(env: Env, token_id: u32) -> Option<RentalListing> {
+        storage::certificate(&env, token_id);
+        storage::listing(&env, token_id)
+    }
+
     /// Auth: the owner. Errors: `InvalidAmount` (a price or epochs of 0).
     fn list_rental(env: Env, token_id: u32, price_per_epoch: i128, max_epochs: u32) {
         ttl::bump_instance(&env);
@@ -494,7 +508,7 @@ impl RigNft for RigNftContract {
         storage::set_listing(
             &env,
             token_id,
-            Some(&Listing {
+            Some(&RentalListing {
                 price_per_epoch,
                 max_epochs,
             }),

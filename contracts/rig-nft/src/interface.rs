@@ -24,6 +24,14 @@ pub struct RigCertificate {
     pub hashrate: i128,
 }
 
+/// A certificate's offer for rent: what an epoch costs (reward asset) and the most epochs.
+#[contracttype]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct RentalListing {
+    pub price_per_epoch: i128,
+    pub max_epochs: u32,
+}
+
 /// rig-nft: SEP-50 computing-power NFTs that lock shares of one offering and earn what those
 /// shares earn (the SEP-50 functions are declared here too, as the contract exports them).
 #[contractclient(name = "RigNftClient")]
@@ -61,6 +69,10 @@ pub trait RigNft {
     /// during a paid rental.
     fn set_user(env: Env, token_id: u32, user: Address, expires: u64);
     fn user_of(env: Env, token_id: u32) -> Option<Address>;
+    /// ERC-4907: until when the user's period runs (unix seconds; 0 with no user).
+    fn user_expires(env: Env, token_id: u32) -> u64;
+    /// The certificate's offer for rent, if it is listed.
+    fn listing(env: Env, token_id: u32) -> Option<RentalListing>;
     /// Offers the certificate for rent at `price_per_epoch` (reward asset), up to `max_epochs`.
     fn list_rental(env: Env, token_id: u32, price_per_epoch: i128, max_epochs: u32);
     fn unlist_rental(env: Env, token_id: u32);

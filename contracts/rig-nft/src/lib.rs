@@ -15,7 +15,7 @@ mod storage;
 
 pub use contract::{RigNftContract, RigNftContractClient};
 pub use errors::RigNftError;
-pub use interface::{Rig, RigCertificate, RigNft, RigNftClient};
+pub use interface::{RentalListing, Rig, RigCertificate, RigNft, RigNftClient};
 pub use position::SCALE;
 
 #[cfg(test)]

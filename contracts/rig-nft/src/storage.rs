@@ -2,7 +2,7 @@
 //! vault's index (read by every reward call). Persistent, extended on access: one entry per
 //! certificate (owner, rig, position, user, rental), one count per owner, one listing per
 //! listed certificate. Temporary: approvals, which expire by design (at their ledger).
-use crate::interface::Rig;
+use crate::interface::{RentalListing, Rig};
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use soroban_sdk::{contracttype, panic_with_error, Address, Env, String};
 
@@ -61,13 +61,6 @@ impl Certificate {
     pub fn user_active(&self, now: u64) -> bool {
         self.user.is_some() && self.expires > now
     }
-}
-
-#[contracttype]
-#[derive(Clone, Debug, Eq, PartialEq)]
-pub struct Listing {
-    pub price_per_epoch: i128,
-    pub max_epochs: u32,
 }
 
 #[contracttype]
@@ -166,11 +159,11 @@ pub fn set_unpaid(env: &Env, account: &Address, amount: i128) {
     }
 }
 
-pub fn listing(env: &Env, id: u32) -> Option<Listing> {
+pub fn listing(env: &Env, id: u32) -> Option<RentalListing> {
     read_persistent(env, &Key::Listing(id))
 }
 
-pub fn set_listing(env: &Env, id: u32, listing: Option<&Listing>) {
+pub fn set_listing(env: &Env, id: u32, listing: Option<&RentalListing>) {
     match listing {
         Some(l) => write_persistent(env, &Key::Listing(id), l),
         None => env.storage().persistent().remove(&Key::Listing(id)),
