@@ -8,7 +8,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
-const CONTRACTS: [&str; 3] = ["pool_oracle", "share_token", "payout_distributor"];
+const CONTRACTS: [&str; 4] = [
+    "pool_oracle",
+    "share_token",
+    "payout_distributor",
+    "rig_nft",
+];
 
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());

@@ -90,6 +90,11 @@ pub enum Command {
     /// Renews the operator's reward-asset allowance to the distributor, which pays mint
     /// top-ups (signed by the operator; `deploy` gives it once).
     ApproveTopups(SourceArgs),
+    /// Rig certificates (rig-nft): NFTs that lock shares, earn what they earn, trade and rent.
+    Rig {
+        #[command(subcommand)]
+        command: RigCommand,
+    },
     /// The contracts, the pool, supply, sold and sustained hashrate, arrears, every known
     /// holder and the books' conservation line.
     Status,
@@ -194,6 +199,141 @@ pub enum KeysCommand {
         /// The identity's name.
         name: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RigCommand {
+    /// Deploys the offering's rig-nft vault (signed by the offering's admin); resumable.
+    Deploy(RigDeployArgs),
+    /// Locks shares of --source in a new certificate for a rig; prints its id.
+    Wrap(RigWrapArgs),
+    /// Locks more of the owner's shares in its certificate (the rig's upgrade).
+    AddShares(RigSharesArgs),
+    /// Burns a certificate, giving its shares back and paying what it earned; not while a
+    /// user's period runs.
+    Unwrap(RigIdArgs),
+    /// Moves a certificate to --to (SEP-50 `transfer`; with --from, `transfer_from` by an
+    /// approved account or operator). What it earned so far is paid to the seller.
+    Transfer(RigTransferArgs),
+    /// Pays a certificate's owner and user what it earned (anyone may; --source pays the fee).
+    Claim(RigIdArgs),
+    /// Offers a certificate for rent: a price per pool epoch and the most epochs.
+    ListRental(RigListArgs),
+    /// Takes a certificate's rental offer down.
+    UnlistRental(RigIdArgs),
+    /// Rents a listed certificate: --source pays the owner and receives the rewards of the
+    /// rented epochs.
+    Rent(RigRentArgs),
+    /// A certificate: owner, rig, shares and hashrate, user, rental offer, what it earned.
+    Show {
+        /// The certificate's id.
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RigDeployArgs {
+    /// The offering's admin.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The collection's name (plain printable text, at most 64 bytes).
+    #[arg(long, default_value = "Hashrate rigs")]
+    pub name: String,
+    #[arg(long, default_value = "RIG")]
+    pub symbol: String,
+    /// Where the certificates' pages are: a certificate's `external_url` is this and its id.
+    #[arg(long)]
+    pub base_uri: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RigWrapArgs {
+    /// The shares' holder, who owns the certificate.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// Shares to lock, in decimal units such as 2.5 (see --base-units).
+    #[arg(long)]
+    pub shares: String,
+    /// The rig's model, e.g. "Antminer S21".
+    #[arg(long)]
+    pub model: String,
+    /// The rig's efficiency, joules per terahash.
+    #[arg(long)]
+    pub joules_per_th: String,
+    #[arg(long)]
+    pub serial: String,
+    /// Where the rig runs, e.g. "Texas, US".
+    #[arg(long)]
+    pub location: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RigIdArgs {
+    /// Who signs: the owner (unwrap, unlist-rental), anyone (claim).
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The certificate's id.
+    #[arg(long)]
+    pub id: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RigSharesArgs {
+    /// The certificate's owner.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    #[arg(long)]
+    pub id: String,
+    /// Shares to add, in decimal units (see --base-units).
+    #[arg(long)]
+    pub shares: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RigTransferArgs {
+    /// The owner, or (with --from) the approved account or operator that moves it.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    #[arg(long)]
+    pub id: String,
+    /// The new owner: an identity or an address (G… or C…).
+    #[arg(long)]
+    pub to: String,
+    /// The owner, when --source moves the certificate on its approval.
+    #[arg(long)]
+    pub from: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct RigListArgs {
+    /// The certificate's owner.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    #[arg(long)]
+    pub id: String,
+    /// The price of one pool epoch, in the reward asset (e.g. 0.5; see --base-units).
+    #[arg(long)]
+    pub price: String,
+    /// The most epochs one rental may take.
+    #[arg(long)]
+    pub max_epochs: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RigRentArgs {
+    /// The renter, who pays and receives the rented epochs' rewards.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    #[arg(long)]
+    pub id: String,
+    /// Pool epochs to rent, from now.
+    #[arg(long)]
+    pub epochs: String,
+    /// The most the renter pays, in the reward asset (default: the listed price times
+    /// --epochs, as read now: a price raised before the rental lands refuses it).
+    #[arg(long)]
+    pub max_price: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

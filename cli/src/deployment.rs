@@ -111,9 +111,28 @@ impl Locked {
             self.manifest.parameters = parameters;
             return self.save();
         }
+        self.refuse_changes(&parameters, false)
+    }
+
+    /// Parameters of a later part of the deployment (the rig-nft vault's): those recorded must
+    /// be the same, those not yet recorded are added.
+    pub fn add_parameters(&mut self, parameters: BTreeMap<String, String>) -> Result<(), CliError> {
+        self.refuse_changes(&parameters, true)?;
+        self.manifest.parameters.extend(parameters);
+        self.save()
+    }
+
+    fn refuse_changes(
+        &self,
+        parameters: &BTreeMap<String, String>,
+        absent_ok: bool,
+    ) -> Result<(), CliError> {
         let changed: Vec<String> = parameters
             .iter()
-            .filter(|(k, v)| self.manifest.parameters.get(*k) != Some(v))
+            .filter(|(k, v)| match self.manifest.parameters.get(*k) {
+                Some(was) => was != *v,
+                None => !absent_ok,
+            })
             .map(|(k, v)| {
                 let was = self
                     .manifest

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use payout_distributor::DistributorError;
 use pool_oracle::OracleError;
+use rig_nft::RigNftError;
 use share_token::ShareTokenError;
 use soroban_sdk::Error as SorobanError;
 
@@ -32,6 +33,8 @@ pub enum CliError {
     },
     #[error("the contracts are not deployed on this network yet: run `hashshare deploy` first")]
     NotDeployed,
+    #[error("the offering has no rig-nft vault yet: run `hashshare rig deploy` first")]
+    NoVault,
     #[error("corrupted {what} {}: {reason}", .path.display())]
     Corrupted {
         what: &'static str,
@@ -141,7 +144,7 @@ allowance with `hashshare approve-topups --source <operator>`",
 }
 
 /// The name of a contract error code: the suite's ranges (oracle 100–199, share token
-/// 200–299, distributor 300–399), else the Stellar Asset Contract's codes (the reward asset).
+/// 200–299, distributor 300–399, rig-nft 400–499), else the Stellar Asset Contract's codes (the reward asset).
 pub fn contract_error_name(code: u32) -> Option<String> {
     let error = SorobanError::from_contract_error(code);
     if let Ok(e) = OracleError::try_from(error) {
@@ -151,6 +154,9 @@ pub fn contract_error_name(code: u32) -> Option<String> {
         return Some(format!("{e:?}"));
     }
     if let Ok(e) = DistributorError::try_from(error) {
+        return Some(format!("{e:?}"));
+    }
+    if let Ok(e) = RigNftError::try_from(error) {
         return Some(format!("{e:?}"));
     }
     let sac = match code {

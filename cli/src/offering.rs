@@ -3,7 +3,8 @@
 //! constructors under salts derived from the pool (the share token by the admin with the
 //! operator's signed consent), the pool registered and the distributor wired; each step is
 //! recorded in the deployment's manifest as soon as it lands, so a re-run resumes, and a
-//! contract already at its derived address is taken rather than deployed twice.
+//! contract already at its derived address is taken rather than deployed twice. The rig-nft
+//! vault of an offering is deployed the same way, later, by `deploy_vault`.
 use std::{collections::BTreeMap, path::Path};
 
 use sha2::{Digest, Sha256};
@@ -131,7 +132,7 @@ pub fn i128_val(v: i128) -> ScVal {
 }
 
 /// A contract type: a map keyed by field name, in order.
-fn record(fields: Vec<(&str, ScVal)>) -> Result<ScVal, CliError> {
+pub fn record(fields: Vec<(&str, ScVal)>) -> Result<ScVal, CliError> {
     let mut entries = fields
         .into_iter()
         .map(|(k, v)| {
@@ -237,51 +238,25 @@ pub fn deploy(
         }
     };
     let mut steps = Vec::new();
-
-    // The code: uploaded unless this very code is there.
     let mut hashes = BTreeMap::new();
     for name in ["pool_oracle", "share_token", "payout_distributor"] {
-        let artifact = Artifact::load(wasm_dir, name)?;
-        let hash = Hash(Sha256::digest(&artifact.bytes).into());
-        if !client.code_exists(&hash)? {
-            let (_, sent) = client.upload(admin, &artifact.bytes)?;
-            steps.push((format!("upload {name}"), sent));
-        }
-        locked
-            .manifest
-            .wasm_hashes
-            .insert(name.into(), artifact.sha256());
-        locked.save()?;
-        hashes.insert(name, hash);
+        hashes.insert(
+            name,
+            upload(client, locked, &mut steps, wasm_dir, admin, name)?,
+        );
     }
-    let salt = |name: &str| -> [u8; 32] {
-        Sha256::digest(format!("hashshare {nonce} {} {name}", params.pool).as_bytes()).into()
+    let at = Deployer {
+        client,
+        admin,
+        nonce: &nonce,
+        pool: &params.pool,
     };
-    // A contract: the one at its derived address if it exists, else deployed now.
     let deployed = |locked: &mut Locked,
                     steps: &mut Vec<(String, Sent)>,
                     name: &str,
                     args: Vec<ScVal>,
-                    consent: Option<&Consent>|
-     -> Result<String, CliError> {
-        let at = client.contract_id_of(admin, salt(name));
-        if !client.contract_exists(&at)? {
-            let (_, sent) = client.deploy(admin, &hashes[name], salt(name), args, consent)?;
-            steps.push((format!("deploy {name}"), sent));
-        } else {
-            // Ours from an interrupted run: taken only if it runs this build's code.
-            let running = client.wasm_hash_of(&at)?;
-            let built: String = hashes[name].0.iter().map(|b| format!("{b:02x}")).collect();
-            if running != built {
-                return Err(CliError::Refused(format!(
-                    "{name} {at} runs code {running}, not this build's {built}: deploy this \
-                     build with a new --manifest"
-                )));
-            }
-        }
-        locked.manifest.contracts.insert(name.into(), at.clone());
-        locked.save()?;
-        Ok(at)
+                    consent: Option<&Consent>| {
+        at.contract(locked, steps, name, &hashes[name], args, consent)
     };
     let oracle = deployed(
         locked,
@@ -376,6 +351,134 @@ pub fn deploy(
         locked.manifest.done.push("distributor_set".into());
     }
     locked.save()?;
+    Ok(steps)
+}
+
+/// Uploads contract `name`'s code unless this very code is on the network; its hash.
+fn upload(
+    client: &Client,
+    locked: &mut Locked,
+    steps: &mut Vec<(String, Sent)>,
+    wasm_dir: Option<&Path>,
+    admin: &Identity,
+    name: &'static str,
+) -> Result<Hash, CliError> {
+    let artifact = Artifact::load(wasm_dir, name)?;
+    let hash = Hash(Sha256::digest(&artifact.bytes).into());
+    if !client.code_exists(&hash)? {
+        let (_, sent) = client.upload(admin, &artifact.bytes)?;
+        steps.push((format!("upload {name}"), sent));
+    }
+    locked
+        .manifest
+        .wasm_hashes
+        .insert(name.into(), artifact.sha256());
+    locked.save()?;
+    Ok(hash)
+}
+
+/// Deploys the contracts of one deployment, each at an address derived from the deployment's
+/// salt, the pool and its name.
+struct Deployer<'a> {
+    client: &'a Client,
+    admin: &'a Identity,
+    nonce: &'a str,
+    pool: &'a str,
+}
+
+impl Deployer<'_> {
+    fn salt(&self, name: &str) -> [u8; 32] {
+        Sha256::digest(format!("hashshare {} {} {name}", self.nonce, self.pool).as_bytes()).into()
+    }
+
+    /// Contract `name`: the one at its derived address if it exists (and runs `code`), else
+    /// deployed now; recorded in the manifest.
+    fn contract(
+        &self,
+        locked: &mut Locked,
+        steps: &mut Vec<(String, Sent)>,
+        name: &str,
+        code: &Hash,
+        args: Vec<ScVal>,
+        consent: Option<&Consent>,
+    ) -> Result<String, CliError> {
+        let (client, admin) = (self.client, self.admin);
+        let at = client.contract_id_of(admin, self.salt(name));
+        if !client.contract_exists(&at)? {
+            let (_, sent) = client.deploy(admin, code, self.salt(name), args, consent)?;
+            steps.push((format!("deploy {name}"), sent));
+        } else {
+            // Ours from an interrupted run: taken only if it runs this build's code.
+            let running = client.wasm_hash_of(&at)?;
+            let built: String = code.0.iter().map(|b| format!("{b:02x}")).collect();
+            if running != built {
+                return Err(CliError::Refused(format!(
+                    "{name} {at} runs code {running}, not this build's {built}: deploy this \
+                     build with a new --manifest"
+                )));
+            }
+        }
+        locked.manifest.contracts.insert(name.into(), at.clone());
+        locked.save()?;
+        Ok(at)
+    }
+}
+
+/// The rig-nft vault's name, symbol and metadata base URI.
+#[derive(Clone, Debug)]
+pub struct VaultParams {
+    pub name: String,
+    pub symbol: String,
+    pub base_uri: String,
+}
+
+/// Deploys (or resumes deploying) the rig-nft vault of the manifest's offering; the steps that
+/// sent a transaction. Its parameters are recorded (`rig_*`) and a re-run with others refused.
+pub fn deploy_vault(
+    client: &Client,
+    locked: &mut Locked,
+    wasm_dir: Option<&Path>,
+    admin: &Identity,
+    params: &VaultParams,
+) -> Result<Vec<(String, Sent)>, CliError> {
+    let m = &locked.manifest;
+    let (Some(token), Some(distributor), Some(nonce), Some(pool)) = (
+        m.contracts.get("share_token").cloned(),
+        m.contracts.get("payout_distributor").cloned(),
+        m.salt.clone(),
+        m.parameters.get("pool").cloned(),
+    ) else {
+        return Err(CliError::NotDeployed);
+    };
+    if m.parameters.get("admin") != Some(&admin.address()) {
+        return Err(CliError::Refused(format!(
+            "the vault is deployed by the offering's admin {}, not {}",
+            m.parameters.get("admin").map_or("?", String::as_str),
+            admin.address()
+        )));
+    }
+    locked.add_parameters(BTreeMap::from([
+        ("rig_name".to_string(), params.name.clone()),
+        ("rig_symbol".to_string(), params.symbol.clone()),
+        ("rig_base_uri".to_string(), params.base_uri.clone()),
+    ]))?;
+    let mut steps = Vec::new();
+    let code = upload(client, locked, &mut steps, wasm_dir, admin, "rig_nft")?;
+    let args = vec![
+        account(&admin.address())?,
+        contract(&token)?,
+        contract(&distributor)?,
+        string(&params.name)?,
+        string(&params.symbol)?,
+        string(&params.base_uri)?,
+    ];
+    let at = Deployer {
+        client,
+        admin,
+        nonce: &nonce,
+        pool: &pool,
+    };
+    at.contract(locked, &mut steps, "rig_nft", &code, args, None)?;
     Ok(steps)
 }
 

@@ -11,7 +11,7 @@ use stellar_xdr::{ScAddress, ScVal};
 
 use crate::{
     capacity::CapacityView,
-    cli::{Cli, Command, DeployArgs, PoolCommand, PoolUpdateArgs, ReportCommand},
+    cli::{Cli, Command, DeployArgs, PoolCommand, PoolUpdateArgs, ReportCommand, RigCommand},
     client::{Client, Sent},
     deployment::{self, Locked, Manifest},
     error::CliError,
@@ -25,6 +25,8 @@ use crate::{
 };
 
 use super::{check_pool, parse_u32, parse_u64};
+
+mod rig;
 
 /// How long a reward-asset allowance to the distributor lasts: the longest an entry may live.
 const ALLOWANCE_LEDGERS: u32 = 3_110_400 - 1;
@@ -271,6 +273,7 @@ fn source_of(command: &Command) -> Option<&str> {
         Command::WithdrawFees(a) | Command::ApproveTopups(a) => Some(&a.source),
         Command::SetFeeRecipient(a) => Some(&a.source),
         Command::Trust(a) => Some(&a.source),
+        Command::Rig { command } => rig_source(command),
         _ => None,
     }
 }
@@ -554,6 +557,7 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
             output::sent(&format!("trust {text} (signed by {})", args.source), &sent);
             Ok(())
         }
+        Command::Rig { command } => rig::run(ctx, command, cli.wasm_dir.as_deref()),
         Command::Status => status(ctx),
         Command::AdvanceTime { duration } => {
             let seconds = parse_duration(duration)?;
@@ -562,6 +566,21 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Demo | Command::Node(_) | Command::Keys { .. } | Command::App(_) => Ok(()),
+    }
+}
+
+fn rig_source(command: &RigCommand) -> Option<&str> {
+    match command {
+        RigCommand::Deploy(a) => Some(&a.source),
+        RigCommand::Wrap(a) => Some(&a.source),
+        RigCommand::AddShares(a) => Some(&a.source),
+        RigCommand::Unwrap(a) | RigCommand::Claim(a) | RigCommand::UnlistRental(a) => {
+            Some(&a.source)
+        }
+        RigCommand::Transfer(a) => Some(&a.source),
+        RigCommand::ListRental(a) => Some(&a.source),
+        RigCommand::Rent(a) => Some(&a.source),
+        RigCommand::Show { .. } => None,
     }
 }
 
@@ -970,8 +989,13 @@ fn deploy(
 fn verify(ctx: &Ctx, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     let m = ctx.manifest()?;
     let artifacts = Artifacts::load(wasm_dir)?;
+    let mut checked: Vec<crate::wasm::Artifact> = artifacts.all().into_iter().cloned().collect();
+    // The rig-nft vault, once an offering has one.
+    if m.contracts.contains_key("rig_nft") {
+        checked.push(crate::wasm::Artifact::load(wasm_dir, "rig_nft")?);
+    }
     let mut differ = Vec::new();
-    for artifact in artifacts.all() {
+    for artifact in &checked {
         let id = ctx.id(&m, artifact.name)?;
         let deployed = ctx.client.wasm_hash_of(&id)?;
         let local = artifact.sha256();

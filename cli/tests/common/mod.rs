@@ -173,3 +173,96 @@ impl Drop for Running {
         let _ = self.child.wait();
     }
 }
+
+/// A node and the identities and working directory of the parties that use it.
+pub struct Parties {
+    pub node: Running,
+    pub config: TempDir,
+    pub work: TempDir,
+}
+
+impl Parties {
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hashshare"));
+        command
+            .args(args)
+            .current_dir(&self.work.0)
+            .env("STELLAR_CONFIG_HOME", &self.config.0)
+            .env("STELLAR_NETWORK", "local")
+            .env("STELLAR_RPC_URL", &self.node.url)
+            .env(
+                "STELLAR_NETWORK_PASSPHRASE",
+                "Standalone Network ; February 2017",
+            );
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("hashshare runs")
+    }
+
+    /// Runs a command that must succeed; its output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            out.status.success(),
+            "{args:?}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    }
+
+    /// Runs a command that must fail with `code`; its one line of error.
+    pub fn fails(&self, code: i32, args: &[&str]) -> String {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{args:?}: one line, not {stderr}"
+        );
+        stderr
+    }
+
+    /// An identity's account sequence number, read from the node: what any sent
+    /// transaction moves.
+    pub fn sequence(&self, name: &str) -> i64 {
+        use stellar_xdr::{
+            LedgerEntryData, LedgerKey, LedgerKeyAccount, Limits, ReadXdr, WriteXdr,
+        };
+        let address = self.ok(&["keys", "address", name]).trim().to_string();
+        let key = stellar_strkey::ed25519::PublicKey::from_string(&address).unwrap();
+        let key = LedgerKey::Account(LedgerKeyAccount {
+            account_id: stellar_xdr::AccountId(stellar_xdr::PublicKey::PublicKeyTypeEd25519(
+                stellar_xdr::Uint256(key.0),
+            )),
+        });
+        let answer = self.node.rpc(
+            "getLedgerEntries",
+            serde_json::json!({ "keys": [key.to_xdr_base64(Limits::none()).unwrap()] }),
+        );
+        let data = answer["entries"][0]["xdr"]
+            .as_str()
+            .expect("the account exists");
+        match LedgerEntryData::from_xdr_base64(data, Limits::none()).unwrap() {
+            LedgerEntryData::Account(account) => account.seq_num.0,
+            other => panic!("not an account: {other:?}"),
+        }
+    }
+
+    /// Runs a command that must be refused as bad input: one line, exit 2, and nothing sent by
+    /// `who` (its sequence number unchanged).
+    pub fn bad_input(&self, who: &str, args: &[&str]) -> String {
+        let before = self.sequence(who);
+        let line = self.fails(2, args);
+        assert_eq!(self.sequence(who), before, "{args:?} sent something");
+        line
+    }
+
+    pub fn manifest(&self) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.work.0.join("deployments/local.json")).unwrap();
+        serde_json::from_str(&text).expect("the manifest is whole JSON")
+    }
+}
