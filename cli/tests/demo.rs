@@ -51,6 +51,35 @@ fn demo_runs_and_the_books_balance() {
         })
         .collect();
     assert!(sent > 60, "{out}");
+    // A rig certificate wrapped, rented for two epochs, unwrap refused while rented, and the
+    // rented epochs' rewards claimed by a stranger for the renter.
+    assert!(
+        out.contains("$ hashshare rig wrap --source alice --shares 10"),
+        "{out}"
+    );
+    assert!(
+        out.contains("    certificate 0\n    locks 10 shares: 10 TH/s"),
+        "{out}"
+    );
+    assert!(
+        out.contains("==> rent certificate 0 for 2 epochs, paying at most 0.2 XLM"),
+        "{out}"
+    );
+    assert!(
+        out.contains("refused, as it must be: Rented (406)"),
+        "{out}"
+    );
+    let rig_paid = out
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("paid ")?
+                .strip_suffix(" XLM to the user")
+        })
+        .and_then(|l| l.split_once(" XLM to the owner, "))
+        .unwrap_or_else(|| panic!("no certificate claim in {out}"));
+    assert_eq!(stroops(rig_paid.0), 0, "{out}");
+    assert!(stroops(rig_paid.1) > 0, "{out}");
     assert_eq!(fees.len(), sent, "{out}");
     assert!(fees.iter().all(|f| *f > 0), "{out}");
     // Every reporter's submission finalizes an epoch at once; four of five do not.

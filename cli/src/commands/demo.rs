@@ -11,7 +11,8 @@
 //! offers more than is due and gets the rest back), a stranger chips in, more shares are
 //! minted mid-stream (paying their top-up into the running stream); an investor sells
 //! mid-stream; a stranger's try at the fees is refused; everyone claims; the fee recipient
-//! withdraws the fees; and the books close.
+//! withdraws the fees; and the books close. Alice locks shares in a rig certificate (rig-nft)
+//! and rents it to bob for two epochs: a stranger's claim pays their rewards to bob.
 use std::path::Path;
 
 use clap::Parser;
@@ -296,8 +297,53 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
 
     demo.at(
         9 * DAY + HOUR,
-        "epoch 8's report is effective; the operator pays its debt in two deposits",
+        "alice locks 10 of her shares in a rig certificate (rig-nft) and lists it for rent; bob rents it for two epochs",
     )?;
+    demo.run(&[
+        "rig",
+        "deploy",
+        "--source",
+        "admin",
+        "--base-uri",
+        "https://rigs.example/",
+    ])?;
+    demo.run(&[
+        "rig",
+        "wrap",
+        "--source",
+        "alice",
+        "--shares",
+        "10",
+        "--model",
+        "Antminer S19 XP",
+        "--joules-per-th",
+        "21",
+        "--serial",
+        "S19XP-0001",
+        "--location",
+        "Sichuan, CN",
+    ])?;
+    demo.run(&[
+        "rig",
+        "list-rental",
+        "--source",
+        "alice",
+        "--id",
+        "0",
+        "--price",
+        "0.1",
+        "--max-epochs",
+        "3",
+    ])?;
+    demo.run(&[
+        "rig", "rent", "--source", "bob", "--id", "0", "--epochs", "2",
+    ])?;
+    demo.refused(
+        &["rig", "unwrap", "--source", "alice", "--id", "0"],
+        "Rented",
+    )?;
+    println!();
+    println!("-- epoch 8's report is effective; the operator pays its debt in two deposits");
     demo.run(&[
         "deposit", "--source", "operator", "--epoch", "8", "--amount", "2",
     ])?;
@@ -325,6 +371,9 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
     demo.refused(&["withdraw-fees", "--source", "eve"], "NeedsSignature")?;
     demo.run(&["claim", "--source", "alice"])?;
     demo.run(&["claim", "--source", "bob"])?;
+    println!("-- eve claims the certificate: its rewards of the rented epochs go to bob, its user");
+    demo.run(&["rig", "claim", "--source", "eve", "--id", "0"])?;
+    demo.run(&["rig", "show", "--id", "0"])?;
     demo.run(&["withdraw-fees", "--source", "fee"])?;
     println!();
     println!("-- the books, each side read on its own: the distributor's totals, the claims' events, its balance");

@@ -7,8 +7,8 @@ use soroban_sdk::{
 use crate::{
     errors::RigNftError,
     events::{
-        Approve, ApproveForAll, Burn, Mint, RentalListed, Rented, RewardsPaid, SharesLocked,
-        Transfer, UpdateUser,
+        Approve, ApproveForAll, Burn, Mint, RentalListed, RentalUnlisted, Rented, RewardsPaid,
+        SharesLocked, Transfer, UpdateUser,
     },
     interface::{RentalListing, Rig, RigCertificate, RigNft},
     metadata,
@@ -135,29 +135,41 @@ fn hashrate(env: &Env, config: &Config, shares: i128) -> i128 {
     .unwrap_or_else(|| panic_with_error!(env, RigNftError::Overflow))
 }
 
-/// Moves a certificate to `to`: the seller is paid what it earned; approvals and a listing
+/// Moves certificate `c` to `to`: the seller is paid what it earned; approvals and a listing
 /// end; a paid rental stays (its user keeps the rewards of its period), a user the owner set
-/// ends (as ERC-4907 clears it on transfer).
-fn move_certificate(env: &Env, from: &Address, to: &Address, token_id: u32) {
-    let config = storage::config(env);
-    let mut c = storage::certificate(env, token_id);
+/// ends (as ERC-4907 clears it on a transfer to another owner).
+fn move_certificate(env: &Env, mut c: Certificate, from: &Address, to: &Address, token_id: u32) {
     if c.owner != *from {
         panic_with_error!(env, RigNftError::IncorrectOwner);
     }
+    let config = storage::config(env);
     let vault = sync(env, &config);
     settle(env, &mut c, vault.index);
     pay(env, &config, token_id, &mut c);
-    if !c.rented {
+    let ends_user = from != to && !c.rented && c.user.is_some();
+    if ends_user {
         c.user = None;
         c.expires = 0;
     }
     c.owner = to.clone();
     storage::set_certificate(env, token_id, &c);
     storage::set_approval(env, token_id, None);
+    let listed = storage::listing(env, token_id).is_some();
     storage::set_listing(env, token_id, None);
     if from != to {
         storage::set_balance(env, from, storage::balance(env, from) - 1);
         storage::set_balance(env, to, storage::balance(env, to) + 1);
+    }
+    if ends_user {
+        UpdateUser {
+            token_id,
+            user: None,
+            expires: 0,
+        }
+        .publish(env);
+    }
+    if listed {
+        RentalUnlisted { token_id }.publish(env);
     }
     Transfer {
         from: from.clone(),
@@ -187,18 +199,20 @@ impl RigNft for RigNftContract {
     fn transfer(env: Env, from: Address, to: Address, token_id: u32) {
         from.require_auth();
         ttl::bump_instance(&env);
-        move_certificate(&env, &from, &to, token_id);
+        let c = storage::certificate(&env, token_id);
+        move_certificate(&env, c, &from, &to, token_id);
     }
 
     /// SEP-50. Auth: `spender`, approved for the certificate or an operator of `from`.
     fn transfer_from(env: Env, spender: Address, from: Address, to: Address, token_id: u32) {
         spender.require_auth();
         ttl::bump_instance(&env);
+        let c = storage::certificate(&env, token_id);
         let approved = storage::approval(&env, token_id).is_some_and(|a| a.approved == spender);
         if spender != from && !approved && storage::operator_until(&env, &from, &spender) == 0 {
             panic_with_error!(&env, RigNftError::InsufficientApproval);
         }
-        move_certificate(&env, &from, &to, token_id);
+        move_certificate(&env, c, &from, &to, token_id);
     }
 
     /// SEP-50: one approved account per certificate until `live_until_ledger` (0 revokes).
@@ -467,7 +481,7 @@ impl RigNft for RigNftContract {
         storage::set_certificate(&env, token_id, &c);
         UpdateUser {
             token_id,
-            user,
+            user: Some(user),
             expires,
         }
         .publish(&env);
@@ -525,7 +539,11 @@ impl RigNft for RigNftContract {
         ttl::bump_instance(&env);
         let c = storage::certificate(&env, token_id);
         c.owner.require_auth();
+        if storage::listing(&env, token_id).is_none() {
+            panic_with_error!(&env, RigNftError::NotListed);
+        }
         storage::set_listing(&env, token_id, None);
+        RentalUnlisted { token_id }.publish(&env);
     }
 
     /// Auth: `renter`, who pays `price_per_epoch × epochs` (at most `max_price`) to the owner
@@ -578,7 +596,7 @@ impl RigNft for RigNftContract {
         .publish(&env);
         UpdateUser {
             token_id,
-            user: renter,
+            user: Some(renter),
             expires,
         }
         .publish(&env);

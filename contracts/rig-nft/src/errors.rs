@@ -19,14 +19,14 @@ pub enum RigNftError {
     InvalidAmount = 405,
     /// The certificate is rented: no unwrap, no new user, no second renter until it ends.
     Rented = 406,
-    /// The certificate is not listed for rent.
+    /// The certificate is not listed for rent (`rent`, `unlist_rental`).
     NotListed = 407,
     /// More epochs than the listing allows.
     TooManyEpochs = 408,
     /// The rental costs more than the renter's `max_price`.
     PriceTooHigh = 409,
-    /// A rig's text is empty, longer than 64 bytes, or not plain letters, digits and
-    /// ` -_.,/#:`.
+    /// A rig's text is empty, longer than 64 bytes, or not plain printable ASCII (no `"` nor
+    /// `\`, which the metadata's JSON would have to escape).
     InvalidRig = 410,
     /// Arithmetic beyond what any real asset can hold.
     Overflow = 411,

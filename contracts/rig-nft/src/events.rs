@@ -51,13 +51,14 @@ pub struct ApproveForAll {
     pub live_until_ledger: u32,
 }
 
-/// ERC-4907: `user` receives the certificate's rewards until `expires`.
+/// ERC-4907: `user` receives the certificate's rewards until `expires`; `None` and 0 when a
+/// transfer ends an owner-set user (ERC-4907's `UpdateUser(id, address(0), 0)`).
 #[contractevent]
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct UpdateUser {
     #[topic]
     pub token_id: u32,
-    pub user: Address,
+    pub user: Option<Address>,
     pub expires: u64,
 }
 
@@ -88,6 +89,14 @@ pub struct RentalListed {
     pub token_id: u32,
     pub price_per_epoch: i128,
     pub max_epochs: u32,
+}
+
+/// A rental offer taken down by its owner, or ended by a transfer of the certificate.
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct RentalUnlisted {
+    #[topic]
+    pub token_id: u32,
 }
 
 #[contractevent]
