@@ -59,7 +59,18 @@ impl Demo {
 
     /// Runs one command as a user would type it.
     fn run(&self, args: &[&str]) -> Result<(), CliError> {
-        println!("$ hashshare {}", args.join(" "));
+        // As a shell takes it: an argument with a space is quoted.
+        let typed: Vec<String> = args
+            .iter()
+            .map(|a| {
+                if a.contains(' ') {
+                    format!("\"{a}\"")
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect();
+        println!("$ hashshare {}", typed.join(" "));
         let cli = self.cli(args)?;
         match &cli.command {
             crate::cli::Command::Keys { command } => keys::run(&cli, command),

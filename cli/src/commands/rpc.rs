@@ -148,8 +148,18 @@ impl Ctx {
         Ok(format!("{} {name}", decimal(base_units, *decimals)))
     }
 
-    /// The identity name of an address, else the address.
+    /// The identity name of an address (or the deployment's name of a contract), else the
+    /// address.
     fn name_of(&self, address: &str) -> String {
+        let contract = self.manifest().ok().and_then(|m| {
+            m.contracts
+                .iter()
+                .find(|(_, id)| *id == address)
+                .map(|(name, _)| name.clone())
+        });
+        if let Some(name) = contract {
+            return name;
+        }
         self.ids
             .list()
             .unwrap_or_default()
