@@ -371,3 +371,41 @@ fn a_certificate_nobody_claims_for_a_year_loses_nothing() {
     assert_eq!(nft.unwrap(&id), shares(10));
     assert_eq!(s.sep41.balance(&owner), shares(10));
 }
+
+/// The split rule, with exact numbers: a rental of one epoch starts at `t0` (the rental settles
+/// the certificate), rewards stream in, and nobody touches the certificate until four days
+/// later. That settlement splits what it earned by time: the user gets `earned × 1 day / 4
+/// days`, floored, and the owner the rest, to the unit.
+#[test]
+fn a_settlement_after_the_rental_splits_the_interval_by_time() {
+    let (s, nft, plain, owner) = vault();
+    let env = &s.env;
+    let id = nft.wrap(&owner, &shares(10), &rig(env));
+    let renter = Address::generate(env);
+    s.reward_issuer.mint(&renter, &1_000);
+    nft.list_rental(&id, &1_000, &1);
+    nft.rent(&renter, &id, &1, &1_000);
+    let t0 = env.ledger().timestamp();
+    assert_eq!(nft.user_expires(&id), t0 + DAY);
+
+    let epoch = s.attest(100 * TH_PER_SHARE, 123_456_789);
+    s.pay_in_full(epoch);
+    s.to_moment(t0 + 4 * DAY);
+    assert!(s.end_of(epoch + 1) < t0 + 4 * DAY, "the stream is over");
+    let (for_owner, for_user) = nft.accrued(&id);
+    let earned = for_owner + for_user;
+    assert!(
+        (s.distributor.claimable(&plain) - earned).abs() <= 1,
+        "the certificate earned what its shares did"
+    );
+    assert_eq!(
+        for_user,
+        earned / 4,
+        "1 day of the 4 since the last settlement"
+    );
+    assert_eq!(for_owner, earned - earned / 4);
+    let before = (s.reward.balance(&owner), s.reward.balance(&renter));
+    assert_eq!(nft.claim(&id), (for_owner, for_user));
+    assert_eq!(s.reward.balance(&owner) - before.0, for_owner);
+    assert_eq!(s.reward.balance(&renter) - before.1, for_user);
+}
