@@ -183,7 +183,11 @@ impl Node {
     /// Starts the ledger closer on its own thread.
     pub fn start_closer(self: &Arc<Node>) -> thread::JoinHandle<()> {
         let node = self.clone();
-        thread::spawn(move || node.close_forever())
+        thread::Builder::new()
+            .name("ledger closer".into())
+            .stack_size(crate::server::HOST_STACK)
+            .spawn(move || node.close_forever())
+            .unwrap_or_else(|e| panic!("cannot start the ledger closer: {e}"))
     }
 
     pub fn stop(&self) {

@@ -68,10 +68,23 @@ pub async fn serve_on(node: Arc<Node>, listener: tokio::net::TcpListener) -> std
     axum::serve(listener, router(node, base_url)).await
 }
 
+/// The stack of every thread that runs the Soroban host (simulation, a ledger's apply): deep
+/// contract call chains (a vault calling the distributor, which calls the share token and the
+/// oracle) overflow the default 2 MiB in a debug build.
+pub const HOST_STACK: usize = 64 * 1024 * 1024;
+
+/// The runtime that serves a node: its worker and blocking threads with [`HOST_STACK`].
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(HOST_STACK)
+        .build()
+}
+
 /// Serves the node on a free loopback port from a thread of its own, for as long as the
 /// process runs (a demo, a test); the address it listens on.
 pub fn spawn(node: Arc<Node>) -> std::io::Result<SocketAddr> {
-    let runtime = tokio::runtime::Runtime::new()?;
+    let runtime = runtime()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
     std::thread::spawn(move || {

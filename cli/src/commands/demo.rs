@@ -308,8 +308,24 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
 
     demo.at(
         9 * DAY + HOUR,
-        "alice locks 10 of her shares in a rig certificate (rig-nft) and lists it for rent; bob rents it for two epochs",
+        "epoch 8's report is effective; the operator pays its debt in two deposits",
     )?;
+    demo.run(&[
+        "deposit", "--source", "operator", "--epoch", "8", "--amount", "2",
+    ])?;
+    println!("-- a stranger chips in; then the operator sells 5 more shares while the stream runs");
+    demo.run(&[
+        "deposit", "--source", "eve", "--epoch", "8", "--amount", "0.1",
+    ])?;
+    demo.run(&[
+        "mint", "--source", "operator", "--to", "alice", "--amount", "5",
+    ])?;
+    println!("-- the operator offers more than is due: the rest comes back");
+    demo.run(&[
+        "deposit", "--source", "operator", "--epoch", "8", "--amount", "5",
+    ])?;
+    println!();
+    println!("-- the books are up to date: alice locks 10 of her shares in a rig certificate (rig-nft) and lists it for rent; bob rents it for two epochs");
     demo.run(&[
         "rig",
         "deploy",
@@ -353,22 +369,6 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
         &["rig", "unwrap", "--source", "alice", "--id", "0"],
         "Rented",
     )?;
-    println!();
-    println!("-- epoch 8's report is effective; the operator pays its debt in two deposits");
-    demo.run(&[
-        "deposit", "--source", "operator", "--epoch", "8", "--amount", "2",
-    ])?;
-    println!("-- a stranger chips in; then the operator sells 5 more shares while the stream runs");
-    demo.run(&[
-        "deposit", "--source", "eve", "--epoch", "8", "--amount", "0.1",
-    ])?;
-    demo.run(&[
-        "mint", "--source", "operator", "--to", "alice", "--amount", "5",
-    ])?;
-    println!("-- the operator offers more than is due: the rest comes back");
-    demo.run(&[
-        "deposit", "--source", "operator", "--epoch", "8", "--amount", "5",
-    ])?;
 
     demo.at(10 * DAY, "alice sells 20 shares to bob mid-stream")?;
     demo.run(&[

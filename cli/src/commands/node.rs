@@ -47,7 +47,7 @@ pub fn run(args: &NodeArgs) -> Result<(), CliError> {
         );
         return Ok(());
     }
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| CliError::Node(e.to_string()))?;
+    let runtime = hashshare_node::server::runtime().map_err(|e| CliError::Node(e.to_string()))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)
             .await

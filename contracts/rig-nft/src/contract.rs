@@ -50,6 +50,7 @@ impl RigNftContract {
                 distributor,
                 reward_token: payouts.reward_token(),
                 hashrate_per_share: token.hashrate_per_share(),
+                genesis: pool.genesis,
                 epoch_seconds: pool.epoch_seconds,
             },
         );
@@ -74,12 +75,53 @@ fn check_live_until(env: &Env, live_until_ledger: u32) {
     }
 }
 
-/// Pulls what the vault's shares earned from the distributor and spreads it over them.
+/// Epochs `rent` records at most on the way (each a `record` of the distributor).
+const MAX_RECORDS: u32 = 4;
+
+/// A rental receives what streams to the certificate during its period. While the miner owes
+/// holders for past epochs, the catch-up would stream into a rental begun now: the renter
+/// would buy the owner's past rewards. So `rent` first records the ended epochs before the last
+/// that can be recorded (at most `MAX_RECORDS`; anyone may record), and no rental starts while
+/// anything recorded is unpaid, or while more recordable epochs wait.
+fn books_up_to_date(env: &Env, config: &Config, now: u64) {
+    let payouts = PayoutDistributorClient::new(env, &config.distributor);
+    let current = now.saturating_sub(config.genesis) / config.epoch_seconds.max(1);
+    let mut recorded = 0;
+    loop {
+        let next = payouts.next_epoch();
+        if next.saturating_add(1) >= current {
+            break;
+        }
+        // An epoch not yet recordable (its report not in, not yet stale) owes nothing known.
+        if recorded == MAX_RECORDS || payouts.try_record(&next).is_err() {
+            if recorded == MAX_RECORDS {
+                panic_with_error!(env, RigNftError::InArrears);
+            }
+            break;
+        }
+        recorded += 1;
+    }
+    if payouts.arrears() > 0 {
+        panic_with_error!(env, RigNftError::InArrears);
+    }
+}
+
+/// Pulls what the vault's shares earned from the distributor and spreads it over them. While
+/// the distributor is paused (its `claim` refused), what it holds for the vault is spread all
+/// the same and counted as receivable, pulled once the pause ends: no change of the locked
+/// shares ever takes a certificate's rewards, and certificates keep moving during a pause.
 fn sync(env: &Env, config: &Config) -> storage::Vault {
     let mut vault = storage::vault(env);
-    let pulled = PayoutDistributorClient::new(env, &config.distributor)
-        .claim(&env.current_contract_address());
-    position::spread(env, &mut vault, pulled);
+    let payouts = PayoutDistributorClient::new(env, &config.distributor);
+    let me = env.current_contract_address();
+    let fresh = match payouts.try_claim(&me) {
+        Ok(Ok(pulled)) => pulled - core::mem::take(&mut vault.receivable),
+        _ => {
+            let held = payouts.claimable(&me);
+            held - core::mem::replace(&mut vault.receivable, held)
+        }
+    };
+    position::spread(env, &mut vault, fresh);
     storage::set_vault(env, &vault);
     vault
 }
@@ -91,14 +133,20 @@ fn settle(env: &Env, c: &mut Certificate, index: i128) {
 }
 
 /// Sends `amount` of the reward asset to `to`; one who cannot receive it now (frozen, no
-/// trustline) keeps it as unpaid, to `collect` later: one party never blocks the other.
-fn send(env: &Env, config: &Config, to: &Address, amount: i128) {
+/// trustline) keeps it as unpaid, to `collect` later: one party never blocks the other. While
+/// rewards are receivable (the distributor paused), every payment waits as unpaid: the vault's
+/// balance backs others' unpaid rewards, never these.
+fn send(env: &Env, config: &Config, vault: &storage::Vault, to: &Address, amount: i128) {
     if amount <= 0 {
         return;
     }
     let asset = TokenClient::new(env, &config.reward_token);
-    let sent = asset.try_transfer(&env.current_contract_address(), to, &amount);
-    if !matches!(sent, Ok(Ok(()))) {
+    let sent = vault.receivable == 0
+        && matches!(
+            asset.try_transfer(&env.current_contract_address(), to, &amount),
+            Ok(Ok(()))
+        );
+    if !sent {
         let owed = storage::unpaid(env, to)
             .checked_add(amount)
             .unwrap_or_else(|| panic_with_error!(env, RigNftError::Overflow));
@@ -107,11 +155,17 @@ fn send(env: &Env, config: &Config, to: &Address, amount: i128) {
 }
 
 /// Pays `c`'s owed rewards to its owner and its user; `(owner's, user's)`.
-fn pay(env: &Env, config: &Config, token_id: u32, c: &mut Certificate) -> (i128, i128) {
+fn pay(
+    env: &Env,
+    config: &Config,
+    vault: &storage::Vault,
+    token_id: u32,
+    c: &mut Certificate,
+) -> (i128, i128) {
     let (owner_paid, user_paid) = (c.position.owed_owner, c.position.owed_user);
-    send(env, config, &c.owner, owner_paid);
+    send(env, config, vault, &c.owner, owner_paid);
     if let Some(user) = &c.user {
-        send(env, config, user, user_paid);
+        send(env, config, vault, user, user_paid);
     }
     c.position.owed_owner = 0;
     c.position.owed_user = 0;
@@ -145,7 +199,7 @@ fn move_certificate(env: &Env, mut c: Certificate, from: &Address, to: &Address,
     let config = storage::config(env);
     let vault = sync(env, &config);
     settle(env, &mut c, vault.index);
-    pay(env, &config, token_id, &mut c);
+    pay(env, &config, &vault, token_id, &mut c);
     let ends_user = from != to && !c.rented && c.user.is_some();
     if ends_user {
         c.user = None;
@@ -383,6 +437,11 @@ impl RigNft for RigNftContract {
             .unwrap_or_else(|| panic_with_error!(&env, RigNftError::Overflow));
         storage::set_vault(&env, &vault);
         storage::set_certificate(&env, token_id, &c);
+        // A listing priced the certificate as it was: an upgrade takes it down.
+        if storage::listing(&env, token_id).is_some() {
+            storage::set_listing(&env, token_id, None);
+            RentalUnlisted { token_id }.publish(&env);
+        }
         SharesLocked {
             token_id,
             shares,
@@ -404,7 +463,7 @@ impl RigNft for RigNftContract {
         }
         let mut vault = sync(&env, &config);
         settle(&env, &mut c, vault.index);
-        pay(&env, &config, token_id, &mut c);
+        pay(&env, &config, &vault, token_id, &mut c);
         let shares = c.position.shares;
         vault.locked -= shares;
         storage::set_vault(&env, &vault);
@@ -439,9 +498,10 @@ impl RigNft for RigNftContract {
         let config = storage::config(&env);
         let mut c = storage::certificate(&env, token_id);
         let mut vault = storage::vault(&env);
-        let pending = PayoutDistributorClient::new(&env, &config.distributor)
+        let held = PayoutDistributorClient::new(&env, &config.distributor)
             .claimable(&env.current_contract_address());
-        position::spread(&env, &mut vault, pending);
+        let fresh = held - vault.receivable;
+        position::spread(&env, &mut vault, fresh);
         settle(&env, &mut c, vault.index);
         (c.position.owed_owner, c.position.owed_user)
     }
@@ -453,7 +513,7 @@ impl RigNft for RigNftContract {
         let mut c = storage::certificate(&env, token_id);
         let vault = sync(&env, &config);
         settle(&env, &mut c, vault.index);
-        let paid = pay(&env, &config, token_id, &mut c);
+        let paid = pay(&env, &config, &vault, token_id, &mut c);
         storage::set_certificate(&env, token_id, &c);
         paid
     }
@@ -474,11 +534,14 @@ impl RigNft for RigNftContract {
         // The past is split under the old user; the new one earns from now.
         let vault = sync(&env, &config);
         settle(&env, &mut c, vault.index);
-        pay(&env, &config, token_id, &mut c);
+        pay(&env, &config, &vault, token_id, &mut c);
         c.user = Some(user.clone());
         c.expires = expires;
         c.rented = false;
         storage::set_certificate(&env, token_id, &c);
+        // An approval was given for the certificate as it was: a sale must not carry a user
+        // set after it (the buyer would receive a certificate that earns for someone else).
+        storage::set_approval(&env, token_id, None);
         UpdateUser {
             token_id,
             user: Some(user),
@@ -527,6 +590,8 @@ impl RigNft for RigNftContract {
                 max_epochs,
             }),
         );
+        // As for `set_user`: an approval does not survive an offer to rent the certificate out.
+        storage::set_approval(&env, token_id, None);
         RentalListed {
             token_id,
             price_per_epoch,
@@ -548,7 +613,7 @@ impl RigNft for RigNftContract {
 
     /// Auth: `renter`, who pays `price_per_epoch × epochs` (at most `max_price`) to the owner
     /// and becomes the user for `epochs` pool epochs from now. Errors: `NotListed`,
-    /// `TooManyEpochs`, `PriceTooHigh`, `Rented`, `InvalidAmount`.
+    /// `TooManyEpochs`, `PriceTooHigh`, `Rented`, `InvalidAmount`, `InArrears`.
     fn rent(env: Env, renter: Address, token_id: u32, epochs: u32, max_price: i128) {
         renter.require_auth();
         ttl::bump_instance(&env);
@@ -573,6 +638,7 @@ impl RigNft for RigNftContract {
         if price > max_price {
             panic_with_error!(&env, RigNftError::PriceTooHigh);
         }
+        books_up_to_date(&env, &config, now);
         let expires = u64::from(epochs)
             .checked_mul(config.epoch_seconds)
             .and_then(|d| d.checked_add(now))
@@ -580,12 +646,13 @@ impl RigNft for RigNftContract {
         TokenClient::new(&env, &config.reward_token).transfer(&renter, &c.owner, &price);
         let vault = sync(&env, &config);
         settle(&env, &mut c, vault.index);
-        pay(&env, &config, token_id, &mut c);
+        pay(&env, &config, &vault, token_id, &mut c);
         c.user = Some(renter.clone());
         c.expires = expires;
         c.rented = true;
         storage::set_certificate(&env, token_id, &c);
         storage::set_listing(&env, token_id, None);
+        storage::set_approval(&env, token_id, None);
         Rented {
             token_id,
             renter: renter.clone(),
@@ -632,8 +699,12 @@ impl RigNft for RigNftContract {
         ttl::bump_instance(&env);
         let amount = storage::unpaid(&env, &account);
         if amount > 0 {
-            storage::set_unpaid(&env, &account, 0);
             let config = storage::config(&env);
+            // What is unpaid may still be in the distributor: paid once it is pulled.
+            if sync(&env, &config).receivable > 0 {
+                panic_with_error!(&env, RigNftError::DistributorPaused);
+            }
+            storage::set_unpaid(&env, &account, 0);
             TokenClient::new(&env, &config.reward_token).transfer(
                 &env.current_contract_address(),
                 &account,

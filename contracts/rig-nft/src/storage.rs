@@ -15,7 +15,8 @@ pub struct Config {
     pub distributor: Address,
     pub reward_token: Address,
     pub hashrate_per_share: i128,
-    /// The pool's epoch: rentals are priced and timed by it.
+    /// The pool's schedule: rentals are priced and timed by its epochs.
+    pub genesis: u64,
     pub epoch_seconds: u64,
 }
 
@@ -36,6 +37,8 @@ pub struct Vault {
     /// Index units pulled but not yet spread (the remainder of the last division).
     pub carry: i128,
     pub next_id: u32,
+    /// Reward units spread but still in the distributor (counted while it was paused).
+    pub receivable: i128,
 }
 
 /// One certificate.

@@ -263,6 +263,10 @@ fn rent(ctx: &Ctx, args: &RigRentArgs) -> Result<(), CliError> {
         args.source,
         utc(until)
     );
+    // The split rule: a later settlement divides the time since the last one.
+    println!(
+        "    claim then (anyone may: `hashshare rig claim --id {id}`) to take exactly the rewards of the period"
+    );
     Ok(())
 }
 
