@@ -41,12 +41,11 @@ fn deploy(s: &Suite) -> RigNftClient<'static> {
     RigNftClient::new(&s.env, &id)
 }
 
-/// A fresh epoch attested, recorded and half paid: a stream runs, so every certificate call
-/// that pulls from the distributor pulls something.
-fn half_paid_epoch(s: &Suite, hashrate: i128, reward: i128) {
+/// A fresh epoch attested and paid: its stream runs, so every certificate call that pulls
+/// from the distributor pulls something (and, nothing being owed, a rental may start).
+fn paid_epoch(s: &Suite, hashrate: i128, reward: i128) {
     let epoch = s.attest(hashrate, reward);
-    let owed = s.record_through(epoch).owed;
-    s.distributor.deposit(&s.operator, &epoch, &(owed / 2));
+    s.pay_in_full(epoch);
     advance(&s.env, 3_600);
 }
 
@@ -138,7 +137,7 @@ pub fn functions() -> Vec<Row> {
     nft.list_rental(&listed, &PRICE, &10);
     nft.list_rental(&rented, &PRICE, &10);
     nft.rent(&p.renter, &rented, &3, &(3 * PRICE));
-    half_paid_epoch(&s, 2_000 * TH_PER_SHARE, 2_000_000);
+    paid_epoch(&s, 2_000 * TH_PER_SHARE, 2_000_000);
     let live_until = env.ledger().sequence() + 10_000;
     nft.approve(&p.owner, &p.buyer, &plain, &live_until);
     nft.approve_for_all(&p.owner, &operator, &live_until);
@@ -270,7 +269,7 @@ pub fn certificates_sweep(sizes: &[usize]) -> Sweep {
             nft.wrap(&p.owner, &SHARE_UNIT, &rig(env, "S21-MORE"));
             wrapped += 1;
         }
-        half_paid_epoch(&s, hashrate, 1_000_000_000_000);
+        paid_epoch(&s, hashrate, 1_000_000_000_000);
         points.push(SweepPoint {
             size,
             costs: sweep_costs(env, &nft.address, &p, first),
@@ -303,7 +302,7 @@ pub fn epochs_sweep(sizes: &[usize]) -> Sweep {
             nft.claim(&id);
             past += 1;
         }
-        half_paid_epoch(&s, 200 * TH_PER_SHARE, 1_000_000);
+        paid_epoch(&s, 200 * TH_PER_SHARE, 1_000_000);
         past += 1;
         // An allowance lives about a year of ledgers; the full sweep runs for three.
         s.approve_topups(&s.operator);
