@@ -136,6 +136,11 @@ allowance with `hashshare approve-topups --source <operator>`",
         13 => Some(
             "the account has no trustline to the reward asset: `hashshare trust --source <it>`",
         ),
+        415 => Some(
+            "the offering's miner owes holders for recorded epochs (see `hashshare status`, \
+arrears): a rental begun now would receive the catch-up; rent once they are paid",
+        ),
+        416 => Some("the payout distributor is paused: collect once it resumes"),
         313 => {
             Some("no share is held: nobody can receive this epoch's payout until shares are minted")
         }
