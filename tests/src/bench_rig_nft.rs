@@ -7,7 +7,7 @@ use soroban_sdk::{testutils::Address as _, Address, BytesN, Env, String};
 
 use crate::{
     bench::{Row, Sweep, SweepPoint},
-    fixture::{advance, wasm, Suite, TH_PER_SHARE},
+    fixture::{advance, deploy_vault, wasm, Suite, TH_PER_SHARE},
     measure::{measure, port, Cost},
 };
 
@@ -23,22 +23,6 @@ pub fn rig(env: &Env, serial: &str) -> Rig {
         serial: String::from_str(env, serial),
         location: String::from_str(env, "Texas, US"),
     }
-}
-
-/// A vault on `s`'s offering.
-fn deploy(s: &Suite) -> RigNftClient<'static> {
-    let id = s.env.register(
-        wasm("rig_nft").as_slice(),
-        (
-            s.admin.clone(),
-            s.token.address.clone(),
-            s.distributor.address.clone(),
-            String::from_str(&s.env, "Antpool S21 rigs"),
-            String::from_str(&s.env, "RIG26"),
-            String::from_str(&s.env, "https://rigs.example/"),
-        ),
-    );
-    RigNftClient::new(&s.env, &id)
 }
 
 /// A fresh epoch attested and paid: its stream runs, so every certificate call that pulls
@@ -125,7 +109,7 @@ fn sweep_costs(
 pub fn functions() -> Vec<Row> {
     let s = Suite::new(365 * DAY, 500, 1_000_000_000_000);
     let env = &s.env;
-    let nft = deploy(&s);
+    let nft = deploy_vault(&s);
     let p = Parties::new(&s);
     let operator = Address::generate(env);
     s.attest(2_000 * TH_PER_SHARE, 1_000_000);
@@ -255,7 +239,7 @@ pub fn certificates_sweep(sizes: &[usize]) -> Sweep {
     let largest = sizes.iter().copied().max().unwrap_or(1) as i128;
     let s = Suite::new(365 * DAY, 500, i128::from(i64::MAX));
     let env = &s.env;
-    let nft = deploy(&s);
+    let nft = deploy_vault(&s);
     let p = Parties::new(&s);
     let hashrate = (largest + 10) * TH_PER_SHARE;
     s.attest(hashrate, 1_000_000_000_000);
@@ -287,7 +271,7 @@ pub fn epochs_sweep(sizes: &[usize]) -> Sweep {
     let epochs = sizes.iter().copied().max().unwrap_or(1) + 2 * sizes.len() + 10;
     let s = Suite::new(epochs as u64 * DAY, 500, i128::from(i64::MAX));
     let env = &s.env;
-    let nft = deploy(&s);
+    let nft = deploy_vault(&s);
     let p = Parties::new(&s);
     s.attest(200 * TH_PER_SHARE, 1_000_000);
     s.token.mint(&p.owner, &(100 * SHARE_UNIT));

@@ -408,3 +408,20 @@ impl Suite {
             .approve(minter, &self.distributor.address, &i128::MAX, &live_until);
     }
 }
+
+/// A rig-nft vault on `s`'s offering: the collection "Antpool S19 rigs" (`RIG26`), its pages
+/// under `https://rigs.example/`, administered by the suite's admin.
+pub fn deploy_vault(s: &Suite) -> rig_nft::RigNftClient<'static> {
+    let id = s.env.register(
+        wasm("rig_nft").as_slice(),
+        (
+            s.admin.clone(),
+            s.token.address.clone(),
+            s.distributor.address.clone(),
+            String::from_str(&s.env, "Antpool S19 rigs"),
+            String::from_str(&s.env, "RIG26"),
+            String::from_str(&s.env, "https://rigs.example/"),
+        ),
+    );
+    rig_nft::RigNftClient::new(&s.env, &id)
+}

@@ -3,5 +3,6 @@
 //! untouched state, signers and costs.
 pub mod bench;
 pub mod bench_rig_nft;
+pub mod findings;
 pub mod fixture;
 pub mod measure;

@@ -91,6 +91,7 @@
 use std::fmt;
 
 use hashshare_interfaces::{Books as LedgerBooks, EpochPayout, EpochReport, SHARE_UNIT};
+use hashshare_tests::findings::{Findings, Violation};
 use hashshare_tests::fixture::{advance, Suite, TryResult, TH_PER_SHARE};
 use model::{Books, Flaw, Lane, Model, Payer, Payout, Report, Q};
 use num_traits::Zero;
@@ -123,10 +124,7 @@ const MAX_ACTIONS: usize = 48;
 
 /// Cases to run: `HASHSHARE_PROPTEST_CASES`, else [`DEFAULT_CASES`].
 fn cases() -> u32 {
-    std::env::var("HASHSHARE_PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_CASES)
+    hashshare_tests::findings::cases(DEFAULT_CASES)
 }
 
 // ==================================================================== actions
@@ -504,13 +502,6 @@ fn scenario(max_actions: usize) -> impl Strategy<Value = Scenario> {
 
 // ==================================================================== the checker
 
-/// A broken invariant.
-#[derive(Clone, Debug)]
-struct Violation {
-    invariant: &'static str,
-    detail: String,
-}
-
 /// Everything the checker found wrong after one step, with the step.
 #[derive(Clone, Debug)]
 struct Failure {
@@ -534,32 +525,6 @@ impl fmt::Display for Failure {
             writeln!(f, "  [{}] {}", v.invariant, v.detail)?;
         }
         Ok(())
-    }
-}
-
-#[derive(Default)]
-struct Findings(Vec<Violation>);
-
-impl Findings {
-    fn require(&mut self, holds: bool, invariant: &'static str, detail: impl FnOnce() -> String) {
-        if !holds {
-            self.0.push(Violation {
-                invariant,
-                detail: detail(),
-            });
-        }
-    }
-
-    fn equal<T: PartialEq + fmt::Debug>(
-        &mut self,
-        invariant: &'static str,
-        what: &str,
-        ledger: T,
-        model: T,
-    ) {
-        self.require(ledger == model, invariant, || {
-            format!("{what}: ledger {ledger:?}, model {model:?}")
-        });
     }
 }
 

@@ -1,7 +1,7 @@
 //! Attacker's review of rig-nft on the compiled WASM. `review_bug_*` tests show a bug (they
 //! fail now and pass once it is fixed); `review_*` tests check behaviour that is already right.
 use hashshare_interfaces::SHARE_UNIT;
-use hashshare_tests::fixture::{advance, assert_unchanged, wasm, Suite, TH_PER_SHARE};
+use hashshare_tests::fixture::{advance, assert_unchanged, deploy_vault, Suite, TH_PER_SHARE};
 use rig_nft::{Rig, RigNftClient, RigNftError};
 use soroban_sdk::{
     testutils::{Address as _, Events as _, IssuerFlags},
@@ -31,18 +31,7 @@ fn suite() -> (Suite, RigNftClient<'static>) {
     let s = Suite::new(TERM, 0, FUNDS);
     s.attest(100 * TH_PER_SHARE, 0);
     s.to_next_epoch();
-    let id = s.env.register(
-        wasm("rig_nft").as_slice(),
-        (
-            s.admin.clone(),
-            s.token.address.clone(),
-            s.distributor.address.clone(),
-            String::from_str(&s.env, "Antpool S19 rigs"),
-            String::from_str(&s.env, "RIG26"),
-            String::from_str(&s.env, "https://rigs.example/"),
-        ),
-    );
-    let nft = RigNftClient::new(&s.env, &id);
+    let nft = deploy_vault(&s);
     (s, nft)
 }
 

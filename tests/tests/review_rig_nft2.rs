@@ -3,7 +3,7 @@
 //! behaviour, fails today and passes once its bug is fixed. `review_safe_*` tests pass: each
 //! pins an attack that the vault already defeats.
 use hashshare_interfaces::SHARE_UNIT;
-use hashshare_tests::fixture::{advance, assert_unchanged, wasm, Suite, TH_PER_SHARE};
+use hashshare_tests::fixture::{advance, assert_unchanged, deploy_vault, Suite, TH_PER_SHARE};
 use rig_nft::{Rig, RigNftClient, RigNftError};
 use soroban_sdk::{
     testutils::{Address as _, IssuerFlags},
@@ -39,18 +39,7 @@ fn suite() -> (Suite, RigNftClient<'static>) {
     let s = Suite::new(TERM, 0, FUNDS);
     s.attest(100 * TH_PER_SHARE, 0);
     s.to_next_epoch();
-    let id = s.env.register(
-        wasm("rig_nft").as_slice(),
-        (
-            s.admin.clone(),
-            s.token.address.clone(),
-            s.distributor.address.clone(),
-            String::from_str(&s.env, "Antpool S19 rigs"),
-            String::from_str(&s.env, "RIG26"),
-            String::from_str(&s.env, "https://rigs.example/"),
-        ),
-    );
-    let nft = RigNftClient::new(&s.env, &id);
+    let nft = deploy_vault(&s);
     (s, nft)
 }
 

@@ -2,7 +2,7 @@
 //! (next to a plain holder of as many), SEP-50 ownership and approvals with their events, and
 //! rentals whose user receives the rewards of its period.
 use hashshare_interfaces::SHARE_UNIT;
-use hashshare_tests::fixture::{advance, wasm, Suite, TH_PER_SHARE};
+use hashshare_tests::fixture::{advance, deploy_vault, Suite, TH_PER_SHARE};
 use rig_nft::{RentalListing, Rig, RigNftClient, RigNftError};
 use soroban_sdk::{
     testutils::{Address as _, Events as _},
@@ -33,18 +33,7 @@ fn vault() -> (Suite, RigNftClient<'static>, Address, Address) {
     let s = Suite::new(TERM, 0, FUNDS);
     s.attest(100 * TH_PER_SHARE, 0);
     s.to_next_epoch();
-    let id = s.env.register(
-        wasm("rig_nft").as_slice(),
-        (
-            s.admin.clone(),
-            s.token.address.clone(),
-            s.distributor.address.clone(),
-            String::from_str(&s.env, "Antpool S19 rigs"),
-            String::from_str(&s.env, "RIG26"),
-            String::from_str(&s.env, "https://rigs.example/"),
-        ),
-    );
-    let nft = RigNftClient::new(&s.env, &id);
+    let nft = deploy_vault(&s);
     let (plain, owner) = (Address::generate(&s.env), Address::generate(&s.env));
     s.token.mint(&plain, &shares(10));
     s.token.mint(&owner, &shares(10));
@@ -305,18 +294,7 @@ fn a_certificate_nobody_claims_for_a_year_loses_nothing() {
         c.epoch_seconds = 30 * DAY;
     });
     s.attest(100 * TH_PER_SHARE, 0);
-    let id = s.env.register(
-        wasm("rig_nft").as_slice(),
-        (
-            s.admin.clone(),
-            s.token.address.clone(),
-            s.distributor.address.clone(),
-            String::from_str(&s.env, "Antpool S19 rigs"),
-            String::from_str(&s.env, "RIG26"),
-            String::from_str(&s.env, "https://rigs.example/"),
-        ),
-    );
-    let nft = RigNftClient::new(&s.env, &id);
+    let nft = deploy_vault(&s);
     let (plain, owner) = (Address::generate(&s.env), Address::generate(&s.env));
     s.token.mint(&plain, &shares(10));
     s.token.mint(&owner, &shares(10));

@@ -76,7 +76,7 @@ fn check_live_until(env: &Env, live_until_ledger: u32) {
 }
 
 /// Epochs `rent` records at most on the way (each a `record` of the distributor).
-const MAX_RECORDS: u32 = 4;
+const MAX_RECORDS: u32 = 2;
 
 /// A rental receives what streams to the certificate during its period. While the miner owes
 /// holders for past epochs, the catch-up would stream into a rental begun now: the renter

@@ -37,7 +37,7 @@ pub enum RigNftError {
     /// The instance lacks its configuration (never set by the constructor: a broken instance).
     NotConfigured = 414,
     /// No rental while the offering's miner owes holders for recorded epochs, or while more
-    /// than 4 recordable epochs wait to be recorded: the catch-up would stream into it.
+    /// than 2 recordable epochs wait to be recorded: the catch-up would stream into it.
     InArrears = 415,
     /// The distributor is paused: rewards it still holds for the vault are paid when it
     /// resumes (`collect`).
