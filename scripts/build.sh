@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CONTRACTS=(pool-oracle share-token payout-distributor rig-nft)
+CONTRACTS=(pool-oracle share-token payout-distributor rig-nft hashrate-lease)
 # Not part of hashshare: the plain SEP-41 token the benchmark compares transfers against.
 BASELINES=(plain-token)
 

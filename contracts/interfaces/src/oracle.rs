@@ -37,14 +37,22 @@ pub trait PoolOracle {
     /// `(operator, capacity)` in one call: who may mint the pool's shares now, and the
     /// sustained hashrate they may be minted against.
     fn minter_capacity(env: Env, pool: Symbol) -> (Address, i128);
-    /// Binds `pool` to the one share token that sells its hashrate, minted by `operator` (who
-    /// must be the pool's operator), so the same attested hashrate can never back two
-    /// offerings. Auth: `token` itself (a share token binds from its constructor) and the
+    /// Binds `pool` to its one consumer — the share token that sells its hashrate, minted by
+    /// `operator` (who must be the pool's operator), or the lease market that rents it out —
+    /// so the same attested hashrate can never be sold twice. Auth: `token` itself (a share token binds from its constructor) and the
     /// pool's operator. Returns the pool's schedule `(genesis, epoch_seconds)`, which never
     /// changes, for the token to keep.
     fn bind_token(env: Env, pool: Symbol, token: Address, operator: Address) -> (u64, u64);
-    /// The share token bound to `pool`, if any.
+    /// The pool's one consumer, if any: the share token bound to it, or the contract that
+    /// registered it or leases its hashrate (the hashrate-lease market).
     fn token(env: Env, pool: Symbol) -> Option<Address>;
+    /// Allows (or stops) `registrar` to register pools (`register_pool_by`). Admin only.
+    fn set_registrar(env: Env, registrar: Address, allowed: bool);
+    fn is_registrar(env: Env, registrar: Address) -> bool;
+    /// Registers `pool` as `register_pool` does, by an allowed registrar, which becomes the
+    /// pool's consumer at once (the lease market registers one delivery pool per lease).
+    /// Auth: `registrar`. Errors: `NotRegistrar`, `PoolExists`, `InvalidConfig`.
+    fn register_pool_by(env: Env, registrar: Address, pool: Symbol, config: PoolConfig);
 
     fn admin(env: Env) -> Address;
     /// Step one of an admin transfer. Admin only.

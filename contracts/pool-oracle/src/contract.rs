@@ -5,7 +5,9 @@ use soroban_sdk::{contract, contractimpl, panic_with_error, Address, BytesN, Env
 use crate::{
     aggregation::lower_median,
     errors::OracleError,
-    events::{Disputed, Finalized, PoolRegistered, PoolUpdated, Submitted, TokenBound},
+    events::{
+        Disputed, Finalized, PoolRegistered, PoolUpdated, RegistrarSet, Submitted, TokenBound,
+    },
     schedule, storage,
     validation::validate,
 };
@@ -35,16 +37,7 @@ impl PoolOracle for PoolOracleContract {
     fn register_pool(env: Env, pool: Symbol, config: PoolConfig) {
         admin::require_admin(&env);
         ttl::bump_instance(&env);
-        validate(&env, &config);
-        if storage::pool(&env, &pool).is_some() {
-            panic_with_error!(&env, OracleError::PoolExists);
-        }
-        storage::set_pool(&env, &pool, &config);
-        PoolRegistered {
-            pool,
-            operator: config.operator,
-        }
-        .publish(&env);
+        register(&env, &pool, &config);
     }
 
     /// Rotates reporters, changes quorum, operator or staleness bound. Submissions already in
@@ -279,11 +272,47 @@ impl PoolOracle for PoolOracleContract {
         (config.genesis, config.epoch_seconds)
     }
 
-    /// The share token bound to `pool`, if any. Errors: `PoolNotFound`.
+    /// The pool's consumer, if any. Errors: `PoolNotFound`.
     fn token(env: Env, pool: Symbol) -> Option<Address> {
         ttl::bump_instance(&env);
         pool_config(&env, &pool);
         storage::token(&env, &pool)
+    }
+
+    /// # Auth
+    /// The admin.
+    /// # Events
+    /// `registrar_set`.
+    fn set_registrar(env: Env, registrar: Address, allowed: bool) {
+        admin::require_admin(&env);
+        ttl::bump_instance(&env);
+        storage::set_registrar(&env, &registrar, allowed);
+        RegistrarSet { registrar, allowed }.publish(&env);
+    }
+
+    fn is_registrar(env: Env, registrar: Address) -> bool {
+        storage::is_registrar(&env, &registrar)
+    }
+
+    /// # Auth
+    /// `registrar`, allowed by the admin.
+    /// # Errors
+    /// `NotRegistrar`, `PoolExists`, `InvalidConfig`.
+    /// # Events
+    /// `pool_registered`, `token_bound` (the registrar as the pool's consumer).
+    fn register_pool_by(env: Env, registrar: Address, pool: Symbol, config: PoolConfig) {
+        registrar.require_auth();
+        ttl::bump_instance(&env);
+        if !storage::is_registrar(&env, &registrar) {
+            panic_with_error!(&env, OracleError::NotRegistrar);
+        }
+        register(&env, &pool, &config);
+        storage::set_token(&env, &pool, &registrar);
+        TokenBound {
+            pool,
+            token: registrar,
+        }
+        .publish(&env);
     }
 
     fn admin(env: Env) -> Address {
@@ -310,6 +339,20 @@ impl PoolOracle for PoolOracleContract {
         ttl::bump_instance(&env);
         admin::upgrade(&env, &wasm_hash);
     }
+}
+
+/// A new pool, checked.
+fn register(env: &Env, pool: &Symbol, config: &PoolConfig) {
+    validate(env, config);
+    if storage::pool(env, pool).is_some() {
+        panic_with_error!(env, OracleError::PoolExists);
+    }
+    storage::set_pool(env, pool, config);
+    PoolRegistered {
+        pool: pool.clone(),
+        operator: config.operator.clone(),
+    }
+    .publish(env);
 }
 
 fn now(env: &Env) -> u64 {

@@ -37,7 +37,8 @@ pub enum OracleError {
     TooManyPending = 111,
     /// `accept_admin` with no admin transfer proposed.
     NoPendingAdmin = 112,
-    /// The pool already backs a share token: its hashrate cannot be sold twice.
+    /// The pool already has its consumer (a share token, or the lease market): its hashrate
+    /// cannot be sold twice.
     PoolAlreadyBound = 113,
     /// `finalize` of an epoch whose listed reporters' submissions do not reach the quorum.
     QuorumNotReached = 114,
@@ -46,4 +47,6 @@ pub enum OracleError {
     /// `finalize` before the epoch's round of submissions has been open for `dispute_seconds`
     /// (and not every reporter has submitted).
     SubmissionsOpen = 116,
+    /// `register_pool_by` from an account the admin has not allowed to register pools.
+    NotRegistrar = 117,
 }

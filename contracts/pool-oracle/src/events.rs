@@ -56,3 +56,11 @@ pub struct TokenBound {
     pub pool: Symbol,
     pub token: Address,
 }
+
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct RegistrarSet {
+    #[topic]
+    pub registrar: Address,
+    pub allowed: bool,
+}

@@ -2,7 +2,8 @@
 //!
 //! Instance: the admin (via `hashshare_common::admin`). Persistent, extended on access: pool
 //! configs, pool heads, finalized reports, the open round of submissions of epochs not yet
-//! finalized (bounded by 16 reporters), and the share token each pool is bound to. Nothing lives in temporary storage: all of it is attested data.
+//! finalized (bounded by 16 reporters), each pool's consumer (its share token, or the lease
+//! market), and the registrars the admin allowed. Nothing lives in temporary storage: all of it is attested data.
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use hashshare_interfaces::{EpochReport, PoolConfig};
 use soroban_sdk::{contracttype, Address, Env, Symbol, Vec};
@@ -20,6 +21,7 @@ pub(crate) enum DataKey {
     Submissions(Symbol, u64),
     Report(Symbol, u64),
     Token(Symbol),
+    Registrar(Address),
 }
 
 pub fn pool(env: &Env, pool: &Symbol) -> Option<PoolConfig> {
@@ -87,4 +89,17 @@ pub fn token(env: &Env, pool: &Symbol) -> Option<Address> {
 
 pub fn set_token(env: &Env, pool: &Symbol, token: &Address) {
     write_persistent(env, &DataKey::Token(pool.clone()), token);
+}
+
+pub fn is_registrar(env: &Env, registrar: &Address) -> bool {
+    read_persistent(env, &DataKey::Registrar(registrar.clone())).unwrap_or(false)
+}
+
+pub fn set_registrar(env: &Env, registrar: &Address, allowed: bool) {
+    let key = DataKey::Registrar(registrar.clone());
+    if allowed {
+        write_persistent(env, &key, &true);
+    } else {
+        env.storage().persistent().remove(&key);
+    }
 }
