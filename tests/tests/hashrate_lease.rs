@@ -12,7 +12,6 @@ use soroban_sdk::{
 };
 
 const TH: i128 = 1_000_000_000_000;
-const DAY: u64 = 86_400;
 /// The price of 1 TH/s for a day, in base units of the payment asset (a stablecoin, 7 decimals).
 const PRICE: i128 = 1_000;
 /// The market's fee: 5% of what providers are paid.
