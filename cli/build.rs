@@ -8,11 +8,12 @@ use std::{
     path::{Path, PathBuf},
 };
 
-const CONTRACTS: [&str; 4] = [
+const CONTRACTS: [&str; 5] = [
     "pool_oracle",
     "share_token",
     "payout_distributor",
     "rig_nft",
+    "hashrate_lease",
 ];
 
 fn main() {

@@ -95,6 +95,11 @@ pub enum Command {
         #[command(subcommand)]
         command: RigCommand,
     },
+    /// Hashrate leases (hashrate-lease): hashrate rented by the epoch, paid by attested delivery.
+    Lease {
+        #[command(subcommand)]
+        command: LeaseCommand,
+    },
     /// The contracts, the pool, supply, sold and sustained hashrate, arrears, every known
     /// holder and the books' conservation line.
     Status,
@@ -199,6 +204,112 @@ pub enum KeysCommand {
         /// The identity's name.
         name: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LeaseCommand {
+    /// Deploys the lease market on the deployment's oracle and allows it to register delivery
+    /// pools (signed by the oracle's admin); resumable.
+    Deploy(LeaseDeployArgs),
+    /// Offers hashrate of a pool --source operates (with --id: new terms for that offer, its
+    /// version one more); prints the offer's id.
+    Offer(LeaseOfferArgs),
+    /// Takes an offer down; running leases continue.
+    Withdraw(LeaseIdArgs),
+    /// Rents hashrate from an offer from the next epoch on, escrowing the price of the offer's
+    /// version as read now; prints the lease's id and its delivery pool.
+    Rent(LeaseRentArgs),
+    /// Settles a lease's ended epochs (anyone may): the provider is paid for what was
+    /// delivered, the renter refunded the rest.
+    Settle(LeaseIdArgs),
+    /// Ends a lease after repeated under-delivery (the renter): every epoch not begun refunded.
+    Close(LeaseIdArgs),
+    /// A lease (or with --offer, an offer): terms, epochs, what was delivered, paid, refunded.
+    Show {
+        /// The lease's id.
+        #[arg(long)]
+        id: Option<String>,
+        /// An offer's id instead.
+        #[arg(long)]
+        offer: Option<String>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct LeaseDeployArgs {
+    /// The oracle's admin.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The escrow's asset: `native` or `CODE:ISSUER` (e.g. a stablecoin; its Stellar Asset
+    /// Contract is deployed first if it is not yet).
+    #[arg(long, default_value = "native")]
+    pub payment_asset: String,
+    /// Instead of --payment-asset: any SEP-41 token's contract id (C…).
+    #[arg(long)]
+    pub payment_token: Option<String>,
+    /// The market's fee, basis points of what providers are paid (at most 2000).
+    #[arg(long, default_value = "100")]
+    pub fee_bps: String,
+    #[arg(long, default_value = "fee")]
+    pub fee_recipient: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LeaseOfferArgs {
+    /// The provider: the operator of --pool.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// Update this offer instead of posting a new one.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The source pool on the oracle.
+    #[arg(long)]
+    pub pool: String,
+    /// The most hashrate one lease may take, with its unit (e.g. 200TH).
+    #[arg(long)]
+    pub hashrate: String,
+    /// The price of 1 TH/s for one epoch, in the payment asset (e.g. 0.05; see --base-units).
+    #[arg(long)]
+    pub price: String,
+    #[arg(long, default_value = "1")]
+    pub min_epochs: String,
+    #[arg(long, default_value = "30")]
+    pub max_epochs: String,
+    /// Who attests each lease's delivery, comma separated.
+    #[arg(long, value_delimiter = ',')]
+    pub validators: Vec<String>,
+    /// How many validators must agree: an honest majority.
+    #[arg(long, default_value = "3")]
+    pub quorum: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LeaseIdArgs {
+    /// Who signs: the provider (withdraw), anyone (settle), the renter (close).
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The offer's (withdraw) or the lease's id.
+    #[arg(long)]
+    pub id: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LeaseRentArgs {
+    /// The renter, who escrows the price.
+    #[arg(long, visible_alias = "source-account", env = "STELLAR_ACCOUNT")]
+    pub source: String,
+    /// The offer's id.
+    #[arg(long)]
+    pub offer: String,
+    /// Hashrate to rent, with its unit (e.g. 100TH).
+    #[arg(long)]
+    pub hashrate: String,
+    #[arg(long)]
+    pub epochs: String,
+    /// The most to escrow, in the payment asset (default: the price of the offer as read now:
+    /// terms changed before the rent lands refuse it).
+    #[arg(long)]
+    pub max_price: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -477,6 +588,10 @@ pub struct SubmitArgs {
     /// Average hashrate over the epoch, with its unit: e.g. 100TH or 1.5PH.
     #[arg(long)]
     pub hashrate: String,
+    /// Another pool of the oracle than the deployment's (e.g. a lease's delivery pool,
+    /// `lease_0`, which the lease's validators attest).
+    #[arg(long)]
+    pub pool: Option<String>,
     /// Net reward earned over the epoch, in the reward asset (e.g. 0.05; see --base-units).
     #[arg(long, allow_hyphen_values = true)]
     pub reward: String,
@@ -490,6 +605,9 @@ pub struct FinalizeArgs {
     /// The epoch.
     #[arg(long)]
     pub epoch: String,
+    /// Another pool of the oracle than the deployment's (e.g. a lease's delivery pool).
+    #[arg(long)]
+    pub pool: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 //! error, a missing signature) or a failed check exits 1.
 use std::path::PathBuf;
 
+use hashrate_lease::LeaseError;
 use payout_distributor::DistributorError;
 use pool_oracle::OracleError;
 use rig_nft::RigNftError;
@@ -149,7 +150,7 @@ arrears): a rental begun now would receive the catch-up; rent once they are paid
 }
 
 /// The name of a contract error code: the suite's ranges (oracle 100–199, share token
-/// 200–299, distributor 300–399, rig-nft 400–499), else the Stellar Asset Contract's codes (the reward asset).
+/// 200–299, distributor 300–399, rig-nft 400–499, hashrate-lease 500–599), else the Stellar Asset Contract's codes (the reward asset).
 pub fn contract_error_name(code: u32) -> Option<String> {
     let error = SorobanError::from_contract_error(code);
     if let Ok(e) = OracleError::try_from(error) {
@@ -162,6 +163,9 @@ pub fn contract_error_name(code: u32) -> Option<String> {
         return Some(format!("{e:?}"));
     }
     if let Ok(e) = RigNftError::try_from(error) {
+        return Some(format!("{e:?}"));
+    }
+    if let Ok(e) = LeaseError::try_from(error) {
         return Some(format!("{e:?}"));
     }
     let sac = match code {

@@ -482,6 +482,95 @@ pub fn deploy_vault(
     Ok(steps)
 }
 
+/// The hashrate-lease market's parameters; accounts and the token as addresses.
+#[derive(Clone, Debug)]
+pub struct MarketParams {
+    pub payment_token: String,
+    pub fee_bps: u32,
+    pub fee_recipient: String,
+}
+
+/// Deploys (or resumes deploying) the lease market on the manifest's oracle and allows it to
+/// register delivery pools (the oracle's admin signs both); the steps that sent a transaction.
+pub fn deploy_market(
+    client: &Client,
+    locked: &mut Locked,
+    wasm_dir: Option<&Path>,
+    admin: &Identity,
+    params: &MarketParams,
+) -> Result<Vec<(String, Sent)>, CliError> {
+    let m = &locked.manifest;
+    let (Some(oracle), Some(nonce), Some(pool)) = (
+        m.contracts.get("pool_oracle").cloned(),
+        m.salt.clone(),
+        m.parameters.get("pool").cloned(),
+    ) else {
+        return Err(CliError::NotDeployed);
+    };
+    if m.parameters.get("admin") != Some(&admin.address()) {
+        return Err(CliError::Refused(format!(
+            "the market is deployed by the oracle's admin {}, not {}",
+            m.parameters.get("admin").map_or("?", String::as_str),
+            admin.address()
+        )));
+    }
+    locked.add_parameters(BTreeMap::from([
+        (
+            "lease_payment_token".to_string(),
+            params.payment_token.clone(),
+        ),
+        ("lease_fee_bps".to_string(), params.fee_bps.to_string()),
+        (
+            "lease_fee_recipient".to_string(),
+            params.fee_recipient.clone(),
+        ),
+    ]))?;
+    let mut steps = Vec::new();
+    let code = upload(
+        client,
+        locked,
+        &mut steps,
+        wasm_dir,
+        admin,
+        "hashrate_lease",
+    )?;
+    let args = vec![
+        account(&admin.address())?,
+        contract(&oracle)?,
+        contract(&params.payment_token)?,
+        ScVal::U32(params.fee_bps),
+        account(&params.fee_recipient)?,
+    ];
+    let at = Deployer {
+        client,
+        admin,
+        nonce: &nonce,
+        pool: &pool,
+    };
+    let market = at.contract(locked, &mut steps, "hashrate_lease", &code, args, None)?;
+    locked
+        .manifest
+        .contracts
+        .insert("payment_token".into(), params.payment_token.clone());
+    locked.save()?;
+    let allowed = client.read(
+        &admin.address(),
+        call(&oracle, "is_registrar", vec![contract(&market)?])?,
+    )?;
+    if allowed != ScVal::Bool(true) {
+        let f = call(
+            &oracle,
+            "set_registrar",
+            vec![contract(&market)?, ScVal::Bool(true)],
+        )?;
+        steps.push((
+            "allow the market to register delivery pools".into(),
+            client.invoke(admin, f, &[])?,
+        ));
+    }
+    Ok(steps)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

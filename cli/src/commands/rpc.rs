@@ -26,6 +26,7 @@ use crate::{
 
 use super::{check_pool, parse_u32, parse_u64};
 
+mod lease;
 mod rig;
 
 /// How long a reward-asset allowance to the distributor lasts: the longest an entry may live.
@@ -40,6 +41,8 @@ pub struct Ctx {
     signers: Vec<Identity>,
     /// The reward asset's decimals and symbol, read once.
     reward: OnceCell<(u32, String)>,
+    /// `--pool` of a report command: another pool of the oracle than the deployment's.
+    pool_override: Option<String>,
 }
 
 impl Ctx {
@@ -52,7 +55,10 @@ impl Ctx {
     }
 
     fn pool(&self, m: &Manifest) -> Result<ScVal, CliError> {
-        symbol(m.parameters.get("pool").ok_or(CliError::NotDeployed)?)
+        match &self.pool_override {
+            Some(pool) => symbol(&super::parse_pool(pool)?),
+            None => symbol(m.parameters.get("pool").ok_or(CliError::NotDeployed)?),
+        }
     }
 
     /// Sends a call of `contract.function(args)` from `source`, printed under `step`.
@@ -112,9 +118,14 @@ impl Ctx {
         if let Some(known) = self.reward.get() {
             return Ok(known);
         }
-        let token = self.id(m, "reward_token")?;
+        let info = self.asset(&self.id(m, "reward_token")?)?;
+        Ok(self.reward.get_or_init(|| info))
+    }
+
+    /// A SEP-41 token's decimals and symbol (`XLM` for the native asset).
+    fn asset(&self, token: &str) -> Result<(u32, String), CliError> {
         // More than 38 decimals cannot be held in an i128 amount: no real asset has them.
-        let decimals = match self.read(&token, "decimals", vec![])? {
+        let decimals = match self.read(token, "decimals", vec![])? {
             ScVal::U32(d) if d <= crate::units::MAX_DECIMALS => d,
             other => {
                 return Err(CliError::Network(format!(
@@ -123,12 +134,12 @@ impl Ctx {
                 )))
             }
         };
-        let name = match self.read(&token, "symbol", vec![])? {
+        let name = match self.read(token, "symbol", vec![])? {
             ScVal::String(s) if s.0.as_slice() == b"native" => "XLM".to_string(),
             ScVal::String(s) => String::from_utf8_lossy(s.0.as_slice()).into_owned(),
             _ => String::new(),
         };
-        Ok(self.reward.get_or_init(|| (decimals, name)))
+        Ok((decimals, name))
     }
 
     /// An amount of the reward asset given on the command line, in base units.
@@ -253,6 +264,15 @@ pub fn connect(cli: &Cli) -> Result<Ctx, CliError> {
         base_units: cli.base_units,
         signers,
         reward: OnceCell::new(),
+        pool_override: match &cli.command {
+            Command::Report {
+                command: ReportCommand::Submit(a),
+            } => a.pool.clone(),
+            Command::Report {
+                command: ReportCommand::Finalize(a) | ReportCommand::Dispute(a),
+            } => a.pool.clone(),
+            _ => None,
+        },
     })
 }
 
@@ -284,6 +304,7 @@ fn source_of(command: &Command) -> Option<&str> {
         Command::SetFeeRecipient(a) => Some(&a.source),
         Command::Trust(a) => Some(&a.source),
         Command::Rig { command } => rig_source(command),
+        Command::Lease { command } => lease::source(command),
         _ => None,
     }
 }
@@ -568,6 +589,7 @@ pub fn command(ctx: &Ctx, cli: &Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Rig { command } => rig::run(ctx, command, cli.wasm_dir.as_deref()),
+        Command::Lease { command } => lease::run(ctx, command, cli.wasm_dir.as_deref()),
         Command::Status => status(ctx),
         Command::AdvanceTime { duration } => {
             let seconds = parse_duration(duration)?;
@@ -945,25 +967,12 @@ fn deploy(
             step: "deploying the share token".into(),
             signer: format!("the operator {} (pass --sign-with NAME)", schedule.operator),
         })?;
-    // The reward asset's contract: given, or the Stellar Asset Contract of --reward-asset,
-    // deployed now if nobody has yet.
-    let reward_token = match &args.reward_token {
-        Some(id) => {
-            crate::client::contract_address(id)?;
-            id.clone()
-        }
-        None => {
-            let asset = offering::parse_asset(&args.reward_asset)?;
-            let id = offering::asset_contract(&network.passphrase, asset.clone());
-            if !ctx.client.contract_exists(&id)? {
-                let step = format!("deploy the Stellar Asset Contract of {}", args.reward_asset);
-                let sent = ctx.client.deploy_asset_contract(&admin, asset)?;
-                output::sent(&step, &sent);
-            }
-            id
-        }
-    };
-    let reward_token = Some(reward_token);
+    let reward_token = Some(asset_token(
+        ctx,
+        &admin,
+        &args.reward_asset,
+        args.reward_token.as_deref(),
+    )?);
     let deploy_params = DeployParams {
         pool,
         schedule,
@@ -996,13 +1005,37 @@ fn deploy(
     Ok(())
 }
 
+/// An asset's contract: the given id (any SEP-41 token), or the Stellar Asset Contract of
+/// `asset` (`native` or `CODE:ISSUER`), deployed now by `payer` if nobody has yet.
+fn asset_token(
+    ctx: &Ctx,
+    payer: &Identity,
+    asset: &str,
+    token: Option<&str>,
+) -> Result<String, CliError> {
+    if let Some(id) = token {
+        crate::client::contract_address(id)?;
+        return Ok(id.to_string());
+    }
+    let parsed = offering::parse_asset(asset)?;
+    let id = offering::asset_contract(&ctx.client.network.passphrase, parsed.clone());
+    if !ctx.client.contract_exists(&id)? {
+        let step = format!("deploy the Stellar Asset Contract of {asset}");
+        let sent = ctx.client.deploy_asset_contract(payer, parsed)?;
+        output::sent(&step, &sent);
+    }
+    Ok(id)
+}
+
 fn verify(ctx: &Ctx, wasm_dir: Option<&Path>) -> Result<(), CliError> {
     let m = ctx.manifest()?;
     let artifacts = Artifacts::load(wasm_dir)?;
     let mut checked: Vec<crate::wasm::Artifact> = artifacts.all().into_iter().cloned().collect();
-    // The rig-nft vault, once an offering has one.
-    if m.contracts.contains_key("rig_nft") {
-        checked.push(crate::wasm::Artifact::load(wasm_dir, "rig_nft")?);
+    // The rig-nft vault and the lease market, once deployed.
+    for later in ["rig_nft", "hashrate_lease"] {
+        if m.contracts.contains_key(later) {
+            checked.push(crate::wasm::Artifact::load(wasm_dir, later)?);
+        }
     }
     let mut differ = Vec::new();
     for artifact in &checked {
