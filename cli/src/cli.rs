@@ -589,7 +589,7 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub hashrate: String,
     /// Another pool of the oracle than the deployment's (e.g. a lease's delivery pool,
-    /// `lease_0`, which the lease's validators attest).
+    /// `reg_0`, which the lease's validators attest).
     #[arg(long)]
     pub pool: Option<String>,
     /// Net reward earned over the epoch, in the reward asset (e.g. 0.05; see --base-units).

@@ -80,6 +80,17 @@ fn demo_runs_and_the_books_balance() {
         .unwrap_or_else(|| panic!("no certificate claim in {out}"));
     assert_eq!(stroops(rig_paid.0), 0, "{out}");
     assert!(stroops(rig_paid.1) > 0, "{out}");
+    // A lease of 40 TH/s for three epochs at 0.4 XLM an epoch, the second half delivered: the
+    // operator is paid 1 XLM (its 1% fee out of it), bob refunded 0.2 XLM.
+    assert!(out.contains("escrowing at most 1.2 XLM"), "{out}");
+    assert!(
+        out.contains("    paid 1 XLM to the provider (the market's fee out of it), refunded 0.2 XLM to the renter"),
+        "{out}"
+    );
+    assert!(
+        out.contains("epoch 3: delivered 20 TH/s of 40 TH/s (short)"),
+        "{out}"
+    );
     assert_eq!(fees.len(), sent, "{out}");
     assert!(fees.iter().all(|f| *f > 0), "{out}");
     // Every reporter's submission finalizes an epoch at once; four of five do not.
@@ -161,7 +172,8 @@ fn demo_runs_and_the_books_balance() {
     assert_eq!(deposited, withdrawn + claimed + held, "{books}");
     assert!(held <= 10, "only rounding dust is held: {books}");
     assert!(
-        out.trim_end().ends_with("demo done: the books close"),
+        out.trim_end()
+            .ends_with("demo done: the books close, and the lease paid for what was delivered"),
         "{out}"
     );
 }

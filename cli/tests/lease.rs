@@ -157,7 +157,7 @@ fn a_lease_is_offered_rented_attested_and_settled_over_rpc() {
     ]);
     assert!(out.contains("escrowing at most 0.3 XLM"), "{out}");
     assert!(
-        out.contains("lease 0: epochs 2 to 4, delivery attested on pool lease_0"),
+        out.contains("lease 0: epochs 2 to 4, delivery attested on pool reg_0"),
         "{out}"
     );
     // More than the pool sustains is refused.
@@ -199,7 +199,7 @@ fn a_lease_is_offered_rented_attested_and_settled_over_rpc() {
                 "--source",
                 v,
                 "--pool",
-                "lease_0",
+                "reg_0",
                 "--epoch",
                 epoch,
                 "--hashrate",

@@ -12,7 +12,9 @@
 //! minted mid-stream (paying their top-up into the running stream); an investor sells
 //! mid-stream; a stranger's try at the fees is refused; everyone claims; the fee recipient
 //! withdraws the fees; and the books close. Alice locks shares in a rig certificate (rig-nft)
-//! and rents it to bob for two epochs: a stranger's claim pays their rewards to bob.
+//! and rents it to bob for two epochs: a stranger's claim pays their rewards to bob. Last, the
+//! operator leases hashrate of a second pool to bob for three epochs, one of them short: bob
+//! pays only for what was delivered.
 use std::path::Path;
 
 use clap::Parser;
@@ -389,7 +391,116 @@ pub fn run(wasm_dir: Option<&Path>) -> Result<(), CliError> {
     println!();
     println!("-- the books, each side read on its own: the distributor's totals, the claims' events, its balance");
     demo.run(&["status"])?;
+    lease(&demo)?;
     println!();
-    println!("demo done: the books close");
+    println!("demo done: the books close, and the lease paid for what was delivered");
     Ok(())
+}
+
+/// A lease of hashrate: the operator's second pool, offered by the epoch; bob rents 40 TH/s
+/// for three epochs, the lease's validators attest its delivery (the second epoch short), and
+/// a stranger's settlement pays the operator for what was delivered and bob the rest.
+fn lease(demo: &Demo) -> Result<(), CliError> {
+    println!();
+    println!(
+        "-- hashrate leases: the operator runs a second pool, f2pool, attested by three reporters"
+    );
+    demo.run(&[
+        "pool",
+        "register",
+        "--source",
+        "admin",
+        "--pool",
+        "f2pool",
+        "--operator",
+        "operator",
+        "--reporters",
+        "reporter1,reporter2,reporter3",
+        "--capacity-epochs",
+        "1",
+    ])?;
+    demo.run(&["advance-time", "25h"])?;
+    for reporter in &REPORTERS[..3] {
+        demo.run(&[
+            "report",
+            "submit",
+            "--source",
+            reporter,
+            "--pool",
+            "f2pool",
+            "--epoch",
+            "0",
+            "--hashrate",
+            "50TH",
+            "--reward",
+            "0",
+        ])?;
+    }
+    demo.run(&["advance-time", "2h"])?;
+    println!("-- the lease market, with a 1% fee; the operator offers 50 TH/s of f2pool at 0.01 XLM per TH/s per epoch");
+    demo.run(&[
+        "lease",
+        "deploy",
+        "--source",
+        "admin",
+        "--fee-bps",
+        "100",
+        "--fee-recipient",
+        "fee",
+    ])?;
+    demo.run(&[
+        "lease",
+        "offer",
+        "--source",
+        "operator",
+        "--pool",
+        "f2pool",
+        "--hashrate",
+        "50TH",
+        "--price",
+        "0.01",
+        "--validators",
+        "reporter3,reporter4,reporter5",
+    ])?;
+    println!("-- bob rents 40 TH/s for three epochs (from the next one), escrowing 1.2 XLM");
+    demo.run(&[
+        "lease",
+        "rent",
+        "--source",
+        "bob",
+        "--offer",
+        "0",
+        "--hashrate",
+        "40TH",
+        "--epochs",
+        "3",
+    ])?;
+    println!("-- each epoch the lease's validators attest what reached bob's pool account: 40, 20, 40 TH/s");
+    for (wait, epoch, delivered) in [
+        ("2d", "2", "40TH"),
+        ("1d", "3", "20TH"),
+        ("1d", "4", "40TH"),
+    ] {
+        demo.run(&["advance-time", wait])?;
+        for validator in &REPORTERS[2..] {
+            demo.run(&[
+                "report",
+                "submit",
+                "--source",
+                validator,
+                "--pool",
+                "reg_0",
+                "--epoch",
+                epoch,
+                "--hashrate",
+                delivered,
+                "--reward",
+                "0",
+            ])?;
+        }
+    }
+    demo.run(&["advance-time", "2h"])?;
+    println!("-- eve settles: the operator is paid for 100 TH/s·epochs of the 120 leased, bob gets the rest back");
+    demo.run(&["lease", "settle", "--source", "eve", "--id", "0"])?;
+    demo.run(&["lease", "show", "--id", "0"])
 }

@@ -7,7 +7,7 @@ use soroban_sdk::{
 use crate::{
     errors::LeaseError,
     events::{
-        EpochSettled, FeeRecipientSet, FeesWithdrawn, LeaseClosed, Leased, OfferPosted,
+        Collected, EpochSettled, FeeRecipientSet, FeesWithdrawn, LeaseClosed, Leased, OfferPosted,
         OfferWithdrawn,
     },
     interface::{HashrateLease, Lease, LeaseBooks, Offer},
@@ -94,26 +94,6 @@ fn check_offer(env: &Env, offer: &Offer) {
     {
         panic_with_error!(env, LeaseError::InvalidOffer);
     }
-}
-
-/// The delivery pool of lease `id`: `lease_<id>` on the oracle.
-fn delivery_pool(env: &Env, id: u64) -> Symbol {
-    let mut buf = *b"lease_00000000000000000000";
-    let mut digits = [0u8; 20];
-    let (mut n, mut len) = (id, 0);
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for i in 0..len {
-        buf[6 + i] = digits[len - 1 - i];
-    }
-    let text = core::str::from_utf8(&buf[..6 + len]).unwrap_or("lease_");
-    Symbol::new(env, text)
 }
 
 /// Sends `amount` of the payment asset to `to`, or keeps it for `to` to `collect` when it
@@ -244,11 +224,14 @@ impl HashrateLease for HashrateLeaseContract {
             panic_with_error!(&env, LeaseError::NotOperator);
         }
         let market = env.current_contract_address();
+        // A source pool is one the market bound itself; a delivery pool it registered (attested
+        // by validators a provider chose) never is.
         match oracle.token(&offer.pool) {
             None => {
                 oracle.bind_token(&offer.pool, &market, &provider);
+                storage::set_source(&env, &offer.pool);
             }
-            Some(consumer) if consumer == market => {}
+            Some(consumer) if consumer == market && storage::is_source(&env, &offer.pool) => {}
             Some(_) => panic_with_error!(&env, LeaseError::PoolBound),
         }
         let mut counters = storage::counters(&env);
@@ -280,6 +263,10 @@ impl HashrateLease for HashrateLeaseContract {
             panic_with_error!(&env, LeaseError::NotOperator);
         }
         check_offer(&env, &offer);
+        let config = storage::config(&env);
+        if oracle(&env, &config).pool(&offer.pool).operator != current.provider {
+            panic_with_error!(&env, LeaseError::NotOperator);
+        }
         let version = current
             .version
             .checked_add(1)
@@ -355,10 +342,12 @@ impl HashrateLease for HashrateLeaseContract {
         // The lease's own pool on the oracle: the offer's validators attest what reaches the
         // renter, on the source pool's schedule.
         let source = oracle.pool(&offer.pool);
-        let delivery = delivery_pool(&env, id);
-        oracle.register_pool_by(
+        // The pool may have changed hands since the offer: only its operator is paid for it.
+        if source.operator != offer.provider {
+            panic_with_error!(&env, LeaseError::NotOperator);
+        }
+        let delivery = oracle.register_pool_by(
             &market,
-            &delivery,
             &PoolConfig {
                 operator: offer.provider.clone(),
                 reporters: offer.validators.clone(),
@@ -501,6 +490,7 @@ impl HashrateLease for HashrateLeaseContract {
                 &account,
                 &amount,
             );
+            Collected { account, amount }.publish(&env);
         }
         amount
     }

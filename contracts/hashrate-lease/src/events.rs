@@ -77,3 +77,12 @@ pub struct FeeRecipientSet {
     #[topic]
     pub recipient: Address,
 }
+
+/// `amount` kept for `account` (it could not receive it when due) paid to it.
+#[contractevent]
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Collected {
+    #[topic]
+    pub account: Address,
+    pub amount: i128,
+}

@@ -4,8 +4,9 @@ use hashshare_common::math::{mul_div_ceil_i128, mul_div_floor_i128};
 
 /// H/s in one TH/s: offers are priced per TH/s per epoch.
 pub const TH: i128 = 1_000_000_000_000;
-/// Epochs one `settle` call settles at most: a lease settled late takes several bounded calls.
-pub const MAX_SETTLE: u32 = 24;
+/// Epochs one `settle` call settles at most (each reads one report from the oracle, about
+/// 1.3 MB of a transaction's 40 MiB): a lease settled late takes several bounded calls.
+pub const MAX_SETTLE: u32 = 12;
 /// A renter may close a lease once this many consecutive settled epochs were short ...
 pub const CLOSE_AFTER_SHORT: u32 = 2;
 /// ... each delivering less than this share of the leased hashrate (basis points: 90%).

@@ -1,6 +1,7 @@
 //! Every storage key of the market. Instance: the configuration, the id counters and the
 //! escrow books. Persistent, extended on access: offers, leases, each pool's committed
-//! hashrate, each provider's record, amounts kept for accounts that could not receive them.
+//! hashrate, each provider's record, amounts kept for accounts that could not receive them,
+//! the source pools the market bound.
 use hashshare_common::ttl::{read_persistent, write_persistent};
 use soroban_sdk::{contracttype, panic_with_error, Address, Env, Symbol};
 
@@ -35,6 +36,7 @@ enum Key {
     Committed(Symbol),
     Record(Address),
     Unpaid(Address),
+    Source(Symbol),
 }
 
 pub fn config(env: &Env) -> Config {
@@ -123,4 +125,13 @@ pub fn set_unpaid(env: &Env, account: &Address, amount: i128) {
     } else {
         write_persistent(env, &key, &amount);
     }
+}
+
+/// Whether the market bound `pool` itself as a source of offers (not a delivery pool).
+pub fn is_source(env: &Env, pool: &Symbol) -> bool {
+    read_persistent(env, &Key::Source(pool.clone())).unwrap_or(false)
+}
+
+pub fn set_source(env: &Env, pool: &Symbol) {
+    write_persistent(env, &Key::Source(pool.clone()), &true);
 }

@@ -49,10 +49,11 @@ pub trait PoolOracle {
     /// Allows (or stops) `registrar` to register pools (`register_pool_by`). Admin only.
     fn set_registrar(env: Env, registrar: Address, allowed: bool);
     fn is_registrar(env: Env, registrar: Address) -> bool;
-    /// Registers `pool` as `register_pool` does, by an allowed registrar, which becomes the
-    /// pool's consumer at once (the lease market registers one delivery pool per lease).
-    /// Auth: `registrar`. Errors: `NotRegistrar`, `PoolExists`, `InvalidConfig`.
-    fn register_pool_by(env: Env, registrar: Address, pool: Symbol, config: PoolConfig);
+    /// Registers a pool as `register_pool` does, by an allowed registrar, which becomes the
+    /// pool's consumer at once (the lease market registers one delivery pool per lease);
+    /// returns its id, `reg_<n>`, numbered by the oracle. Auth: `registrar`. Errors:
+    /// `NotRegistrar`, `InvalidConfig`.
+    fn register_pool_by(env: Env, registrar: Address, config: PoolConfig) -> Symbol;
 
     fn admin(env: Env) -> Address;
     /// Step one of an admin transfer. Admin only.

@@ -297,22 +297,33 @@ impl PoolOracle for PoolOracleContract {
     /// # Auth
     /// `registrar`, allowed by the admin.
     /// # Errors
-    /// `NotRegistrar`, `PoolExists`, `InvalidConfig`.
+    /// `NotRegistrar`, `InvalidConfig`.
+    /// # Returns
+    /// The new pool's id, `reg_<n>`: the oracle's own numbering, so no registrar can take
+    /// another's name, nor anyone block a registrar by taking the next one.
     /// # Events
     /// `pool_registered`, `token_bound` (the registrar as the pool's consumer).
-    fn register_pool_by(env: Env, registrar: Address, pool: Symbol, config: PoolConfig) {
+    fn register_pool_by(env: Env, registrar: Address, config: PoolConfig) -> Symbol {
         registrar.require_auth();
         ttl::bump_instance(&env);
         if !storage::is_registrar(&env, &registrar) {
             panic_with_error!(&env, OracleError::NotRegistrar);
         }
+        let mut n = storage::registered(&env);
+        let mut pool = registered_id(&env, n);
+        while storage::pool(&env, &pool).is_some() {
+            n += 1;
+            pool = registered_id(&env, n);
+        }
+        storage::set_registered(&env, n + 1);
         register(&env, &pool, &config);
         storage::set_token(&env, &pool, &registrar);
         TokenBound {
-            pool,
+            pool: pool.clone(),
             token: registrar,
         }
         .publish(&env);
+        pool
     }
 
     fn admin(env: Env) -> Address {
@@ -339,6 +350,28 @@ impl PoolOracle for PoolOracleContract {
         ttl::bump_instance(&env);
         admin::upgrade(&env, &wasm_hash);
     }
+}
+
+/// The id of the `n`-th pool registered by a registrar: `reg_<n>`.
+fn registered_id(env: &Env, n: u64) -> Symbol {
+    let mut text = *b"reg_00000000000000000000";
+    let mut digits = [0u8; 20];
+    let (mut rest, mut len) = (n, 0);
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for i in 0..len {
+        text[4 + i] = digits[len - 1 - i];
+    }
+    Symbol::new(
+        env,
+        core::str::from_utf8(&text[..4 + len]).unwrap_or("reg_"),
+    )
 }
 
 /// A new pool, checked.

@@ -22,6 +22,7 @@ pub(crate) enum DataKey {
     Report(Symbol, u64),
     Token(Symbol),
     Registrar(Address),
+    Registered,
 }
 
 pub fn pool(env: &Env, pool: &Symbol) -> Option<PoolConfig> {
@@ -102,4 +103,13 @@ pub fn set_registrar(env: &Env, registrar: &Address, allowed: bool) {
     } else {
         env.storage().persistent().remove(&key);
     }
+}
+
+/// How many pool ids registrars have taken (`reg_<n>` is the next one tried).
+pub fn registered(env: &Env) -> u64 {
+    read_persistent(env, &DataKey::Registered).unwrap_or(0)
+}
+
+pub fn set_registered(env: &Env, n: u64) {
+    write_persistent(env, &DataKey::Registered, &n);
 }
