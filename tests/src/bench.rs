@@ -1,7 +1,8 @@
 //! The cost benchmark: every public function of the contracts measured on the compiled WASM,
 //! the share token's transfer next to the Stellar Asset Contract's and a plain SEP-41 token's,
 //! and scaling sweeps showing which costs stay flat as holders, past deposits, reporters,
-//! certificates and the vault's past epochs grow (rig-nft's part: `bench_rig_nft`).
+//! certificates and the vault's past epochs, offers, leases and a leased pool's past epochs grow
+//! (rig-nft's part: `bench_rig_nft`; hashrate-lease's: `bench_lease`).
 //!
 //! Every figure is one invocation measured in a fresh `Env` loaded from the grown ledger's
 //! snapshot (see `measure`), so it pays only for the entries it touches, as on the network.
@@ -16,7 +17,7 @@ use serde::Serialize;
 use soroban_sdk::{testutils::Address as _, token::TokenClient, Address, BytesN, Env, Symbol};
 
 use crate::{
-    bench_rig_nft,
+    bench_lease, bench_rig_nft,
     fixture::{advance, pool_config, wasm, wasm_path, Suite, TokenSuite, POOL, TH_PER_SHARE},
     measure::{measure, port, Cost},
 };
@@ -79,6 +80,10 @@ pub struct Sizes {
     /// rig-nft: certificates in the vault, and past epochs paid into it.
     pub certificates: Vec<usize>,
     pub rig_epochs: Vec<usize>,
+    /// hashrate-lease: offers, leases and past epochs of the source pool.
+    pub offers: Vec<usize>,
+    pub leases: Vec<usize>,
+    pub lease_epochs: Vec<usize>,
 }
 
 impl Sizes {
@@ -89,6 +94,9 @@ impl Sizes {
             reporters: vec![1, 2, 4, 8, 16],
             certificates: vec![1, 10, 100, 1_000, 10_000],
             rig_epochs: vec![1, 10, 100, 1_000],
+            offers: vec![1, 10, 100, 1_000],
+            leases: vec![1, 10, 100, 1_000],
+            lease_epochs: vec![1, 10, 100, 1_000],
         }
     }
 
@@ -99,6 +107,9 @@ impl Sizes {
             reporters: vec![1, 16],
             certificates: vec![1, 50],
             rig_epochs: vec![1, 10],
+            offers: vec![1, 20],
+            leases: vec![1, 10],
+            lease_epochs: vec![1, 10],
         }
     }
 }
@@ -106,7 +117,12 @@ impl Sizes {
 pub fn run(sizes: &Sizes) -> Report {
     Report {
         wasm_sizes: wasm_sizes(),
-        functions: [functions(), bench_rig_nft::functions()].concat(),
+        functions: [
+            functions(),
+            bench_rig_nft::functions(),
+            bench_lease::functions(),
+        ]
+        .concat(),
         transfers: transfers(),
         sweeps: vec![
             holders_sweep(&sizes.holders),
@@ -114,6 +130,9 @@ pub fn run(sizes: &Sizes) -> Report {
             reporters_sweep(&sizes.reporters),
             bench_rig_nft::certificates_sweep(&sizes.certificates),
             bench_rig_nft::epochs_sweep(&sizes.rig_epochs),
+            bench_lease::offers_sweep(&sizes.offers),
+            bench_lease::leases_sweep(&sizes.leases),
+            bench_lease::epochs_sweep(&sizes.lease_epochs),
         ],
     }
 }

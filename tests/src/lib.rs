@@ -2,6 +2,7 @@
 //! contract is registered (never the native contract), plus helpers to assert typed errors,
 //! untouched state, signers and costs.
 pub mod bench;
+pub mod bench_lease;
 pub mod bench_rig_nft;
 pub mod findings;
 pub mod fixture;

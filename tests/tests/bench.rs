@@ -25,6 +25,13 @@ fn benchmark_at_ci_size_shows_flat_costs() {
         ("rig-nft", "rent"),
         ("rig-nft", "unwrap"),
         ("rig-nft", "transfer (a rented certificate)"),
+        ("hashrate-lease", "rent (registers the delivery pool)"),
+        ("hashrate-lease", "settle (2 epochs)"),
+        (
+            "hashrate-lease",
+            "close (settles 2 short epochs, refunds the rest)",
+        ),
+        ("pool-oracle", "set_registrar"),
     ] {
         let row = report
             .functions
@@ -58,6 +65,16 @@ fn benchmark_at_ci_size_shows_flat_costs() {
     for call in ["deposit", "claim", "record", "mint"] {
         let ratio = sweep("past deposits").ratio(call);
         assert!(ratio <= 1.05, "{call} grows {ratio:.3}x with past deposits");
+    }
+    // hashrate-lease: flat in the number of offers, of leases and of the pool's past epochs.
+    for name in ["offers", "leases", "past epochs (lease)"] {
+        for call in ["rent", "settle", "post_offer"] {
+            let ratio = sweep(name).ratio(call);
+            assert!(
+                ratio <= 1.05,
+                "hashrate-lease {call} grows {ratio:.3}x with {name}"
+            );
+        }
     }
     // rig-nft: flat in the number of certificates and of past epochs paid into the vault.
     for name in ["certificates", "past epochs (rig-nft)"] {
