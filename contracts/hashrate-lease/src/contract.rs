@@ -148,9 +148,14 @@ fn settle_epochs(env: &Env, config: &Config, id: u64, lease: &mut Lease) -> (i12
                 .max_age_epochs
                 .saturating_mul(schedule.epoch_seconds),
         );
-        let report = oracle.report(&lease.delivery_pool, &epoch);
+        // A report counts if it was finalized by the deadline (once its dispute window has
+        // passed); without one, the epoch is undelivered from the deadline on. So whoever
+        // settles, and whenever, the same epoch pays the same.
+        let (_, _, finalized) = oracle.round(&lease.delivery_pool, &epoch);
+        let report = finalized.filter(|r| r.finalized_at <= deadline);
         let delivered = match &report {
-            Some(r) => r.hashrate,
+            Some(r) if now >= r.finalized_at.saturating_add(schedule.dispute_seconds) => r.hashrate,
+            Some(_) => break,
             None if now >= deadline => 0,
             None => break,
         };
@@ -165,10 +170,12 @@ fn settle_epochs(env: &Env, config: &Config, id: u64, lease: &mut Lease) -> (i12
         fees += fee;
         refunded += back;
         if delivered >= lease.hashrate {
-            record.0 += 1;
+            record.full += 1;
         } else {
-            record.1 += 1;
+            record.short += 1;
         }
+        record.paid += part;
+        record.priced += lease.price_per_epoch;
         lease.short_streak = if settlement::short_for_close(delivered, lease.hashrate) {
             lease.short_streak + 1
         } else {
@@ -189,7 +196,7 @@ fn settle_epochs(env: &Env, config: &Config, id: u64, lease: &mut Lease) -> (i12
     if paid == 0 && refunded == 0 {
         return (0, 0);
     }
-    storage::set_record(env, &lease.provider, record);
+    storage::set_record(env, &lease.provider, &record);
     lease.paid += paid;
     lease.fees += fees;
     lease.refunded += refunded;
@@ -464,7 +471,13 @@ impl HashrateLease for HashrateLeaseContract {
     }
 
     fn provider_record(env: Env, provider: Address) -> (u32, u32) {
-        storage::record(&env, &provider)
+        let record = storage::record(&env, &provider);
+        (record.full, record.short)
+    }
+
+    fn provider_delivery(env: Env, provider: Address) -> (i128, i128) {
+        let record = storage::record(&env, &provider);
+        (record.paid, record.priced)
     }
 
     fn committed(env: Env, pool: Symbol) -> i128 {

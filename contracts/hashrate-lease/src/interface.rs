@@ -98,6 +98,9 @@ pub trait HashrateLease {
     fn close(env: Env, lease_id: u64);
     /// `(epochs delivered in full, epochs short)` over the provider's settled epochs.
     fn provider_record(env: Env, provider: Address) -> (u32, u32);
+    /// `(paid, priced)` over the provider's settled epochs: its record weighted by value, which
+    /// a dust lease (or a self-lease) hardly moves.
+    fn provider_delivery(env: Env, provider: Address) -> (i128, i128);
     /// The hashrate of the pool's leases not yet settled to their end nor closed.
     fn committed(env: Env, pool: Symbol) -> i128;
     fn books(env: Env) -> LeaseBooks;

@@ -105,13 +105,24 @@ pub fn set_committed(env: &Env, pool: &Symbol, hashrate: i128) {
     }
 }
 
-/// `(epochs delivered in full, epochs short)`.
-pub fn record(env: &Env, provider: &Address) -> (u32, u32) {
-    read_persistent(env, &Key::Record(provider.clone())).unwrap_or((0, 0))
+/// A provider's settled epochs: how many were delivered in full and short, and what they were
+/// paid against what they were priced (the record weighted by value, which dust leases hardly
+/// move).
+#[contracttype]
+#[derive(Clone, Debug, Default, Eq, PartialEq)]
+pub struct Record {
+    pub full: u32,
+    pub short: u32,
+    pub paid: i128,
+    pub priced: i128,
 }
 
-pub fn set_record(env: &Env, provider: &Address, record: (u32, u32)) {
-    write_persistent(env, &Key::Record(provider.clone()), &record);
+pub fn record(env: &Env, provider: &Address) -> Record {
+    read_persistent(env, &Key::Record(provider.clone())).unwrap_or_default()
+}
+
+pub fn set_record(env: &Env, provider: &Address, record: &Record) {
+    write_persistent(env, &Key::Record(provider.clone()), record);
 }
 
 pub fn unpaid(env: &Env, account: &Address) -> i128 {
