@@ -143,6 +143,7 @@ pub fn wasm_sizes() -> Vec<(String, u64)> {
         "share_token",
         "payout_distributor",
         "rig_nft",
+        "hashrate_lease",
     ]
     .iter()
     .map(|name| {
