@@ -4,7 +4,10 @@ use hashshare_interfaces::{
     EpochPayout, PayoutDistributorClient, PoolConfig, PoolOracleClient, ShareTokenClient,
 };
 use soroban_sdk::{
-    testutils::{Address as _, EnvTestConfig, Ledger, Logs, MockAuth, MockAuthInvoke},
+    testutils::{
+        Address as _, AuthorizedFunction, AuthorizedInvocation, EnvTestConfig, Ledger, Logs,
+        MockAuth, MockAuthInvoke,
+    },
     token::{StellarAssetClient, TokenClient},
     xdr::{ScErrorCode, ScErrorType},
     Address, Env, Error, InvokeError, String, Symbol, Val, Vec as SorobanVec,
@@ -424,4 +427,53 @@ pub fn deploy_vault(s: &Suite) -> rig_nft::RigNftClient<'static> {
         ),
     );
     rig_nft::RigNftClient::new(&s.env, &id)
+}
+
+/// Asserts that `call` is refused with `error` and changes no ledger entry.
+pub fn refuse<T: Debug, C: Debug>(
+    env: &Env,
+    error: impl Into<Error>,
+    call: impl FnOnce() -> TryResult<T, C>,
+) {
+    assert_unchanged(env, || assert_error(call(), error));
+}
+
+/// Asserts that `call` is refused for a missing signature and changes no ledger entry.
+pub fn refuse_auth<T: Debug, C: Debug>(env: &Env, call: impl FnOnce() -> TryResult<T, C>) {
+    assert_unchanged(env, || assert_auth_error(env, call()));
+}
+
+/// One node of an authorization tree: `contract.fn_name(args)` with `subs` under it.
+pub fn invocation(
+    env: &Env,
+    contract: &Address,
+    fn_name: &str,
+    args: SorobanVec<Val>,
+    subs: std::vec::Vec<AuthorizedInvocation>,
+) -> AuthorizedInvocation {
+    AuthorizedInvocation {
+        function: AuthorizedFunction::Contract((contract.clone(), Symbol::new(env, fn_name), args)),
+        sub_invocations: subs,
+    }
+}
+
+/// Asserts that the last top-level invocation asked exactly one authorization: `signer`'s,
+/// over exactly `tree`.
+pub fn assert_auth_tree(env: &Env, signer: &Address, tree: AuthorizedInvocation) {
+    assert_eq!(env.auths(), std::vec![(signer.clone(), tree)]);
+}
+
+/// As [`assert_auth_tree`], for a tree with no sub-invocation.
+pub fn assert_signed_by(
+    env: &Env,
+    signer: &Address,
+    contract: &Address,
+    fn_name: &str,
+    args: SorobanVec<Val>,
+) {
+    assert_auth_tree(
+        env,
+        signer,
+        invocation(env, contract, fn_name, args, std::vec![]),
+    );
 }

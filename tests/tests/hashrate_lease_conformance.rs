@@ -32,7 +32,7 @@
 //!
 //! Signers under `authorize` are contract addresses (`Address::generate`): the SDK's
 //! `mock_auths` cannot sign for a Stellar account.
-use std::{cell::Cell, fmt::Debug};
+use std::cell::Cell;
 
 use hashrate_lease::{
     HashrateLeaseClient, Lease, LeaseError, Offer, CLOSE_AFTER_SHORT, MAX_SETTLE,
@@ -40,21 +40,20 @@ use hashrate_lease::{
 use hashshare_interfaces::{PoolConfig, PoolOracleClient, MAX_REPORTERS};
 use hashshare_tests::{
     fixture::{
-        advance, assert_auth_error, assert_error, assert_unchanged, authorize, deploy_oracle,
-        new_env, panic_message, pool_config, wasm, TryResult,
+        advance, assert_auth_tree, assert_signed_by, assert_unchanged, authorize, deploy_oracle,
+        invocation, new_env, panic_message, pool_config, refuse, refuse_auth, wasm,
     },
     measure::{measure, port},
 };
 use pool_oracle::OracleError;
 use soroban_sdk::{
     testutils::{
-        Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _, IssuerFlags, MockAuth,
-        MockAuthInvoke, StellarAssetContract,
+        Address as _, Events as _, IssuerFlags, MockAuth, MockAuthInvoke, StellarAssetContract,
     },
     token::{StellarAssetClient, TokenClient},
     vec,
     xdr::{self, ScAddress, ScMap, ScMapEntry, ScSymbol, ScVal},
-    Address, BytesN, Env, Error, IntoVal, Symbol, Val, Vec,
+    Address, BytesN, Env, IntoVal, Symbol, Val, Vec,
 };
 
 const TH: i128 = 1_000_000_000_000;
@@ -294,56 +293,7 @@ fn split(price: i128, delivered: i128, leased: i128) -> (i128, i128, i128) {
     (part, fee, price - part)
 }
 
-/// Asserts that `call` is refused with `error` and changes no ledger entry.
-fn refuse<T: Debug, C: Debug>(
-    env: &Env,
-    error: impl Into<Error>,
-    call: impl FnOnce() -> TryResult<T, C>,
-) {
-    assert_unchanged(env, || assert_error(call(), error));
-}
-
-/// Asserts that `call` is refused for a missing signature and changes no ledger entry.
-fn refuse_auth<T: Debug, C: Debug>(env: &Env, call: impl FnOnce() -> TryResult<T, C>) {
-    assert_unchanged(env, || assert_auth_error(env, call()));
-}
-
 // Authorization trees.
-
-/// One node of an authorization tree: `contract.fn_name(args)` with `subs` under it.
-fn invocation(
-    env: &Env,
-    contract: &Address,
-    fn_name: &str,
-    args: Vec<Val>,
-    subs: std::vec::Vec<AuthorizedInvocation>,
-) -> AuthorizedInvocation {
-    AuthorizedInvocation {
-        function: AuthorizedFunction::Contract((contract.clone(), Symbol::new(env, fn_name), args)),
-        sub_invocations: subs,
-    }
-}
-
-/// Asserts that the last top-level invocation asked exactly one authorization: `signer`'s,
-/// over exactly `tree`.
-fn assert_auth_tree(env: &Env, signer: &Address, tree: AuthorizedInvocation) {
-    assert_eq!(env.auths(), std::vec![(signer.clone(), tree)]);
-}
-
-/// As [`assert_auth_tree`], for a tree with no sub-invocation.
-fn assert_signed_by(
-    env: &Env,
-    signer: &Address,
-    contract: &Address,
-    fn_name: &str,
-    args: Vec<Val>,
-) {
-    assert_auth_tree(
-        env,
-        signer,
-        invocation(env, contract, fn_name, args, std::vec![]),
-    );
-}
 
 /// Authorizes exactly `signer`'s `contract.fn_name(args)` with `sub` under it, for the next
 /// call.

@@ -28,22 +28,18 @@
 //!
 //! Signers under `authorize` are contract addresses (`Address::generate`): the SDK's
 //! `mock_auths` cannot sign for a Stellar account.
-use std::fmt::Debug;
 
 use base64::Engine as _;
 use hashshare_interfaces::SHARE_UNIT;
 use hashshare_tests::fixture::{
-    advance, assert_auth_error, assert_error, assert_unchanged, authorize, panic_message, wasm,
-    Suite, TryResult, TH_PER_SHARE,
+    advance, assert_auth_tree, assert_error, assert_signed_by, authorize, invocation,
+    panic_message, refuse, refuse_auth, wasm, Suite, TH_PER_SHARE,
 };
 use rig_nft::{Rig, RigCertificate, RigNftClient, RigNftError};
 use soroban_sdk::{
-    testutils::{
-        Address as _, AuthorizedFunction, AuthorizedInvocation, Events as _, IssuerFlags, Ledger,
-        MockAuth, MockAuthInvoke,
-    },
+    testutils::{Address as _, Events as _, IssuerFlags, Ledger, MockAuth, MockAuthInvoke},
     xdr::{self, ScAddress, ScMap, ScMapEntry, ScSymbol, ScVal},
-    Address, BytesN, Env, Error, IntoVal, String, Symbol, Val, Vec,
+    Address, BytesN, Env, IntoVal, String, Val, Vec,
 };
 
 const DAY: u64 = 86_400;
@@ -162,20 +158,6 @@ fn text(s: &String) -> std::string::String {
     let mut buf = vec![0u8; s.len() as usize];
     s.copy_into_slice(&mut buf);
     std::string::String::from_utf8(buf).unwrap()
-}
-
-/// Asserts that `call` is refused with `error` and changes no ledger entry.
-fn refuse<T: Debug, C: Debug>(
-    env: &Env,
-    error: impl Into<Error>,
-    call: impl FnOnce() -> TryResult<T, C>,
-) {
-    assert_unchanged(env, || assert_error(call(), error));
-}
-
-/// Asserts that `call` is refused for a missing signature and changes no ledger entry.
-fn refuse_auth<T: Debug, C: Debug>(env: &Env, call: impl FnOnce() -> TryResult<T, C>) {
-    assert_unchanged(env, || assert_auth_error(env, call()));
 }
 
 // XDR builders: the raw shapes wallets and indexers read.
@@ -304,41 +286,6 @@ fn rented_event(id: u32, renter: &Address, epochs: u32, price: i128, expires: u6
             ("expires", u64v(expires)),
         ]),
     )
-}
-
-/// One node of an authorization tree: `contract.fn_name(args)` with `subs` under it.
-fn invocation(
-    env: &Env,
-    contract: &Address,
-    fn_name: &str,
-    args: Vec<Val>,
-    subs: std::vec::Vec<AuthorizedInvocation>,
-) -> AuthorizedInvocation {
-    AuthorizedInvocation {
-        function: AuthorizedFunction::Contract((contract.clone(), Symbol::new(env, fn_name), args)),
-        sub_invocations: subs,
-    }
-}
-
-/// Asserts that the last top-level invocation asked exactly one authorization: `signer`'s,
-/// over exactly `tree`.
-fn assert_auth_tree(env: &Env, signer: &Address, tree: AuthorizedInvocation) {
-    assert_eq!(env.auths(), std::vec![(signer.clone(), tree)]);
-}
-
-/// As [`assert_auth_tree`], for a tree with no sub-invocation.
-fn assert_signed_by(
-    env: &Env,
-    signer: &Address,
-    contract: &Address,
-    fn_name: &str,
-    args: Vec<Val>,
-) {
-    assert_auth_tree(
-        env,
-        signer,
-        invocation(env, contract, fn_name, args, vec![]),
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
